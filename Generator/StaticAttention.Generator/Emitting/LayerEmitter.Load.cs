@@ -8,7 +8,8 @@ namespace StaticAttention.Generator.Emitting
         /// <summary>The layer description the loader checks shapes against, the weights field, and the two <c>Load</c>s.</summary>
         private static void EmitLoad(CodeWriter w, LayerModel l)
         {
-            w.Line("private static readonly " + Runtime + ".AttentionLayerSpec s_spec = new " + Runtime + ".AttentionLayerSpec(");
+            w.Line("/// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>");
+            w.Line("public static " + Runtime + ".AttentionLayerSpec Spec { get; } = new " + Runtime + ".AttentionLayerSpec(");
             w.Line("    LayerName: " + String(l.ClassName) + ",");
             w.Line("    Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,");
             w.Line("    QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,");
@@ -35,12 +36,12 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <exception cref=\"global::System.IO.FileNotFoundException\">The file does not exist.</exception>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(string path, string prefix = \"\")");
-            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(path, prefix, s_spec));");
+            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(path, prefix, Spec));");
             w.Line();
             w.Line("/// <summary>Loads the layer from a safetensors checkpoint read from <paramref name=\"stream\"/>; see <see cref=\"Load(string, string)\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(global::System.IO.Stream stream, string prefix = \"\")");
-            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(stream, prefix, s_spec));");
+            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(stream, prefix, Spec));");
         }
 
         private static string MaskExpression(AttentionMask mask)
