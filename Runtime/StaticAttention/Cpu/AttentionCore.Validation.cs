@@ -36,17 +36,36 @@ namespace StaticAttention.Cpu
                 throw new ArgumentException($"kvRowStride ({kvRowStride}) must be at least kvHeads·headDim ({(long)kvHeads * headDim}).", nameof(kvRowStride));
             }
 
-            AtLeast(qLength, ((long)batch * queryTokens - 1) * qRowStride + (long)heads * headDim, "q", $"[batch {batch} · QueryTokens {queryTokens} rows of stride {qRowStride}]");
-            long kvNeeded = ((long)batch * keyTokens - 1) * kvRowStride + (long)kvHeads * headDim;
-            AtLeast(kLength, kvNeeded, "k", $"[batch {batch} · KeyTokens {keyTokens} rows of stride {kvRowStride}]");
-            AtLeast(vLength, kvNeeded, "v", $"[batch {batch} · KeyTokens {keyTokens} rows of stride {kvRowStride}]");
-            AtLeast(contextLength, (long)batch * queryTokens * heads * headDim, "context", $"[batch {batch}, QueryTokens {queryTokens}, Heads·HeadDim {heads * headDim}]");
-            if (weightsLength != 0)
+            // Shape strings are built only when a check fails, so a valid call allocates nothing.
+            long qNeeded = ((long)batch * queryTokens - 1) * qRowStride + (long)heads * headDim;
+            if (qLength < qNeeded)
             {
-                AtLeast(weightsLength, (long)batch * heads * queryTokens * keyTokens, "weights", $"[batch {batch}, Heads {heads}, QueryTokens {queryTokens}, KeyTokens {keyTokens}]");
+                throw TooShort("q", qNeeded, qLength, $"[batch {batch} · QueryTokens {queryTokens} rows of stride {qRowStride}]");
             }
 
-            AtLeast(scratchLength, ScratchLength(keyTokens), "scratch", "ScratchLength(keyTokens)");
+            long kvNeeded = ((long)batch * keyTokens - 1) * kvRowStride + (long)kvHeads * headDim;
+            if (kLength < kvNeeded || vLength < kvNeeded)
+            {
+                string name = kLength < kvNeeded ? "k" : "v";
+                throw TooShort(name, kvNeeded, name == "k" ? kLength : vLength, $"[batch {batch} · KeyTokens {keyTokens} rows of stride {kvRowStride}]");
+            }
+
+            long contextNeeded = (long)batch * queryTokens * heads * headDim;
+            if (contextLength < contextNeeded)
+            {
+                throw TooShort("context", contextNeeded, contextLength, $"[batch {batch}, QueryTokens {queryTokens}, Heads·HeadDim {heads * headDim}]");
+            }
+
+            long weightsNeeded = (long)batch * heads * queryTokens * keyTokens;
+            if (weightsLength != 0 && weightsLength < weightsNeeded)
+            {
+                throw TooShort("weights", weightsNeeded, weightsLength, $"[batch {batch}, Heads {heads}, QueryTokens {queryTokens}, KeyTokens {keyTokens}]");
+            }
+
+            if (scratchLength < ScratchLength(keyTokens))
+            {
+                throw TooShort("scratch", ScratchLength(keyTokens), scratchLength, "ScratchLength(keyTokens)");
+            }
 
             if (biasLength != 0)
             {
@@ -56,7 +75,10 @@ namespace StaticAttention.Cpu
                         $"A relative position bias needs self-attention, but queryTokens is {queryTokens} and keyTokens {keyTokens}.", "relativePositionBias");
                 }
 
-                Exactly(biasLength, (2L * queryTokens - 1) * heads, "relativePositionBias", $"[2·QueryTokens-1 = {2 * queryTokens - 1}, Heads {heads}]");
+                if (biasLength != (2L * queryTokens - 1) * heads)
+                {
+                    throw WrongLength("relativePositionBias", (2L * queryTokens - 1) * heads, biasLength, $"[2·QueryTokens-1 = {2 * queryTokens - 1}, Heads {heads}]");
+                }
             }
 
             ValidateMask(maskKind, batch, queryTokens, keyTokens, validLengths, maskLength);
@@ -84,25 +106,23 @@ namespace StaticAttention.Cpu
                 AttentionMask.KeyPaddingMask => (long)batch * keyTokens,
                 _ => 0,
             };
-            Exactly(validLengths.Length, validNeeded, nameof(validLengths), $"{kind} for batch {batch}");
-            Exactly(maskLength, maskNeeded, "mask", $"{kind} for batch {batch}");
+            if (validLengths.Length != validNeeded)
+            {
+                throw WrongLength(nameof(validLengths), validNeeded, validLengths.Length, $"mask kind {maskKind}, batch {batch}");
+            }
+
+            if (maskLength != maskNeeded)
+            {
+                throw WrongLength("mask", maskNeeded, maskLength, $"mask kind {maskKind}, batch {batch}");
+            }
+
             Guard.ValidLengths(validLengths, keyTokens, nameof(validLengths));
         }
 
-        private static void AtLeast(int actual, long needed, string paramName, string shape)
-        {
-            if (actual < needed)
-            {
-                throw new ArgumentException($"{paramName} must have at least {needed} elements ({shape}), but has {actual}.", paramName);
-            }
-        }
+        private static ArgumentException TooShort(string paramName, long needed, int actual, string shape) =>
+            new($"{paramName} must have at least {needed} elements ({shape}), but has {actual}.", paramName);
 
-        private static void Exactly(int actual, long needed, string paramName, string shape)
-        {
-            if (actual != needed)
-            {
-                throw new ArgumentException($"{paramName} must have {needed} elements ({shape}), but has {actual}.", paramName);
-            }
-        }
+        private static ArgumentException WrongLength(string paramName, long needed, int actual, string shape) =>
+            new($"{paramName} must have {needed} elements ({shape}), but has {actual}.", paramName);
     }
 }

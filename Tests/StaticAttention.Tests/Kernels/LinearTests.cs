@@ -90,4 +90,14 @@ public class LinearTests
         Assert.Throws<ArgumentException>(() => Linear.Forward([], 0, 3, new float[12], [], 4, []));
         Assert.Throws<ArgumentException>(() => Linear.Forward(new float[3], 1, 3, [], [], 0, []));
     }
+
+    [Fact]
+    public void ForwardDoesNotAllocate()
+    {
+        float[] input = new float[40], weight = new float[50], bias = new float[5], output = new float[20];
+        Linear.Forward(input, 4, 10, weight, bias, 5, output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Linear.Forward(input, 4, 10, weight, bias, 5, output);
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
 }
