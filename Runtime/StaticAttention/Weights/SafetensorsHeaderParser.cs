@@ -37,29 +37,41 @@ namespace StaticAttention.Weights
 
             using (document)
             {
-                JsonElement root = document.RootElement;
-                if (root.ValueKind != JsonValueKind.Object)
-                    throw new InvalidDataException($"Safetensors header must be a JSON object, found {root.ValueKind}.");
-
-                var tensors = new List<SafetensorsTensor>();
-                var names = new HashSet<string>(StringComparer.Ordinal);
-                foreach (JsonProperty property in root.EnumerateObject())
+                try
                 {
-                    string name = property.Name;
-                    if (!names.Add(name))
-                        throw new InvalidDataException($"Safetensors header names tensor '{name}' more than once.");
-                    if (name == MetadataKey)
-                    {
-                        CheckMetadata(property.Value);
-                        continue;
-                    }
+                    return ParseRoot(document.RootElement, dataLength);
+                }
+                catch (InvalidOperationException e)
+                {
+                    // JsonElement.GetString and JsonProperty.Name throw this for an escaped lone surrogate ("\ud800").
+                    throw new InvalidDataException($"Safetensors header holds a string that is not valid UTF-16: {e.Message}", e);
+                }
+            }
+        }
 
-                    tensors.Add(ParseEntry(name, property.Value, dataLength));
+        private static List<SafetensorsTensor> ParseRoot(JsonElement root, long dataLength)
+        {
+            if (root.ValueKind != JsonValueKind.Object)
+                throw new InvalidDataException($"Safetensors header must be a JSON object, found {root.ValueKind}.");
+
+            var tensors = new List<SafetensorsTensor>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty property in root.EnumerateObject())
+            {
+                string name = property.Name;
+                if (!names.Add(name))
+                    throw new InvalidDataException($"Safetensors header names tensor '{name}' more than once.");
+                if (name == MetadataKey)
+                {
+                    CheckMetadata(property.Value);
+                    continue;
                 }
 
-                CheckNoOverlap(tensors);
-                return tensors;
+                tensors.Add(ParseEntry(name, property.Value, dataLength));
             }
+
+            CheckNoOverlap(tensors);
+            return tensors;
         }
 
         private static void CheckMetadata(JsonElement metadata)
@@ -71,6 +83,9 @@ namespace StaticAttention.Weights
                 if (entry.Value.ValueKind != JsonValueKind.String)
                     throw new InvalidDataException(
                         $"Safetensors '{MetadataKey}' entry '{entry.Name}' must be a string, found {entry.Value.ValueKind}.");
+                // The metadata is ignored, but its text must be valid UTF-16 like every other string.
+                _ = entry.Name;
+                _ = entry.Value.GetString();
             }
         }
 

@@ -116,6 +116,12 @@ public class SafetensorsBadInputTests
     }
 
     [Theory]
+    [InlineData("{\"\\ud800\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F3\\udc00\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"__metadata__\":{\"\\ud800x\":\"pt\"}}")]
+    public void EscapedLoneSurrogate(string header) => Assert.Contains("UTF-16", RejectsHeader(header).Message);
+
+    [Theory]
     [InlineData("{\"w\":{\"shape\":[1],\"data_offsets\":[0,4]}}", "'dtype'")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"data_offsets\":[0,4]}}", "'shape'")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1]}}", "'data_offsets'")]
