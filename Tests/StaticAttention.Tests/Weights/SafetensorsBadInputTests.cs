@@ -219,6 +219,8 @@ public class SafetensorsBadInputTests
     {
         byte[] original = File.ReadAllBytes(Fixtures.PathOf("aim_temporal_qkv.weights.safetensors"));
         var random = new Random(1234);
+        AttentionLayerSpec layer = AttentionLayerSpec.Create("TemporalAttention", heads: 4, modelDim: 64, queryTokens: 8, keyTokens: 8,
+            qkvBias: true, outputBias: true, relativePositionBias: true, selfAttention: true);
         for (int trial = 0; trial < 300; trial++)
         {
             byte[] bytes = (byte[])original.Clone();
@@ -232,6 +234,8 @@ public class SafetensorsBadInputTests
                 {
                     if (tensor.DType.IsFloat32Convertible()) file.ReadFloat32(tensor);
                 }
+
+                AttentionWeights.Load(file, "", layer);
             }
             catch (InvalidDataException)
             {
