@@ -53,10 +53,29 @@ namespace StaticAttention.Weights
         /// <exception cref="FileNotFoundException">The file does not exist.</exception>
         /// <exception cref="InvalidDataException">The file is malformed, or a tensor is missing, unexpected or has the wrong shape or dtype.</exception>
         public static AttentionWeights Load(string path, string prefix, AttentionLayerSpec spec)
-            => throw new NotImplementedException();
+        {
+            ArgumentNullException.ThrowIfNull(prefix);
+            ArgumentNullException.ThrowIfNull(spec);
+            using SafetensorsFile file = SafetensorsFile.Open(path);
+            return Load(file, prefix, spec);
+        }
 
         /// <summary>As <see cref="Load(string, string, AttentionLayerSpec)"/>, from a stream (read to its end).</summary>
         public static AttentionWeights Load(Stream stream, string prefix, AttentionLayerSpec spec)
-            => throw new NotImplementedException();
+        {
+            ArgumentNullException.ThrowIfNull(prefix);
+            ArgumentNullException.ThrowIfNull(spec);
+            using SafetensorsFile file = SafetensorsFile.Read(stream);
+            return Load(file, prefix, spec);
+        }
+
+        /// <summary>As <see cref="Load(string, string, AttentionLayerSpec)"/>, from an open file (which stays open).</summary>
+        public static AttentionWeights Load(SafetensorsFile file, string prefix, AttentionLayerSpec spec)
+        {
+            ArgumentNullException.ThrowIfNull(file);
+            ArgumentNullException.ThrowIfNull(prefix);
+            ArgumentNullException.ThrowIfNull(spec);
+            return new AttentionWeightsLoader(file, prefix, spec).Load();
+        }
     }
 }
