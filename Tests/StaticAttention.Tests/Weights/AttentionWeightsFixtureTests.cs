@@ -1,3 +1,4 @@
+using StaticAttention.Tests.Fixtures;
 using StaticAttention.Weights;
 
 namespace StaticAttention.Tests.Weights;
@@ -72,17 +73,17 @@ public class AttentionWeightsFixtureTests
     public void EveryFixtureCaseHasALayout()
     {
         var covered = Layouts.Select(row => row.Data.Item1).ToHashSet();
-        Assert.All(Fixtures.Cases, c => Assert.Contains(c.Name, covered));
+        Assert.All(FixtureFiles.Cases, c => Assert.Contains(c.Name, covered));
     }
 
     [Theory]
     [MemberData(nameof(Layouts))]
     public void LoadsTheFixtureIntoTheDeclaredLayout(string caseName, Projections projections)
     {
-        FixtureCase fixture = Fixtures.Case(caseName);
+        FixtureDescription fixture = FixtureFiles.Case(caseName);
         AttentionLayerSpec spec = SpecFor(caseName, projections);
         CheckpointNames names = NamesFor(caseName);
-        string path = Fixtures.PathOf(fixture.Weights);
+        string path = FixtureFiles.PathOf(fixture.Weights);
         using SafetensorsFile file = SafetensorsFile.Open(path);
         float[] Raw(string name) => file.ReadFloat32(file.GetTensor(fixture.WeightPrefix + name));
 
@@ -128,9 +129,9 @@ public class AttentionWeightsFixtureTests
     [MemberData(nameof(Layouts))]
     public void StreamLoadEqualsPathLoad(string caseName, Projections projections)
     {
-        FixtureCase fixture = Fixtures.Case(caseName);
+        FixtureDescription fixture = FixtureFiles.Case(caseName);
         AttentionLayerSpec spec = SpecFor(caseName, projections);
-        string path = Fixtures.PathOf(fixture.Weights);
+        string path = FixtureFiles.PathOf(fixture.Weights);
 
         AttentionWeights fromPath = AttentionWeights.Load(path, fixture.WeightPrefix, spec);
         using FileStream stream = File.OpenRead(path);
@@ -147,7 +148,7 @@ public class AttentionWeightsFixtureTests
     [Fact]
     public void AimTemporalValuesLandInTheirRows()
     {
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf("aim_temporal_qkv.weights.safetensors"));
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf("aim_temporal_qkv.weights.safetensors"));
         float[] qkv = file.ReadFloat32(file.GetTensor("qkv.weight"));
         float[] table = file.ReadFloat32(file.GetTensor("relative_position_bias_table"));
 
@@ -164,7 +165,7 @@ public class AttentionWeightsFixtureTests
     [Fact]
     public void GqaFusedConcatenatesQueryThenKeyThenValueRows()
     {
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf("gqa_causal.weights.safetensors"));
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf("gqa_causal.weights.safetensors"));
         float[] k = file.ReadFloat32(file.GetTensor("k_proj.weight"));
         float[] v = file.ReadFloat32(file.GetTensor("v_proj.weight"));
 
@@ -181,7 +182,7 @@ public class AttentionWeightsFixtureTests
     {
         // Under "blocks.0." the names are "attn.qkv.weight", "mlp.fc1.weight", ...: no convention's names match exactly.
         var e = Assert.Throws<InvalidDataException>(() => AttentionWeights.Load(
-            Fixtures.PathOf("deit_tiny_block.weights.safetensors"), "blocks.0.", SpecFor("deit_tiny_block", Projections.Fused)));
+            FixtureFiles.PathOf("deit_tiny_block.weights.safetensors"), "blocks.0.", SpecFor("deit_tiny_block", Projections.Fused)));
 
         Assert.Contains("'blocks.0.'", e.Message);
         Assert.Contains("'blocks.0.attn.qkv.weight'", e.Message);

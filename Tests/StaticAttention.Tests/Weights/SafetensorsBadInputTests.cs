@@ -1,3 +1,4 @@
+using StaticAttention.Tests.Fixtures;
 using System.Text;
 using System.Text.Json;
 using StaticAttention.Weights;
@@ -69,7 +70,7 @@ public class SafetensorsBadInputTests
     public void TruncatedFileOpenedByPath()
     {
         string path = Path.Combine(Path.GetTempPath(), $"sa-cut-{Guid.NewGuid():N}.safetensors");
-        File.WriteAllBytes(path, File.ReadAllBytes(Fixtures.PathOf("gqa_causal.weights.safetensors"))[..^100]);
+        File.WriteAllBytes(path, File.ReadAllBytes(FixtureFiles.PathOf("gqa_causal.weights.safetensors"))[..^100]);
         try
         {
             AssertContains(Assert.Throws<InvalidDataException>(() => SafetensorsFile.Open(path)), "'v_proj.weight'", "40960");
@@ -217,7 +218,7 @@ public class SafetensorsBadInputTests
     [Fact]
     public void RandomCorruptionNeverEscapesAsAnotherExceptionType()
     {
-        byte[] original = File.ReadAllBytes(Fixtures.PathOf("aim_temporal_qkv.weights.safetensors"));
+        byte[] original = File.ReadAllBytes(FixtureFiles.PathOf("aim_temporal_qkv.weights.safetensors"));
         var random = new Random(1234);
         AttentionLayerSpec layer = AttentionLayerSpec.Create("TemporalAttention", heads: 4, modelDim: 64, queryTokens: 8, keyTokens: 8,
             qkvBias: true, outputBias: true, relativePositionBias: true, selfAttention: true);

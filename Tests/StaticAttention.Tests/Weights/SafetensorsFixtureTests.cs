@@ -1,3 +1,4 @@
+using StaticAttention.Tests.Fixtures;
 using StaticAttention.Weights;
 
 namespace StaticAttention.Tests.Weights;
@@ -5,17 +6,17 @@ namespace StaticAttention.Tests.Weights;
 /// <summary>Reads every fixture weights and io file and checks names, dtypes, shapes and some values.</summary>
 public class SafetensorsFixtureTests
 {
-    public static TheoryData<string> CaseNames => new(Fixtures.Cases.Select(c => c.Name));
+    public static TheoryData<string> CaseNames => new(FixtureFiles.Cases.Select(c => c.Name));
 
     [Fact]
-    public void CasesJsonListsAllNineCases() => Assert.Equal(9, Fixtures.Cases.Count);
+    public void CasesJsonListsAllNineCases() => Assert.Equal(9, FixtureFiles.Cases.Count);
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public void WeightsFileHoldsTheListedTensorsAsF32(string caseName)
     {
-        FixtureCase fixture = Fixtures.Case(caseName);
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf(fixture.Weights));
+        FixtureDescription fixture = FixtureFiles.Case(caseName);
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf(fixture.Weights));
 
         foreach (string name in fixture.WeightNames)
         {
@@ -32,8 +33,8 @@ public class SafetensorsFixtureTests
     [MemberData(nameof(CaseNames))]
     public void IoFileHoldsTheListedInputsAndExpectedOutputs(string caseName)
     {
-        FixtureCase fixture = Fixtures.Case(caseName);
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf(fixture.Io));
+        FixtureDescription fixture = FixtureFiles.Case(caseName);
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf(fixture.Io));
 
         foreach (string description in fixture.Inputs)
         {
@@ -59,7 +60,7 @@ public class SafetensorsFixtureTests
     [Fact]
     public void TimmWeightsHaveTheirShapesAndFirstValues()
     {
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf("aim_temporal_qkv.weights.safetensors"));
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf("aim_temporal_qkv.weights.safetensors"));
 
         Assert.Equal(["proj.bias", "proj.weight", "qkv.bias", "qkv.weight", "relative_position_bias_table"], file.Tensors.Select(t => t.Name));
         SafetensorsTensor qkv = file.GetTensor("qkv.weight");
@@ -77,12 +78,12 @@ public class SafetensorsFixtureTests
     [Fact]
     public void D2lValidLensReadAsInt64()
     {
-        using SafetensorsFile file1 = SafetensorsFile.Open(Fixtures.PathOf("d2l_valid_lens_1d.io.safetensors"));
+        using SafetensorsFile file1 = SafetensorsFile.Open(FixtureFiles.PathOf("d2l_valid_lens_1d.io.safetensors"));
         SafetensorsTensor lens1 = file1.GetTensor("valid_lens");
         Assert.Equal(SafetensorsDType.I64, lens1.DType);
         Assert.Equal([3L, 6L, 0L], file1.ReadInt64(lens1));
 
-        using SafetensorsFile file2 = SafetensorsFile.Open(Fixtures.PathOf("d2l_valid_lens_2d.io.safetensors"));
+        using SafetensorsFile file2 = SafetensorsFile.Open(FixtureFiles.PathOf("d2l_valid_lens_2d.io.safetensors"));
         SafetensorsTensor lens2 = file2.GetTensor("valid_lens");
         Assert.Equal([2, 3], lens2.Shape);
         Assert.Equal([1L, 2L, 5L, 5L, 0L, 3L], file2.ReadInt64(lens2));
@@ -91,7 +92,7 @@ public class SafetensorsFixtureTests
     [Fact]
     public void SeedCMaskReadsAsInt64ZerosAndOnes()
     {
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf("seedc_mask_weights.io.safetensors"));
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf("seedc_mask_weights.io.safetensors"));
         long[] mask = file.ReadInt64(file.GetTensor("mask"));
 
         Assert.Equal(200, mask.Length);
@@ -103,7 +104,7 @@ public class SafetensorsFixtureTests
     [Fact]
     public void KeyPaddingMaskReadsAsBoolAndTheUnalignedF32AfterItReadsToo()
     {
-        using SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf("torch_mha_causal_padding.io.safetensors"));
+        using SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf("torch_mha_causal_padding.io.safetensors"));
         SafetensorsTensor maskTensor = file.GetTensor("key_padding_mask");
         Assert.Equal(SafetensorsDType.Bool, maskTensor.DType);
         Assert.Equal([3, 7], maskTensor.Shape);
@@ -117,7 +118,7 @@ public class SafetensorsFixtureTests
         SafetensorsTensor x = file.GetTensor("x");
         Assert.Equal(5061, x.DataBegin);
         float[] values = file.ReadFloat32(x);
-        using var stream = File.OpenRead(Fixtures.PathOf("torch_mha_causal_padding.io.safetensors"));
+        using var stream = File.OpenRead(FixtureFiles.PathOf("torch_mha_causal_padding.io.safetensors"));
         using SafetensorsFile copy = SafetensorsFile.Read(stream);
         Assert.Equal(values, copy.ReadFloat32(copy.GetTensor("x")));
     }
@@ -125,7 +126,7 @@ public class SafetensorsFixtureTests
     [Fact]
     public void StreamAndNonSeekableStreamReadTheSameAsTheMappedFile()
     {
-        string path = Fixtures.PathOf("deit_tiny_block.weights.safetensors");
+        string path = FixtureFiles.PathOf("deit_tiny_block.weights.safetensors");
         using SafetensorsFile mapped = SafetensorsFile.Open(path);
         using SafetensorsFile chunked = SafetensorsFile.Read(new NonSeekableStream(File.ReadAllBytes(path)));
 
@@ -140,7 +141,7 @@ public class SafetensorsFixtureTests
     [Fact]
     public void ReadingAfterDisposeThrowsObjectDisposed()
     {
-        SafetensorsFile file = SafetensorsFile.Open(Fixtures.PathOf("gqa_causal.weights.safetensors"));
+        SafetensorsFile file = SafetensorsFile.Open(FixtureFiles.PathOf("gqa_causal.weights.safetensors"));
         SafetensorsTensor tensor = file.GetTensor("q_proj.weight");
         file.Dispose();
 

@@ -1,9 +1,10 @@
+using StaticAttention.Tests.Fixtures;
 using StaticAttention.Weights;
 
 namespace StaticAttention.Tests.Reference;
 
 /// <summary>One PyTorch fixture of <c>Tests/Fixtures/cases.json</c>: its spec (written from the case's config), weights, inputs and expectations.</summary>
-internal sealed record FixtureCase(
+internal sealed record HandMappedFixture(
     string Name, AttentionLayerSpec Spec, int Batch, AttentionWeights Weights, float[] Query, float[] Key, float[] Value,
     int[] ValidLengths, bool[] Mask, float[] ExpectedOutput, float[] ExpectedWeights)
 {
@@ -13,7 +14,7 @@ internal sealed record FixtureCase(
         "seedc_cross", "deit_tiny_block", "torch_mha_causal_padding", "gqa_causal",
     ];
 
-    public static FixtureCase Load(string name)
+    public static HandMappedFixture Load(string name)
     {
         var w = new FixtureFile($"{name}.weights.safetensors");
         var io = new FixtureFile($"{name}.io.safetensors");
@@ -69,13 +70,13 @@ internal sealed record FixtureCase(
         Output = w.F32($"{o}.weight"), OutputBias = w.F32OrEmpty($"{o}.bias"),
     };
 
-    private static FixtureCase Self(string name, FixtureFile io, int batch, AttentionLayerSpec spec, AttentionWeights weights, bool[]? mask = null)
+    private static HandMappedFixture Self(string name, FixtureFile io, int batch, AttentionLayerSpec spec, AttentionWeights weights, bool[]? mask = null)
     {
         float[] x = io.F32("x");
         return new(name, spec, batch, weights, x, x, x, [], mask ?? [], io.F32("expected.output"), io.F32OrEmpty("expected.attention"));
     }
 
-    private static FixtureCase Cross(
+    private static HandMappedFixture Cross(
         string name, FixtureFile io, int batch, AttentionLayerSpec spec, AttentionWeights weights, string q, string k, string v,
         int[]? validLengths = null, bool[]? mask = null) =>
         new(name, spec, batch, weights, io.F32(q), io.F32(k), io.F32(v), validLengths ?? [], mask ?? [],

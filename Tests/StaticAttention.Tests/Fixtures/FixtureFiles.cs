@@ -1,24 +1,24 @@
 using System.Text.Json;
 
-namespace StaticAttention.Tests.Weights;
+namespace StaticAttention.Tests.Fixtures;
 
 /// <summary>The golden fixtures copied to the test output (<c>Fixtures/*</c>) and their <c>cases.json</c>.</summary>
-internal static class Fixtures
+internal static class FixtureFiles
 {
     public static string PathOf(string fileName) => Path.Combine(AppContext.BaseDirectory, "Fixtures", fileName);
 
     /// <summary>Every case of <c>cases.json</c>, parsed.</summary>
-    public static IReadOnlyList<FixtureCase> Cases { get; } = LoadCases();
+    public static IReadOnlyList<FixtureDescription> Cases { get; } = LoadCases();
 
-    public static FixtureCase Case(string name) => Cases.Single(c => c.Name == name);
+    public static FixtureDescription Case(string name) => Cases.Single(c => c.Name == name);
 
-    private static List<FixtureCase> LoadCases()
+    private static List<FixtureDescription> LoadCases()
     {
         using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(PathOf("cases.json")));
-        var cases = new List<FixtureCase>();
+        var cases = new List<FixtureDescription>();
         foreach (JsonElement item in document.RootElement.EnumerateArray())
         {
-            cases.Add(new FixtureCase(
+            cases.Add(new FixtureDescription(
                 item.GetProperty("name").GetString()!,
                 item.GetProperty("weights").GetString()!,
                 item.GetProperty("weight_prefix").GetString()!,
@@ -35,5 +35,5 @@ internal static class Fixtures
 }
 
 /// <summary>One case of <c>cases.json</c>: its files, weight names and io tensor descriptions (<c>"x F32 [6,8,64]"</c>).</summary>
-internal sealed record FixtureCase(
+internal sealed record FixtureDescription(
     string Name, string Weights, string WeightPrefix, string[] WeightNames, string Io, string[] Inputs, string[] Expected);
