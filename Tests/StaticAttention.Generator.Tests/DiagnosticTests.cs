@@ -373,7 +373,9 @@ public sealed class DiagnosticTests
             .ThenBy(d => d.Id, StringComparer.Ordinal)
             .Select(d => Format(d.Id, d.Location.SourceSpan, parsed.Source, d.GetMessage(CultureInfo.InvariantCulture)))
             .ToArray();
-        Assert.Equal(string.Join("\n", expected), string.Join("\n", actual));
+        Assert.True(
+            expected.SequenceEqual(actual),
+            $"Expected diagnostics:\n  {string.Join("\n  ", expected)}\nActual diagnostics:\n  {string.Join("\n  ", actual)}");
 
         Assert.All(run.GeneratorDiagnostics, d =>
         {
