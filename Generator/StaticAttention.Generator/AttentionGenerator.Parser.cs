@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using StaticAttention.Generator.Diagnostics;
+using StaticAttention.Generator.Model;
+using StaticAttention.Generator.Parsing;
+
+namespace StaticAttention.Generator
+{
+    public sealed partial class AttentionGenerator
+    {
+        /// <summary>Turns one attributed class into a <see cref="ParseResult"/>: syntax and symbols in, plain values out.</summary>
+        internal static class Parser
+        {
+            public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+            {
+                var classSyntax = (ClassDeclarationSyntax)context.TargetNode;
+                var symbol = (INamedTypeSymbol)context.TargetSymbol;
+                AttributeData attribute = context.Attributes[0];
+                SyntaxTree tree = classSyntax.SyntaxTree;
+                var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
+
+                CheckClass(classSyntax, diagnostics);
+                cancellationToken.ThrowIfCancellationRequested();
+
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attributeSyntax)
+                {
+                    return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
+                }
+
+                LayerArguments? arguments = ReadArguments(attribute, symbol.Name);
+                if (arguments is null)
+                {
+                    // An argument the compiler itself rejects (not a constant, wrong type): its error is enough.
+                    return new ParseResult(null, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
+                }
+
+                foreach (ShapeProblem problem in LayerValidator.Validate(arguments))
+                {
+                    TextSpan span = ArgumentSpan(attributeSyntax, problem.ArgumentName);
+                    diagnostics.Add(new DiagnosticInfo(problem.Descriptor, tree, span, new EquatableArray<string>(problem.MessageArguments)));
+                }
+                cancellationToken.ThrowIfCancellationRequested();
+
+                LayerModel? layer = diagnostics.Count == 0 ? CreateModel(symbol, classSyntax, arguments) : null;
+                return new ParseResult(layer, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
+            }
+
+            /// <summary>Class-level rules: partial, not generic, not static, every containing type partial.</summary>
+            private static void CheckClass(ClassDeclarationSyntax classSyntax, ImmutableArray<DiagnosticInfo>.Builder diagnostics)
+            {
+                string name = classSyntax.Identifier.ValueText;
+                SyntaxTree tree = classSyntax.SyntaxTree;
+                TextSpan at = classSyntax.Identifier.Span;
+
+                if (!classSyntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                    diagnostics.Add(Info(DiagnosticDescriptors.ClassNotPartial, tree, at, name));
+                if (classSyntax.TypeParameterList is not null)
+                    diagnostics.Add(Info(DiagnosticDescriptors.ClassIsGeneric, tree, at, name));
+                if (classSyntax.Modifiers.Any(SyntaxKind.StaticKeyword))
+                    diagnostics.Add(Info(DiagnosticDescriptors.ClassIsStatic, tree, at, name));
+                for (SyntaxNode? parent = classSyntax.Parent; parent is TypeDeclarationSyntax outer; parent = parent.Parent)
+                {
+                    if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
+                        diagnostics.Add(Info(DiagnosticDescriptors.ContainingTypeNotPartial, tree, at, name, outer.Identifier.ValueText));
+                }
+            }
+
+            private static DiagnosticInfo Info(DiagnosticDescriptor descriptor, SyntaxTree tree, TextSpan span, params string[] arguments) =>
+                new DiagnosticInfo(descriptor, tree, span, new EquatableArray<string>(arguments));
+
+            /// <summary>Reads the named arguments as written; null when one of them is not a valid constant.</summary>
+            private static LayerArguments? ReadArguments(AttributeData attribute, string className)
+            {
+                var arguments = new LayerArguments { ClassName = className };
+                foreach (KeyValuePair<string, TypedConstant> pair in attribute.NamedArguments)
+                {
+                    TypedConstant constant = pair.Value;
+                    if (constant.Kind == TypedConstantKind.Error || constant.Value is null) return null;
+                    object value = constant.Value;
+                    switch (pair.Key)
+                    {
+                        case LayerArguments.HeadsName: arguments.Heads = (int)value; break;
+                        case LayerArguments.ModelDimName: arguments.ModelDim = (int)value; break;
+                        case LayerArguments.TokensName: arguments.Tokens = (int)value; break;
+                        case LayerArguments.QueryTokensName: arguments.QueryTokens = (int)value; break;
+                        case LayerArguments.KeyTokensName: arguments.KeyTokens = (int)value; break;
+                        case LayerArguments.QuerySizeName: arguments.QuerySize = (int)value; break;
+                        case LayerArguments.KeySizeName: arguments.KeySize = (int)value; break;
+                        case LayerArguments.ValueSizeName: arguments.ValueSize = (int)value; break;
+                        case LayerArguments.KvHeadsName: arguments.KvHeads = (int)value; break;
+                        case LayerArguments.HeadDimName: arguments.HeadDim = (int)value; break;
+                        case LayerArguments.ProjectionsName: arguments.Projections = (int)value; break;
+                        case LayerArguments.QkvBiasName: arguments.QkvBias = (bool)value; break;
+                        case LayerArguments.OutputBiasName: arguments.OutputBias = (bool)value; break;
+                        case LayerArguments.RelativePositionBiasName: arguments.RelativePositionBias = (bool)value; break;
+                        case LayerArguments.MaskName: arguments.Mask = (int)value; break;
+                        case LayerArguments.ReturnWeightsName: arguments.ReturnWeights = (bool)value; break;
+                        case LayerArguments.ScaleName: arguments.Scale = Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                    }
+                }
+                return arguments;
+            }
+
+            /// <summary>The span of <c>Name = value</c> in the attribute, or of the attribute name when <paramref name="argumentName"/> is null or absent.</summary>
+            private static TextSpan ArgumentSpan(AttributeSyntax attribute, string? argumentName)
+            {
+                if (argumentName is not null && attribute.ArgumentList is not null)
+                {
+                    foreach (AttributeArgumentSyntax argument in attribute.ArgumentList.Arguments)
+                    {
+                        if (argument.NameEquals?.Name.Identifier.ValueText == argumentName) return argument.Span;
+                    }
+                }
+                return attribute.Name.Span;
+            }
+
+            /// <summary>Resolves defaults and derived sizes for a valid layer.</summary>
+            private static LayerModel CreateModel(INamedTypeSymbol symbol, ClassDeclarationSyntax classSyntax, LayerArguments a)
+            {
+                int heads = a.Heads!.Value, modelDim = a.ModelDim!.Value;
+                int headDim = a.HeadDim ?? modelDim / heads;
+                bool selfAttention = a.Tokens is not null;
+                bool scaleIsDefault = a.Scale is null or 0f;
+                float scale = scaleIsDefault ? (float)(1.0 / Math.Sqrt(headDim)) : a.Scale!.Value;
+
+                string ns = symbol.ContainingNamespace.IsGlobalNamespace ? "" : symbol.ContainingNamespace.ToDisplayString();
+                var containing = new List<ContainingTypeModel>();
+                for (SyntaxNode? parent = classSyntax.Parent; parent is TypeDeclarationSyntax outer; parent = parent.Parent)
+                {
+                    containing.Insert(0, new ContainingTypeModel(Keyword(outer), outer.Identifier.ValueText + outer.TypeParameterList?.ToString()));
+                }
+                string hintName = MetadataName(symbol) + ".g.cs";
+
+                return new LayerModel(
+                    ns, symbol.Name, hintName, new EquatableArray<ContainingTypeModel>(containing.ToArray()),
+                    heads, a.KvHeads ?? heads, headDim, modelDim, selfAttention,
+                    a.Tokens ?? a.QueryTokens!.Value, a.Tokens ?? a.KeyTokens!.Value,
+                    a.QuerySize ?? modelDim, a.KeySize ?? modelDim, a.ValueSize ?? modelDim,
+                    (Projections)(a.Projections ?? 0), a.QkvBias, a.OutputBias, a.RelativePositionBias,
+                    (AttentionMask)(a.Mask ?? 0), a.ReturnWeights, scale, scaleIsDefault);
+            }
+
+            private static string Keyword(TypeDeclarationSyntax type) => type switch
+            {
+                RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                StructDeclarationSyntax => "struct",
+                InterfaceDeclarationSyntax => "interface",
+                _ => "class",
+            };
+
+            private static string MetadataName(INamedTypeSymbol symbol)
+            {
+                string name = symbol.MetadataName;
+                for (INamedTypeSymbol? outer = symbol.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    name = outer.MetadataName + "+" + name;
+                }
+                return symbol.ContainingNamespace.IsGlobalNamespace ? name : symbol.ContainingNamespace.ToDisplayString() + "." + name;
+            }
+        }
+    }
+}

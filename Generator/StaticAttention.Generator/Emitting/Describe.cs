@@ -1,0 +1,62 @@
+using System.Collections.Generic;
+using StaticAttention.Generator.Model;
+using static StaticAttention.Generator.Emitting.Literals;
+
+namespace StaticAttention.Generator.Emitting
+{
+    /// <summary>Short English descriptions of a layer for the emitted XML docs.</summary>
+    internal static class Describe
+    {
+        public static string Kind(LayerModel l) => l.SelfAttention
+            ? "Multi-head self-attention over " + Int(l.QueryTokens) + " tokens"
+            : "Multi-head cross-attention from " + Int(l.QueryTokens) + " query tokens to " + Int(l.KeyTokens) + " key/value tokens";
+
+        public static string Heads(LayerModel l)
+        {
+            string text = Int(l.Heads) + " heads of width " + Int(l.HeadDim);
+            if (l.KvHeads != l.Heads)
+                text += " sharing " + Int(l.KvHeads) + " key/value heads (" + Int(l.Heads / l.KvHeads) + " query heads per key/value head)";
+            return text + ", model width " + Int(l.ModelDim);
+        }
+
+        public static string Projections(LayerModel l)
+        {
+            string bias = l.QkvBias ? " with bias" : " without bias";
+            string output = l.OutputBias ? "an output projection with bias" : "an output projection without bias";
+            return l.Projections switch
+            {
+                StaticAttention.Projections.Fused => "One fused q/k/v projection [" + Int(l.FusedWidth) + ", " + Int(l.QuerySize) + "]" + bias + ", then " + output,
+                StaticAttention.Projections.Separate => "Separate projections q [" + Int(l.QueryWidth) + ", " + Int(l.QuerySize) + "], k [" + Int(l.KvWidth) + ", " +
+                    Int(l.KeySize) + "], v [" + Int(l.KvWidth) + ", " + Int(l.ValueSize) + "]" + bias + ", then " + output,
+                _ => "No projections: q = k = v = the input split into heads, and no output projection",
+            };
+        }
+
+        public static string ScoreTerms(LayerModel l)
+        {
+            var terms = new List<string>();
+            if (l.RelativePositionBias)
+                terms.Add("a learned relative position bias table [" + Int(2 * l.QueryTokens - 1) + ", " + Int(l.Heads) + "]");
+            switch (l.MaskKind)
+            {
+                case AttentionMask.ValidLengths: terms.Add("valid lengths per batch item (masked scores replaced by -1e6)"); break;
+                case AttentionMask.ValidLengthsPerQuery: terms.Add("valid lengths per query row (masked scores replaced by -1e6)"); break;
+                case AttentionMask.KeepMask: terms.Add("a keep-mask, true = attend (masked scores replaced by -1e9)"); break;
+                case AttentionMask.KeyPaddingMask: terms.Add("a key padding mask, true = ignore (masked scores -inf)"); break;
+            }
+            if ((l.Mask & AttentionMask.Causal) != 0) terms.Add("a causal mask (query i sees keys j ≤ i)");
+            return "Scores use " + string.Join(", ", terms);
+        }
+
+        public static string Signature(LayerModel l)
+        {
+            string inputs = l.SelfAttention
+                ? "x [batch, " + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "]"
+                : "query [batch, " + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "], key [batch, " + Int(l.KeyTokens) + ", " + Int(l.KeySize) +
+                  "], value [batch, " + Int(l.KeyTokens) + ", " + Int(l.ValueSize) + "]";
+            string outputs = "output [batch, " + Int(l.QueryTokens) + ", " + Int(l.ModelDim) + "]";
+            if (l.ReturnWeights) outputs += " and weights [batch, " + Int(l.Heads) + ", " + Int(l.QueryTokens) + ", " + Int(l.KeyTokens) + "]";
+            return "Maps " + inputs + " to " + outputs;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+using System.Collections.Generic;
+using StaticAttention.Generator.Model;
+using static StaticAttention.Generator.Emitting.Literals;
+
+namespace StaticAttention.Generator.Emitting
+{
+    internal static partial class LayerEmitter
+    {
+        private const string ReadOnlySpanFloat = "global::System.ReadOnlySpan<float>";
+        private const string SpanFloat = "global::System.Span<float>";
+        private const string Guard = Runtime + ".Guard";
+        private const string Linear = Runtime + ".Cpu.Linear";
+        private const string Core = Runtime + ".Cpu.AttentionCore";
+
+        /// <summary>
+        /// <c>Forward</c>: checks every span against the batch, runs the projections, the attention core and the output
+        /// projection with the layer's constants, and nothing the configuration does not need.
+        /// </summary>
+        private static void EmitForward(CodeWriter w, LayerModel l)
+        {
+            EmitForwardDocs(w, l);
+            List<string> parameters = ForwardParameters(l);
+            if (parameters.Count <= 2)
+            {
+                w.Line("public void Forward(" + string.Join(", ", parameters) + ")");
+            }
+            else
+            {
+                w.Line("public void Forward(");
+                for (int i = 0; i < parameters.Count; i++)
+                    w.Line("    " + parameters[i] + (i < parameters.Count - 1 ? "," : ")"));
+            }
+            using (w.Block())
+            {
+                EmitChecks(w, l);
+                w.Line();
+                if (l.Projections == Projections.None)
+                {
+                    EmitCoreOnly(w, l);
+                }
+                else
+                {
+                    EmitProjectedForward(w, l);
+                }
+            }
+        }
+
+        private static List<string> ForwardParameters(LayerModel l)
+        {
+            var parameters = new List<string>();
+            if (l.SelfAttention)
+            {
+                parameters.Add(ReadOnlySpanFloat + " x");
+            }
+            else
+            {
+                parameters.Add(ReadOnlySpanFloat + " query");
+                parameters.Add(ReadOnlySpanFloat + " key");
+                parameters.Add(ReadOnlySpanFloat + " value");
+            }
+            if (l.TakesValidLengths) parameters.Add("global::System.ReadOnlySpan<int> validLengths");
+            if (l.TakesMask) parameters.Add("global::System.ReadOnlySpan<bool> mask");
+            parameters.Add(SpanFloat + " output");
+            if (l.ReturnWeights) parameters.Add(SpanFloat + " weights");
+            return parameters;
+        }
+
+        private static void EmitForwardDocs(CodeWriter w, LayerModel l)
+        {
+            w.Line("/// <summary>");
+            w.Line("/// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the " + (l.SelfAttention ? "input" : "query") + " length.");
+            w.Line("/// Every other span must be exactly as long as that batch needs.");
+            w.Line("/// </summary>");
+            if (l.SelfAttention)
+            {
+                w.Line("/// <param name=\"x\">Input [batch, Tokens = " + Int(l.QueryTokens) + ", QuerySize = " + Int(l.QuerySize) + "], row-major.</param>");
+            }
+            else
+            {
+                w.Line("/// <param name=\"query\">Queries [batch, QueryTokens = " + Int(l.QueryTokens) + ", QuerySize = " + Int(l.QuerySize) + "].</param>");
+                w.Line("/// <param name=\"key\">Keys [batch, KeyTokens = " + Int(l.KeyTokens) + ", KeySize = " + Int(l.KeySize) + "].</param>");
+                w.Line("/// <param name=\"value\">Values [batch, KeyTokens = " + Int(l.KeyTokens) + ", ValueSize = " + Int(l.ValueSize) + "].</param>");
+            }
+            switch (l.MaskKind)
+            {
+                case AttentionMask.ValidLengths:
+                    w.Line("/// <param name=\"validLengths\">Valid key count per batch item [batch], each in [0, " + Int(l.KeyTokens) + "]; scores of later keys are replaced by -1e6.</param>");
+                    break;
+                case AttentionMask.ValidLengthsPerQuery:
+                    w.Line("/// <param name=\"validLengths\">Valid key count per query row [batch, " + Int(l.QueryTokens) + "], each in [0, " + Int(l.KeyTokens) + "]; scores of later keys are replaced by -1e6.</param>");
+                    break;
+                case AttentionMask.KeepMask:
+                    w.Line("/// <param name=\"mask\">Keep-mask [batch, " + Int(l.QueryTokens) + ", " + Int(l.KeyTokens) + "], true = attend; masked scores are replaced by -1e9.</param>");
+                    break;
+                case AttentionMask.KeyPaddingMask:
+                    w.Line("/// <param name=\"mask\">Key padding mask [batch, " + Int(l.KeyTokens) + "], true = ignore that key (score -inf); a row with no visible key gives zeros.</param>");
+                    break;
+            }
+            w.Line("/// <param name=\"output\">Receives [batch, QueryTokens = " + Int(l.QueryTokens) + ", ModelDim = " + Int(l.ModelDim) + "].</param>");
+            if (l.ReturnWeights)
+                w.Line("/// <param name=\"weights\">Receives the softmax weights [batch, Heads = " + Int(l.Heads) + ", " + Int(l.QueryTokens) + ", " + Int(l.KeyTokens) + "].</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not fit the batch" +
+                   (l.TakesValidLengths ? ", or a valid length is out of range" : "") + ".</exception>");
+        }
+
+        private static void EmitChecks(CodeWriter w, LayerModel l)
+        {
+            string first = l.SelfAttention ? "x" : "query";
+            w.Line("// batch = " + first + ".Length / (QueryTokens·QuerySize) = " + first + ".Length / " + Int(l.QueryTokens * l.QuerySize));
+            w.Line("int batch = " + Guard + ".Batch(" + first + ".Length, QueryTokens * QuerySize, nameof(" + first + "));");
+            if (!l.SelfAttention)
+            {
+                LengthCheck(w, "key", "KeyTokens * KeySize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", KeySize " + Int(l.KeySize) + "]");
+                LengthCheck(w, "value", "KeyTokens * ValueSize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", ValueSize " + Int(l.ValueSize) + "]");
+            }
+            switch (l.MaskKind)
+            {
+                case AttentionMask.ValidLengths:
+                    w.Line(Guard + ".Length(validLengths.Length, batch, nameof(validLengths), \"[batch]\");");
+                    w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
+                    break;
+                case AttentionMask.ValidLengthsPerQuery:
+                    LengthCheck(w, "validLengths", "QueryTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + "]");
+                    w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
+                    break;
+                case AttentionMask.KeepMask:
+                    LengthCheck(w, "mask", "QueryTokens * KeyTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]");
+                    break;
+                case AttentionMask.KeyPaddingMask:
+                    LengthCheck(w, "mask", "KeyTokens", "[batch, KeyTokens " + Int(l.KeyTokens) + "]");
+                    break;
+            }
+            LengthCheck(w, "output", "QueryTokens * ModelDim", "[batch, QueryTokens " + Int(l.QueryTokens) + ", ModelDim " + Int(l.ModelDim) + "]");
+            if (l.ReturnWeights)
+                LengthCheck(w, "weights", "Heads * QueryTokens * KeyTokens", "[batch, Heads " + Int(l.Heads) + ", QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]");
+        }
+
+        private static void LengthCheck(CodeWriter w, string name, string perItem, string shape) =>
+            w.Line(Guard + ".Length(" + name + ".Length, batch * (" + perItem + "), nameof(" + name + "), " + String(shape) + ");");
+
+        /// <summary>Projections.None: heads are column blocks of x itself, and the context is the output.</summary>
+        private static void EmitCoreOnly(CodeWriter w, LayerModel l)
+        {
+            w.Line("float[] scratch = _scratch.Rent(" + Core + ".ScratchLength(KeyTokens));");
+            using (w.Block("try"))
+            {
+                w.Line("// No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.");
+                EmitCoreCall(w, l, "x", "ModelDim", "x", "x", "ModelDim", "output", "scratch");
+            }
+            using (w.Block("finally"))
+            {
+                w.Line("_scratch.Return(scratch);");
+            }
+        }
+
+        private static void EmitProjectedForward(CodeWriter w, LayerModel l)
+        {
+            bool fusedSelf = l.Projections == Projections.Fused && l.SelfAttention;
+            string queryInput = l.SelfAttention ? "x" : "query";
+            string keyInput = l.SelfAttention ? "x" : "key";
+            string valueInput = l.SelfAttention ? "x" : "value";
+
+            // Scratch layout, in floats: projected q/k/v, the context, then the core's own scratch.
+            var buffers = new List<(string Name, string Length, string Shape)>();
+            if (fusedSelf)
+            {
+                buffers.Add(("qkv", "batch * (QueryTokens * (Heads + 2 * KvHeads) * HeadDim)", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "]"));
+            }
+            else
+            {
+                buffers.Add(("q", "batch * (QueryTokens * Heads * HeadDim)", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]"));
+                buffers.Add(("k", "batch * (KeyTokens * KvHeads * HeadDim)", "[batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]"));
+                buffers.Add(("v", "batch * (KeyTokens * KvHeads * HeadDim)", "[batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]"));
+            }
+            buffers.Add(("context", "batch * (QueryTokens * Heads * HeadDim)", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]"));
+
+            foreach (var buffer in buffers) w.Line("int " + buffer.Name + "Length = " + buffer.Length + ";");
+            var total = new List<string>();
+            foreach (var buffer in buffers) total.Add(buffer.Name + "Length");
+            total.Add(Core + ".ScratchLength(KeyTokens)");
+            w.Line("float[] scratch = _scratch.Rent(" + string.Join(" + ", total) + ");");
+            using (w.Block("try"))
+            {
+                string offset = "0";
+                foreach (var buffer in buffers)
+                {
+                    w.Line(SpanFloat + " " + buffer.Name + " = new " + SpanFloat + "(scratch, " + offset + ", " + buffer.Name + "Length); // " + buffer.Shape);
+                    offset = offset == "0" ? buffer.Name + "Length" : offset + " + " + buffer.Name + "Length";
+                }
+                w.Line(SpanFloat + " coreScratch = new " + SpanFloat + "(scratch, " + offset + ", " + Core + ".ScratchLength(KeyTokens));");
+                w.Line();
+
+                if (fusedSelf)
+                {
+                    w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
+                    w.Line(Linear + ".Forward(x, batch * QueryTokens, QuerySize, _weights.Fused, _weights.FusedBias, (Heads + 2 * KvHeads) * HeadDim, qkv);");
+                    w.Line();
+                    w.Line("// Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.");
+                    EmitCoreCall(w, l, "qkv", "(Heads + 2 * KvHeads) * HeadDim", "qkv.Slice(Heads * HeadDim)", "qkv.Slice((Heads + KvHeads) * HeadDim)",
+                        "(Heads + 2 * KvHeads) * HeadDim", "context", "coreScratch");
+                }
+                else
+                {
+                    if (l.Projections == Projections.Fused)
+                    {
+                        w.Line("// The fused matrix's rows are q | k | v; cross-attention applies each block to its own input.");
+                        ProjectFusedBlock(w, l, "q", queryInput, "QueryTokens", "QuerySize", "0", "Heads * HeadDim", l.QueryTokens, l.QuerySize, l.QueryWidth);
+                        ProjectFusedBlock(w, l, "k", keyInput, "KeyTokens", "KeySize", "Heads * HeadDim", "KvHeads * HeadDim", l.KeyTokens, l.KeySize, l.KvWidth);
+                        ProjectFusedBlock(w, l, "v", valueInput, "KeyTokens", "ValueSize", "(Heads + KvHeads) * HeadDim", "KvHeads * HeadDim", l.KeyTokens, l.ValueSize, l.KvWidth);
+                    }
+                    else
+                    {
+                        ProjectSeparate(w, l, "q", queryInput, "QueryTokens", "QuerySize", "Heads * HeadDim", "Query", l.QueryTokens, l.QuerySize, l.QueryWidth);
+                        ProjectSeparate(w, l, "k", keyInput, "KeyTokens", "KeySize", "KvHeads * HeadDim", "Key", l.KeyTokens, l.KeySize, l.KvWidth);
+                        ProjectSeparate(w, l, "v", valueInput, "KeyTokens", "ValueSize", "KvHeads * HeadDim", "Value", l.KeyTokens, l.ValueSize, l.KvWidth);
+                    }
+                    w.Line();
+                    EmitCoreCall(w, l, "q", "Heads * HeadDim", "k", "v", "KvHeads * HeadDim", "context", "coreScratch");
+                }
+                w.Line();
+                w.Line("// output = context · Woᵀ" + (l.OutputBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.ModelDim) + "]");
+                w.Line(Linear + ".Forward(context, batch * QueryTokens, Heads * HeadDim, _weights.Output, _weights.OutputBias, ModelDim, output);");
+            }
+            using (w.Block("finally"))
+            {
+                w.Line("_scratch.Return(scratch);");
+            }
+        }
+
+        private static void ProjectSeparate(CodeWriter w, LayerModel l, string target, string input, string tokens, string size, string width,
+            string weight, int tokenCount, int sizeValue, int widthValue)
+        {
+            w.Line("// " + target + " = " + input + " · W" + target + "ᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(tokenCount) + ", " + Int(sizeValue) + "] -> [batch·" + Int(tokenCount) + ", " + Int(widthValue) + "]");
+            w.Line(Linear + ".Forward(" + input + ", batch * " + tokens + ", " + size + ", _weights." + weight + ", _weights." + weight + "Bias, " + width + ", " + target + ");");
+        }
+
+        private static void ProjectFusedBlock(CodeWriter w, LayerModel l, string target, string input, string tokens, string size, string firstRow, string rows,
+            int tokenCount, int sizeValue, int widthValue)
+        {
+            w.Line("// " + target + " = " + input + " · W" + target + "ᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(tokenCount) + ", " + Int(sizeValue) + "] -> [batch·" + Int(tokenCount) + ", " + Int(widthValue) + "]");
+            string bias = l.QkvBias ? "new " + ReadOnlySpanFloat + "(_weights.FusedBias, " + firstRow + ", " + rows + ")" : "default";
+            w.Line(Linear + ".Forward(" + input + ", batch * " + tokens + ", " + size + ", new " + ReadOnlySpanFloat + "(_weights.Fused, " + firstRow + " * QuerySize, " + rows + " * QuerySize), " +
+                   bias + ", " + rows + ", " + target + ");");
+        }
+
+        private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context, string scratch)
+        {
+            string scale = l.ScaleIsDefault ? Float(l.Scale) + " = 1/sqrt(" + Int(l.HeadDim) + ")" : Float(l.Scale);
+            string terms = l.RelativePositionBias ? " + relative bias" : "";
+            if (l.MaskKind != AttentionMask.None || (l.Mask & AttentionMask.Causal) != 0) terms += ", masked";
+            w.Line("// Per (batch, head): softmax(" + scale + " · q·kᵀ" + terms + ") · v -> " + context + " [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]");
+            string validLengths = l.TakesValidLengths ? "validLengths" : "default";
+            string mask = l.TakesMask ? "mask" : "default";
+            string table = l.RelativePositionBias ? "_weights.RelativePositionBiasTable" : "default";
+            string weights = l.ReturnWeights ? "weights" : "default";
+            w.Line(Core + ".Forward(");
+            w.Line("    " + q + ", " + qStride + ", " + k + ", " + v + ", " + kvStride + ",");
+            w.Line("    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,");
+            w.Line("    " + MaskExpression(l.Mask) + ", " + validLengths + ", " + mask + ", " + table + ",");
+            w.Line("    " + context + ", " + weights + ", " + scratch + ");");
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using StaticAttention.Generator.Model;
+using static StaticAttention.Generator.Emitting.Literals;
+
+namespace StaticAttention.Generator.Emitting
+{
+    internal static partial class LayerEmitter
+    {
+        /// <summary>The layer description the loader checks shapes against, the weights field, and the two <c>Load</c>s.</summary>
+        private static void EmitLoad(CodeWriter w, LayerModel l)
+        {
+            w.Line("/// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>");
+            w.Line("public static " + Runtime + ".AttentionLayerSpec Spec { get; } = new " + Runtime + ".AttentionLayerSpec(");
+            w.Line("    LayerName: " + String(l.ClassName) + ",");
+            w.Line("    Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,");
+            w.Line("    QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,");
+            w.Line("    Projections: " + Runtime + ".Projections." + l.Projections + ",");
+            w.Line("    QkvBias: " + Bool(l.QkvBias) + ", OutputBias: " + Bool(l.OutputBias) + ", RelativePositionBias: " + Bool(l.RelativePositionBias) + ",");
+            w.Line("    Mask: " + MaskExpression(l.Mask) + ",");
+            w.Line("    ReturnWeights: " + Bool(l.ReturnWeights) + ", Scale: Scale, SelfAttention: " + Bool(l.SelfAttention) + ");");
+            w.Line();
+            w.Line("private readonly " + Runtime + ".Weights.AttentionWeights _weights;");
+            w.Line("private readonly " + Runtime + ".Cpu.ScratchBuffer _scratch = new " + Runtime + ".Cpu.ScratchBuffer();");
+            w.Line();
+            w.Line("private " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights weights) => _weights = weights;");
+            w.Line();
+            w.Line("/// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>");
+            w.Line("public " + Runtime + ".Weights.AttentionWeights Weights => _weights;");
+            w.Line();
+
+            string expects = ExpectedTensors(l);
+            w.Line("/// <summary>");
+            w.Line("/// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name=\"prefix\"/>");
+            w.Line("/// (for example <c>\"blocks.0.attn.\"</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.");
+            w.Line("/// Expects " + expects + ".");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.IO.FileNotFoundException\">The file does not exist.</exception>");
+            w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
+            w.Line("public static " + l.ClassName + " Load(string path, string prefix = \"\")");
+            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(path, prefix, Spec));");
+            w.Line();
+            w.Line("/// <summary>Loads the layer from a safetensors checkpoint read from <paramref name=\"stream\"/>; see <see cref=\"Load(string, string)\"/>.</summary>");
+            w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
+            w.Line("public static " + l.ClassName + " Load(global::System.IO.Stream stream, string prefix = \"\")");
+            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(stream, prefix, Spec));");
+        }
+
+        private static string MaskExpression(AttentionMask mask)
+        {
+            if (mask == AttentionMask.None) return Runtime + ".AttentionMask.None";
+            string text = "";
+            foreach (AttentionMask flag in new[] { AttentionMask.ValidLengths, AttentionMask.ValidLengthsPerQuery, AttentionMask.KeepMask, AttentionMask.KeyPaddingMask, AttentionMask.Causal })
+            {
+                if ((mask & flag) == 0) continue;
+                text += (text.Length > 0 ? " | " : "") + Runtime + ".AttentionMask." + flag;
+            }
+            return text;
+        }
+
+        /// <summary>The tensors a checkpoint must hold, in timm/torch terms, for the Load docs.</summary>
+        private static string ExpectedTensors(LayerModel l)
+        {
+            string text = l.Projections switch
+            {
+                Projections.Fused => "a fused input matrix [" + Int(l.FusedWidth) + ", " + Int(l.QuerySize) + "] (for example <c>qkv.weight</c> or <c>in_proj_weight</c>)",
+                Projections.Separate => "query, key and value matrices [" + Int(l.QueryWidth) + ", " + Int(l.QuerySize) + "], [" + Int(l.KvWidth) + ", " +
+                    Int(l.KeySize) + "], [" + Int(l.KvWidth) + ", " + Int(l.ValueSize) + "] (for example <c>q_proj.weight</c> or <c>W_q.weight</c>)",
+                _ => "no projection matrices",
+            };
+            if (l.QkvBias) text += " with biases";
+            if (l.Projections != Projections.None)
+                text += ", an output matrix [" + Int(l.ModelDim) + ", " + Int(l.QueryWidth) + "]" + (l.OutputBias ? " with bias" : "");
+            if (l.RelativePositionBias)
+                text += ", and <c>relative_position_bias_table</c> [" + Int(2 * l.QueryTokens - 1) + ", " + Int(l.Heads) + "]";
+            return text;
+        }
+    }
+}
