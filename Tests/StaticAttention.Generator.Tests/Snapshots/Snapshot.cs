@@ -25,6 +25,13 @@ public static class Snapshot
     public static void Match(string actual, string name, [CallerFilePath] string callerFilePath = "")
     {
         string directory = Path.Combine(Path.GetDirectoryName(callerFilePath)!, "Snapshots");
+        if (!Directory.Exists(directory))
+        {
+            // A build with mapped source paths (ContinuousIntegrationBuild, PathMap) records "/_/..." as the caller
+            // path: find the test project from the output directory instead.
+            directory = Path.Combine(FindProjectDirectory() ?? Path.GetDirectoryName(callerFilePath)!, "Snapshots");
+        }
+
         Match(actual, name, directory, Accepting);
     }
 
@@ -137,6 +144,19 @@ public static class Snapshot
         }
 
         return builder.ToString();
+    }
+
+    private static string? FindProjectDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "StaticAttention.Generator.Tests.csproj")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return null;
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").Replace('\r', '\n');
