@@ -1,1 +1,111 @@
-System.Console.WriteLine("sample");
+using System.Diagnostics;
+using StaticAttention.Sample;
+
+// StaticAttention sample: the three reference layers, each loaded from a safetensors checkpoint and run on a batch.
+//   dotnet run --project Samples/StaticAttention.Sample                 (writes its own small checkpoints)
+//   dotnet run --project Samples/StaticAttention.Sample -- PATH PREFIX  (loads the temporal layer from a real checkpoint)
+
+string directory = Path.Combine(Path.GetTempPath(), "staticattention-sample");
+Directory.CreateDirectory(directory);
+
+if (args.Length >= 1)
+{
+    string prefix = args.Length >= 2 ? args[1] : "";
+    Console.WriteLine($"Loading TemporalAttention from {args[0]} (prefix '{prefix}')");
+    RunTemporal(TemporalAttention.Load(args[0], prefix));
+    return;
+}
+
+RunTemporal(TemporalAttention.Load(Checkpoints.WriteTemporal(directory)));
+RunD2l(D2lAttention.Load(Checkpoints.WriteD2l(directory)));
+RunSeedC(SeedCAttention.Load(Checkpoints.WriteSeedC(directory)));
+
+static void RunTemporal(TemporalAttention layer)
+{
+    const int batch = 196; // patches of one clip: x is (batch·patches, T, C)
+    float[] x = Inputs.Random(batch * TemporalAttention.Tokens * TemporalAttention.ModelDim, seed: 10);
+    var output = new float[batch * TemporalAttention.Tokens * TemporalAttention.ModelDim];
+    double ms = Timing.MillisecondsPerCall(() => layer.Forward(x, output));
+    Report.Print("TemporalAttention (seed A, AIM/TimeSformer)", layer.Weights.Convention,
+        $"x [{batch}, {TemporalAttention.Tokens}, {TemporalAttention.ModelDim}]",
+        $"output [{batch}, {TemporalAttention.Tokens}, {TemporalAttention.ModelDim}]", output, ms);
+}
+
+static void RunD2l(D2lAttention layer)
+{
+    const int batch = 4;
+    float[] query = Inputs.Random(batch * D2lAttention.QueryTokens * D2lAttention.QuerySize, seed: 11);
+    float[] key = Inputs.Random(batch * D2lAttention.KeyTokens * D2lAttention.KeySize, seed: 12);
+    float[] value = Inputs.Random(batch * D2lAttention.KeyTokens * D2lAttention.ValueSize, seed: 13);
+    int[] validLengths = [3, 12, 0, 7];
+    var output = new float[batch * D2lAttention.QueryTokens * D2lAttention.ModelDim];
+    double ms = Timing.MillisecondsPerCall(() => layer.Forward(query, key, value, validLengths, output));
+    Report.Print("D2lAttention (seed B, d2l MultiHeadAttention)", layer.Weights.Convention,
+        $"query [{batch}, {D2lAttention.QueryTokens}, {D2lAttention.QuerySize}], key [{batch}, {D2lAttention.KeyTokens}, {D2lAttention.KeySize}], " +
+        $"value [{batch}, {D2lAttention.KeyTokens}, {D2lAttention.ValueSize}], validLengths [{batch}]",
+        $"output [{batch}, {D2lAttention.QueryTokens}, {D2lAttention.ModelDim}]", output, ms);
+}
+
+static void RunSeedC(SeedCAttention layer)
+{
+    const int batch = 4;
+    const int n = SeedCAttention.QueryTokens;
+    float[] x = Inputs.Random(batch * n * SeedCAttention.ModelDim, seed: 14);
+    var mask = new bool[batch * n * n];
+    for (int b = 0; b < batch; b++)
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                mask[(b * n + i) * n + j] = j <= i; // a causal keep-mask, written out
+    var output = new float[batch * n * SeedCAttention.ModelDim];
+    var weights = new float[batch * SeedCAttention.Heads * n * n];
+    double ms = Timing.MillisecondsPerCall(() => layer.Forward(x, x, x, mask, output, weights));
+    Report.Print("SeedCAttention (seed C, plain MHA)", layer.Weights.Convention,
+        $"query = key = value [{batch}, {n}, {SeedCAttention.ModelDim}], mask [{batch}, {n}, {n}]",
+        $"output [{batch}, {n}, {SeedCAttention.ModelDim}], weights [{batch}, {SeedCAttention.Heads}, {n}, {n}]", output, ms);
+}
+
+internal static class Inputs
+{
+    public static float[] Random(int count, int seed)
+    {
+        var random = new Random(seed);
+        var data = new float[count];
+        for (int i = 0; i < count; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
+        return data;
+    }
+}
+
+internal static class Timing
+{
+    /// <summary>Median milliseconds per call after a short warm-up.</summary>
+    public static double MillisecondsPerCall(Action call)
+    {
+        var warmUp = Stopwatch.StartNew();
+        do call(); while (warmUp.ElapsedMilliseconds < 300);
+        var samples = new double[9];
+        for (int s = 0; s < samples.Length; s++)
+        {
+            var watch = Stopwatch.StartNew();
+            call();
+            samples[s] = watch.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(samples);
+        return samples[samples.Length / 2];
+    }
+}
+
+internal static class Report
+{
+    public static void Print(string layer, string convention, string inputs, string outputs, float[] output, double ms)
+    {
+        double sum = 0, abs = 0;
+        foreach (float v in output) { sum += v; abs += Math.Abs(v); }
+        Console.WriteLine(layer);
+        Console.WriteLine($"  weights:  {convention} names");
+        Console.WriteLine($"  inputs:   {inputs}");
+        Console.WriteLine($"  outputs:  {outputs}");
+        Console.WriteLine($"  checksum: sum {sum:F6}, sum|.| {abs:F6}");
+        Console.WriteLine($"  time:     {ms:F3} ms per call");
+        Console.WriteLine();
+    }
+}
