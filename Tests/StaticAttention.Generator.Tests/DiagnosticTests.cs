@@ -215,6 +215,12 @@ public sealed class DiagnosticTests
         "QueryTokens·ModelDim = 1000·3000000")]
     [InlineData("Heads = 64, ModelDim = 64, {|SA0012:QueryTokens = 9000|}, KeyTokens = 8000",
         "Heads·QueryTokens·KeyTokens = 64·9000·8000")]
+    [InlineData("Heads = 4, ModelDim = 64, {|SA0012:HeadDim = 3000000|}, Tokens = 1", // the fused matrix; Heads+2·KvHeads = 12
+        "(Heads+2·KvHeads)·HeadDim·QuerySize = 12·3000000·64")]
+    [InlineData("Heads = 4, ModelDim = 1000, {|SA0012:HeadDim = 1000000|}, Tokens = 1, QuerySize = 1, KeySize = 1, ValueSize = 1",
+        "ModelDim·Heads·HeadDim = 1000·4·1000000")]
+    [InlineData("Heads = 4, ModelDim = 64, {|SA0012:Tokens = 40000000|}", // self-attention: the products name QueryTokens
+        "QueryTokens·QuerySize = 40000000·64")]
     public void SA0012_overflowing_size_is_reported_on_its_largest_factor(string arguments, string product) =>
         AssertDiagnostics(
             Layer(arguments),
