@@ -9,12 +9,52 @@ namespace StaticAttention
         /// Returns the batch implied by an input of <paramref name="length"/> elements with <paramref name="perItem"/>
         /// elements per batch item; throws unless it is whole and at least 1.
         /// </summary>
-        public static int Batch(int length, int perItem, string paramName) => throw new NotImplementedException();
+        /// <exception cref="ArgumentException"><paramref name="length"/> is not a whole, non-zero multiple of <paramref name="perItem"/>.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="perItem"/> is not positive.</exception>
+        public static int Batch(int length, int perItem, string paramName)
+        {
+            if (perItem <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(perItem), perItem, "The number of elements per batch item must be positive.");
+            }
+
+            if (length <= 0 || length % perItem != 0)
+            {
+                throw new ArgumentException(
+                    $"{paramName} has {length} elements, but must hold a whole, non-zero number of items of {perItem} elements each.",
+                    paramName);
+            }
+
+            return length / perItem;
+        }
 
         /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
-        public static void Length(int actual, int expected, string paramName, string shape) => throw new NotImplementedException();
+        /// <param name="actual">The length that was passed.</param>
+        /// <param name="expected">The length the layer needs.</param>
+        /// <param name="paramName">The parameter's name, used in the message.</param>
+        /// <param name="shape">A description of the expected shape, for example <c>[batch 6, QueryTokens 8, ModelDim 64]</c>.</param>
+        /// <exception cref="ArgumentException">The lengths differ.</exception>
+        public static void Length(int actual, int expected, string paramName, string shape)
+        {
+            if (actual != expected)
+            {
+                throw new ArgumentException($"{paramName} must have {expected} elements ({shape}), but has {actual}.", paramName);
+            }
+        }
 
         /// <summary>Throws unless every length is in <c>[0, keyTokens]</c>.</summary>
-        public static void ValidLengths(ReadOnlySpan<int> validLengths, int keyTokens, string paramName) => throw new NotImplementedException();
+        /// <exception cref="ArgumentOutOfRangeException">A length is negative or greater than <paramref name="keyTokens"/>.</exception>
+        public static void ValidLengths(ReadOnlySpan<int> validLengths, int keyTokens, string paramName)
+        {
+            for (int i = 0; i < validLengths.Length; i++)
+            {
+                int value = validLengths[i];
+                if ((uint)value > (uint)keyTokens)
+                {
+                    throw new ArgumentOutOfRangeException(
+                        paramName, value, $"{paramName}[{i}] is {value}, but every valid length must be in [0, {keyTokens}].");
+                }
+            }
+        }
     }
 }

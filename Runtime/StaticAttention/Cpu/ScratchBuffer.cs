@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 
 namespace StaticAttention.Cpu
 {
@@ -9,10 +10,42 @@ namespace StaticAttention.Cpu
     /// </summary>
     public sealed class ScratchBuffer
     {
+        private float[]? _buffer;
+
         /// <summary>Takes the buffer, at least <paramref name="length"/> floats long.</summary>
-        public float[] Rent(int length) => throw new NotImplementedException();
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative.</exception>
+        public float[] Rent(int length)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(length);
+
+            // Take the buffer out, so a concurrent caller sees null and allocates its own.
+            float[]? buffer = Interlocked.Exchange(ref _buffer, null);
+            if (buffer is null || buffer.Length < length)
+            {
+                buffer = new float[length];
+            }
+
+            return buffer;
+        }
 
         /// <summary>Gives the buffer back for the next call.</summary>
-        public void Return(float[] buffer) => throw new NotImplementedException();
+        /// <exception cref="ArgumentNullException"><paramref name="buffer"/> is null.</exception>
+        public void Return(float[] buffer)
+        {
+            ArgumentNullException.ThrowIfNull(buffer);
+
+            // Keep the larger buffer when two calls return at once; a smaller one is simply dropped.
+            float[]? current = Volatile.Read(ref _buffer);
+            while (current is null || current.Length < buffer.Length)
+            {
+                float[]? seen = Interlocked.CompareExchange(ref _buffer, buffer, current);
+                if (ReferenceEquals(seen, current))
+                {
+                    return;
+                }
+
+                current = seen;
+            }
+        }
     }
 }

@@ -1,0 +1,45 @@
+namespace StaticAttention.Tests.Kernels;
+
+public class GuardTests
+{
+    [Theory]
+    [InlineData(512, 64, 8)]
+    [InlineData(64, 64, 1)]
+    public void BatchDividesWholeLengths(int length, int perItem, int batch) => Assert.Equal(batch, Guard.Batch(length, perItem, "x"));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(63)]
+    public void BatchRejectsPartialOrEmptyInputs(int length)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Guard.Batch(length, 64, "x"));
+        Assert.Equal("x", e.ParamName);
+        Assert.Contains($"has {length} elements", e.Message);
+        Assert.Contains("64", e.Message);
+        Assert.Contains("whole, non-zero number", e.Message);
+    }
+
+    [Fact]
+    public void LengthNamesParameterShapeAndNumbers()
+    {
+        Guard.Length(3072, 3072, "output", "[batch 6, QueryTokens 8, ModelDim 64]");
+        var e = Assert.Throws<ArgumentException>(() => Guard.Length(3000, 3072, "output", "[batch 6, QueryTokens 8, ModelDim 64]"));
+        Assert.Equal("output", e.ParamName);
+        Assert.StartsWith("output must have 3072 elements ([batch 6, QueryTokens 8, ModelDim 64]), but has 3000.", e.Message);
+    }
+
+    [Fact]
+    public void ValidLengthsAcceptsZeroToKeyTokens() => Guard.ValidLengths([0, 3, 6], 6, "validLengths");
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(7)]
+    public void ValidLengthsRejectsOutOfRange(int bad)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Guard.ValidLengths([2, bad], 6, "validLengths"));
+        Assert.Equal("validLengths", e.ParamName);
+        Assert.Contains($"validLengths[1] is {bad}", e.Message);
+        Assert.Contains("[0, 6]", e.Message);
+    }
+}
