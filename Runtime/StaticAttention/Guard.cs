@@ -28,18 +28,39 @@ namespace StaticAttention
             return length / perItem;
         }
 
-        /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+        /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="batch"/>·<paramref name="perItem"/> (computed without overflow).</summary>
         /// <param name="actual">The length that was passed.</param>
-        /// <param name="expected">The length the layer needs.</param>
+        /// <param name="batch">The batch, derived from the first input.</param>
+        /// <param name="perItem">The elements this span needs per batch item.</param>
         /// <param name="paramName">The parameter's name, used in the message.</param>
-        /// <param name="shape">A description of the expected shape, for example <c>[batch 6, QueryTokens 8, ModelDim 64]</c>.</param>
+        /// <param name="shape">A description of the expected shape, for example <c>[batch, QueryTokens 8, ModelDim 64]</c>.</param>
         /// <exception cref="ArgumentException">The lengths differ.</exception>
-        public static void Length(int actual, int expected, string paramName, string shape)
+        public static void Length(int actual, int batch, int perItem, string paramName, string shape)
         {
+            long expected = (long)batch * perItem;
             if (actual != expected)
             {
-                throw new ArgumentException($"{paramName} must have {expected} elements ({shape}), but has {actual}.", paramName);
+                throw new ArgumentException(
+                    $"{paramName} must have {expected} elements ({shape} with batch {batch}), but has {actual}.", paramName);
             }
+        }
+
+        /// <summary>
+        /// The scratch a call needs, <paramref name="batch"/>·<paramref name="perItem"/> + <paramref name="fixedLength"/> floats;
+        /// throws when that does not fit in one array, naming the input the batch came from.
+        /// </summary>
+        /// <exception cref="ArgumentException">The batch is too large for one call.</exception>
+        public static int ScratchLength(int batch, int perItem, int fixedLength, string paramName)
+        {
+            long length = (long)batch * perItem + fixedLength;
+            if (length > Array.MaxLength)
+            {
+                throw new ArgumentException(
+                    $"A batch of {batch} needs {length} floats of scratch memory, more than one array can hold; split {paramName} into smaller batches.",
+                    paramName);
+            }
+
+            return (int)length;
         }
 
         /// <summary>Throws unless every length is in <c>[0, keyTokens]</c>.</summary>

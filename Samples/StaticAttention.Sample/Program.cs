@@ -22,7 +22,7 @@ RunSeedC(SeedCAttention.Load(Checkpoints.WriteSeedC(directory)));
 
 static void RunTemporal(TemporalAttention layer)
 {
-    const int batch = 196; // patches of one clip: x is (batch·patches, T, C)
+    const int batch = 196; // the 14×14 patches of one clip: x is (batch·patches, T, C)
     float[] x = Inputs.Random(batch * TemporalAttention.Tokens * TemporalAttention.ModelDim, seed: 10);
     var output = new float[batch * TemporalAttention.Tokens * TemporalAttention.ModelDim];
     double ms = Timing.MillisecondsPerCall(() => layer.Forward(x, output));
@@ -82,7 +82,7 @@ internal static class Timing
     {
         var warmUp = Stopwatch.StartNew();
         do call(); while (warmUp.ElapsedMilliseconds < 300);
-        var samples = new double[9];
+        var samples = new double[5];
         for (int s = 0; s < samples.Length; s++)
         {
             var watch = Stopwatch.StartNew();

@@ -15,7 +15,7 @@ namespace StaticAttention.Generator.Emitting
         {
             string text = Int(l.Heads) + " heads of width " + Int(l.HeadDim);
             if (l.KvHeads != l.Heads)
-                text += " sharing " + Int(l.KvHeads) + " key/value heads (" + Int(l.Heads / l.KvHeads) + " query heads per key/value head)";
+                text += " sharing " + Int(l.KvHeads) + (l.KvHeads == 1 ? " key/value head (" : " key/value heads (") + Int(l.Heads / l.KvHeads) + " query heads per key/value head)";
             return text + ", model width " + Int(l.ModelDim);
         }
 
@@ -45,7 +45,7 @@ namespace StaticAttention.Generator.Emitting
                 case AttentionMask.KeyPaddingMask: terms.Add("a key padding mask, true = ignore (masked scores -inf)"); break;
             }
             if ((l.Mask & AttentionMask.Causal) != 0) terms.Add("a causal mask (query i sees keys j ≤ i)");
-            return "Scores use " + string.Join(", ", terms);
+            return "Scores use " + (terms.Count == 1 ? terms[0] : string.Join(", ", terms.GetRange(0, terms.Count - 1)) + " and " + terms[terms.Count - 1]);
         }
 
         public static string Signature(LayerModel l)

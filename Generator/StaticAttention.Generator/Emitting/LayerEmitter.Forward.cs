@@ -116,7 +116,7 @@ namespace StaticAttention.Generator.Emitting
             switch (l.MaskKind)
             {
                 case AttentionMask.ValidLengths:
-                    w.Line(Guard + ".Length(validLengths.Length, batch, nameof(validLengths), \"[batch]\");");
+                    LengthCheck(w, "validLengths", "1", "[batch]");
                     w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
                     break;
                 case AttentionMask.ValidLengthsPerQuery:
@@ -136,12 +136,12 @@ namespace StaticAttention.Generator.Emitting
         }
 
         private static void LengthCheck(CodeWriter w, string name, string perItem, string shape) =>
-            w.Line(Guard + ".Length(" + name + ".Length, batch * (" + perItem + "), nameof(" + name + "), " + String(shape) + ");");
+            w.Line(Guard + ".Length(" + name + ".Length, batch, " + perItem + ", nameof(" + name + "), " + String(shape) + ");");
 
         /// <summary>Projections.None: heads are column blocks of x itself, and the context is the output.</summary>
         private static void EmitCoreOnly(CodeWriter w, LayerModel l)
         {
-            w.Line("float[] scratch = _scratch.Rent(" + Core + ".ScratchLength(KeyTokens));");
+            w.Line("float[] scratch = _scratch.Rent(" + Core + ".ScratchLength(KeyTokens)); // one row of scores");
             using (w.Block("try"))
             {
                 w.Line("// No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.");
@@ -160,34 +160,37 @@ namespace StaticAttention.Generator.Emitting
             string keyInput = l.SelfAttention ? "x" : "key";
             string valueInput = l.SelfAttention ? "x" : "value";
 
-            // Scratch layout, in floats: projected q/k/v, the context, then the core's own scratch.
-            var buffers = new List<(string Name, string Length, string Shape)>();
+            // Scratch layout, in floats per batch item: projected q/k/v, then the context; the core's own row follows.
+            var buffers = new List<(string Name, string PerItem, string Shape)>();
             if (fusedSelf)
             {
-                buffers.Add(("qkv", "batch * (QueryTokens * (Heads + 2 * KvHeads) * HeadDim)", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "]"));
+                buffers.Add(("qkv", "QueryTokens * (Heads + 2 * KvHeads) * HeadDim", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "]"));
             }
             else
             {
-                buffers.Add(("q", "batch * (QueryTokens * Heads * HeadDim)", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]"));
-                buffers.Add(("k", "batch * (KeyTokens * KvHeads * HeadDim)", "[batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]"));
-                buffers.Add(("v", "batch * (KeyTokens * KvHeads * HeadDim)", "[batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]"));
+                buffers.Add(("q", "QueryTokens * Heads * HeadDim", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]"));
+                buffers.Add(("k", "KeyTokens * KvHeads * HeadDim", "[batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]"));
+                buffers.Add(("v", "KeyTokens * KvHeads * HeadDim", "[batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]"));
             }
-            buffers.Add(("context", "batch * (QueryTokens * Heads * HeadDim)", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]"));
+            buffers.Add(("context", "QueryTokens * Heads * HeadDim", "[batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]"));
 
-            foreach (var buffer in buffers) w.Line("int " + buffer.Name + "Length = " + buffer.Length + ";");
-            var total = new List<string>();
-            foreach (var buffer in buffers) total.Add(buffer.Name + "Length");
-            total.Add(Core + ".ScratchLength(KeyTokens)");
-            w.Line("float[] scratch = _scratch.Rent(" + string.Join(" + ", total) + ");");
+            var perItem = new List<string>();
+            foreach (var buffer in buffers)
+            {
+                w.Line("const int " + buffer.Name + "PerItem = " + buffer.PerItem + ";");
+                perItem.Add(buffer.Name + "PerItem");
+            }
+            w.Line("int coreLength = " + Core + ".ScratchLength(KeyTokens);");
+            w.Line("float[] scratch = _scratch.Rent(" + Guard + ".ScratchLength(batch, " + string.Join(" + ", perItem) + ", coreLength, nameof(" + queryInput + ")));");
             using (w.Block("try"))
             {
                 string offset = "0";
                 foreach (var buffer in buffers)
                 {
-                    w.Line(SpanFloat + " " + buffer.Name + " = new " + SpanFloat + "(scratch, " + offset + ", " + buffer.Name + "Length); // " + buffer.Shape);
-                    offset = offset == "0" ? buffer.Name + "Length" : offset + " + " + buffer.Name + "Length";
+                    w.Line(SpanFloat + " " + buffer.Name + " = new " + SpanFloat + "(scratch, " + offset + ", batch * " + buffer.Name + "PerItem); // " + buffer.Shape);
+                    offset = offset == "0" ? "batch * " + buffer.Name + "PerItem" : "batch * (" + string.Join(" + ", perItem.GetRange(0, perItem.IndexOf(buffer.Name + "PerItem") + 1)) + ")";
                 }
-                w.Line(SpanFloat + " coreScratch = new " + SpanFloat + "(scratch, " + offset + ", " + Core + ".ScratchLength(KeyTokens));");
+                w.Line(SpanFloat + " coreScratch = new " + SpanFloat + "(scratch, " + offset + ", coreLength);");
                 w.Line();
 
                 if (fusedSelf)

@@ -29,26 +29,26 @@ namespace StaticAttention.Reference
 
             int heads = spec.Heads, kvHeads = spec.KvHeads, d = spec.HeadDim;
             int nq = spec.QueryTokens, nk = spec.KeyTokens;
-            Guard.Length(query.Length, batch * nq * spec.QuerySize, nameof(query), "[batch, QueryTokens, QuerySize]");
-            Guard.Length(key.Length, batch * nk * spec.KeySize, nameof(key), "[batch, KeyTokens, KeySize]");
-            Guard.Length(value.Length, batch * nk * spec.ValueSize, nameof(value), "[batch, KeyTokens, ValueSize]");
-            Guard.Length(output.Length, batch * nq * spec.ModelDim, nameof(output), "[batch, QueryTokens, ModelDim]");
+            Guard.Length(query.Length, batch, nq * spec.QuerySize, nameof(query), "[batch, QueryTokens, QuerySize]");
+            Guard.Length(key.Length, batch, nk * spec.KeySize, nameof(key), "[batch, KeyTokens, KeySize]");
+            Guard.Length(value.Length, batch, nk * spec.ValueSize, nameof(value), "[batch, KeyTokens, ValueSize]");
+            Guard.Length(output.Length, batch, nq * spec.ModelDim, nameof(output), "[batch, QueryTokens, ModelDim]");
             if (!attentionWeights.IsEmpty)
             {
-                Guard.Length(attentionWeights.Length, batch * heads * nq * nk, nameof(attentionWeights), "[batch, Heads, QueryTokens, KeyTokens]");
+                Guard.Length(attentionWeights.Length, batch, heads * nq * nk, nameof(attentionWeights), "[batch, Heads, QueryTokens, KeyTokens]");
             }
 
             AttentionMask kind = spec.Mask & ~AttentionMask.Causal;
-            Guard.Length(validLengths.Length, kind switch
+            Guard.Length(validLengths.Length, batch, kind switch
             {
-                AttentionMask.ValidLengths => batch,
-                AttentionMask.ValidLengthsPerQuery => batch * nq,
+                AttentionMask.ValidLengths => 1,
+                AttentionMask.ValidLengthsPerQuery => nq,
                 _ => 0,
             }, nameof(validLengths), spec.Mask.ToString());
-            Guard.Length(mask.Length, kind switch
+            Guard.Length(mask.Length, batch, kind switch
             {
-                AttentionMask.KeepMask => batch * nq * nk,
-                AttentionMask.KeyPaddingMask => batch * nk,
+                AttentionMask.KeepMask => nq * nk,
+                AttentionMask.KeyPaddingMask => nk,
                 _ => 0,
             }, nameof(mask), spec.Mask.ToString());
             Guard.ValidLengths(validLengths, nk, nameof(validLengths));

@@ -90,24 +90,25 @@ namespace Samples.Attention
         {
             // batch = query.Length / (QueryTokens·QuerySize) = query.Length / 96
             int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Guard.Length(key.Length, batch * (KeyTokens * KeySize), nameof(key), "[batch, KeyTokens 6, KeySize 16]");
-            global::StaticAttention.Guard.Length(value.Length, batch * (KeyTokens * ValueSize), nameof(value), "[batch, KeyTokens 6, ValueSize 12]");
-            global::StaticAttention.Guard.Length(validLengths.Length, batch, nameof(validLengths), "[batch]");
+            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 6, KeySize 16]");
+            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 6, ValueSize 12]");
+            global::StaticAttention.Guard.Length(validLengths.Length, batch, 1, nameof(validLengths), "[batch]");
             global::StaticAttention.Guard.ValidLengths(validLengths, KeyTokens, nameof(validLengths));
-            global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 4, ModelDim 40]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 40]");
 
-            int qLength = batch * (QueryTokens * Heads * HeadDim);
-            int kLength = batch * (KeyTokens * KvHeads * HeadDim);
-            int vLength = batch * (KeyTokens * KvHeads * HeadDim);
-            int contextLength = batch * (QueryTokens * Heads * HeadDim);
-            float[] scratch = _scratch.Rent(qLength + kLength + vLength + contextLength + global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+            const int qPerItem = QueryTokens * Heads * HeadDim;
+            const int kPerItem = KeyTokens * KvHeads * HeadDim;
+            const int vPerItem = KeyTokens * KvHeads * HeadDim;
+            const int contextPerItem = QueryTokens * Heads * HeadDim;
+            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(query)));
             try
             {
-                global::System.Span<float> q = new global::System.Span<float>(scratch, 0, qLength); // [batch·4, 40]
-                global::System.Span<float> k = new global::System.Span<float>(scratch, qLength, kLength); // [batch·6, 40]
-                global::System.Span<float> v = new global::System.Span<float>(scratch, qLength + kLength, vLength); // [batch·6, 40]
-                global::System.Span<float> context = new global::System.Span<float>(scratch, qLength + kLength + vLength, contextLength); // [batch·4, 40]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, qLength + kLength + vLength + contextLength, global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+                global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·4, 40]
+                global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·6, 40]
+                global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·6, 40]
+                global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·4, 40]
+                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = query · Wqᵀ: [batch·4, 24] -> [batch·4, 40]
                 global::StaticAttention.Cpu.Linear.Forward(query, batch * QueryTokens, QuerySize, _weights.Query, _weights.QueryBias, Heads * HeadDim, q);

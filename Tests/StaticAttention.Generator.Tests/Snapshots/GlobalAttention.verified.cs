@@ -3,7 +3,7 @@
 #nullable enable
 
 /// <summary>
-/// Multi-head self-attention over 5 tokens: 4 heads of width 8 sharing 1 key/value heads (4 query heads per key/value head), model width 32.
+/// Multi-head self-attention over 5 tokens: 4 heads of width 8 sharing 1 key/value head (4 query heads per key/value head), model width 32.
 /// Separate projections q [32, 32], k [8, 32], v [8, 32] without bias, then an output projection without bias.
 /// Maps x [batch, 5, 32] to output [batch, 5, 32].
 /// </summary>
@@ -81,20 +81,21 @@ partial class GlobalAttention
     {
         // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 160
         int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-        global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
+        global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
 
-        int qLength = batch * (QueryTokens * Heads * HeadDim);
-        int kLength = batch * (KeyTokens * KvHeads * HeadDim);
-        int vLength = batch * (KeyTokens * KvHeads * HeadDim);
-        int contextLength = batch * (QueryTokens * Heads * HeadDim);
-        float[] scratch = _scratch.Rent(qLength + kLength + vLength + contextLength + global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+        const int qPerItem = QueryTokens * Heads * HeadDim;
+        const int kPerItem = KeyTokens * KvHeads * HeadDim;
+        const int vPerItem = KeyTokens * KvHeads * HeadDim;
+        const int contextPerItem = QueryTokens * Heads * HeadDim;
+        int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
+        float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(x)));
         try
         {
-            global::System.Span<float> q = new global::System.Span<float>(scratch, 0, qLength); // [batch·5, 32]
-            global::System.Span<float> k = new global::System.Span<float>(scratch, qLength, kLength); // [batch·5, 8]
-            global::System.Span<float> v = new global::System.Span<float>(scratch, qLength + kLength, vLength); // [batch·5, 8]
-            global::System.Span<float> context = new global::System.Span<float>(scratch, qLength + kLength + vLength, contextLength); // [batch·5, 32]
-            global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, qLength + kLength + vLength + contextLength, global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+            global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·5, 32]
+            global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·5, 8]
+            global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·5, 8]
+            global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·5, 32]
+            global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
             // q = x · Wqᵀ: [batch·5, 32] -> [batch·5, 32]
             global::StaticAttention.Cpu.Linear.Forward(x, batch * QueryTokens, QuerySize, _weights.Query, _weights.QueryBias, Heads * HeadDim, q);

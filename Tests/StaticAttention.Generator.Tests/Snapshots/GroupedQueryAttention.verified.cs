@@ -84,20 +84,21 @@ namespace Samples.Attention
         {
             // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 768
             int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
 
-            int qLength = batch * (QueryTokens * Heads * HeadDim);
-            int kLength = batch * (KeyTokens * KvHeads * HeadDim);
-            int vLength = batch * (KeyTokens * KvHeads * HeadDim);
-            int contextLength = batch * (QueryTokens * Heads * HeadDim);
-            float[] scratch = _scratch.Rent(qLength + kLength + vLength + contextLength + global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+            const int qPerItem = QueryTokens * Heads * HeadDim;
+            const int kPerItem = KeyTokens * KvHeads * HeadDim;
+            const int vPerItem = KeyTokens * KvHeads * HeadDim;
+            const int contextPerItem = QueryTokens * Heads * HeadDim;
+            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(x)));
             try
             {
-                global::System.Span<float> q = new global::System.Span<float>(scratch, 0, qLength); // [batch·12, 64]
-                global::System.Span<float> k = new global::System.Span<float>(scratch, qLength, kLength); // [batch·12, 16]
-                global::System.Span<float> v = new global::System.Span<float>(scratch, qLength + kLength, vLength); // [batch·12, 16]
-                global::System.Span<float> context = new global::System.Span<float>(scratch, qLength + kLength + vLength, contextLength); // [batch·12, 64]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, qLength + kLength + vLength + contextLength, global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+                global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·12, 64]
+                global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·12, 16]
+                global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·12, 16]
+                global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·12, 64]
+                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = x · Wqᵀ: [batch·12, 64] -> [batch·12, 64]
                 global::StaticAttention.Cpu.Linear.Forward(x, batch * QueryTokens, QuerySize, _weights.Query, _weights.QueryBias, Heads * HeadDim, q);

@@ -87,16 +87,17 @@ namespace Samples.Attention
                 {
                     // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 64
                     int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-                    global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 4, ModelDim 16]");
+                    global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 16]");
 
-                    int qkvLength = batch * (QueryTokens * (Heads + 2 * KvHeads) * HeadDim);
-                    int contextLength = batch * (QueryTokens * Heads * HeadDim);
-                    float[] scratch = _scratch.Rent(qkvLength + contextLength + global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+                    const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
+                    const int contextPerItem = QueryTokens * Heads * HeadDim;
+                    int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
+                    float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, coreLength, nameof(x)));
                     try
                     {
-                        global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, qkvLength); // [batch·4, 48]
-                        global::System.Span<float> context = new global::System.Span<float>(scratch, qkvLength, contextLength); // [batch·4, 16]
-                        global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, qkvLength + contextLength, global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+                        global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·4, 48]
+                        global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·4, 16]
+                        global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qkvPerItem + contextPerItem), coreLength);
 
                         // qkv = x · Wqkvᵀ: [batch·4, 16] -> [batch·4, 48], columns q | k | v
                         global::StaticAttention.Cpu.Linear.Forward(x, batch * QueryTokens, QuerySize, _weights.Fused, _weights.FusedBias, (Heads + 2 * KvHeads) * HeadDim, qkv);

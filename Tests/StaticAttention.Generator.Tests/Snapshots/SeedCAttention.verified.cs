@@ -92,24 +92,25 @@ namespace Samples.Attention
         {
             // batch = query.Length / (QueryTokens·QuerySize) = query.Length / 480
             int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Guard.Length(key.Length, batch * (KeyTokens * KeySize), nameof(key), "[batch, KeyTokens 10, KeySize 48]");
-            global::StaticAttention.Guard.Length(value.Length, batch * (KeyTokens * ValueSize), nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
-            global::StaticAttention.Guard.Length(mask.Length, batch * (QueryTokens * KeyTokens), nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
-            global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
-            global::StaticAttention.Guard.Length(weights.Length, batch * (Heads * QueryTokens * KeyTokens), nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
+            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
+            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
+            global::StaticAttention.Guard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
+            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
 
-            int qLength = batch * (QueryTokens * Heads * HeadDim);
-            int kLength = batch * (KeyTokens * KvHeads * HeadDim);
-            int vLength = batch * (KeyTokens * KvHeads * HeadDim);
-            int contextLength = batch * (QueryTokens * Heads * HeadDim);
-            float[] scratch = _scratch.Rent(qLength + kLength + vLength + contextLength + global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+            const int qPerItem = QueryTokens * Heads * HeadDim;
+            const int kPerItem = KeyTokens * KvHeads * HeadDim;
+            const int vPerItem = KeyTokens * KvHeads * HeadDim;
+            const int contextPerItem = QueryTokens * Heads * HeadDim;
+            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(query)));
             try
             {
-                global::System.Span<float> q = new global::System.Span<float>(scratch, 0, qLength); // [batch·10, 48]
-                global::System.Span<float> k = new global::System.Span<float>(scratch, qLength, kLength); // [batch·10, 48]
-                global::System.Span<float> v = new global::System.Span<float>(scratch, qLength + kLength, vLength); // [batch·10, 48]
-                global::System.Span<float> context = new global::System.Span<float>(scratch, qLength + kLength + vLength, contextLength); // [batch·10, 48]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, qLength + kLength + vLength + contextLength, global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+                global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·10, 48]
+                global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·10, 48]
+                global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·10, 48]
+                global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·10, 48]
+                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = query · Wqᵀ + b: [batch·10, 48] -> [batch·10, 48]
                 global::StaticAttention.Cpu.Linear.Forward(query, batch * QueryTokens, QuerySize, _weights.Query, _weights.QueryBias, Heads * HeadDim, q);

@@ -84,9 +84,9 @@ namespace Samples.Attention
         {
             // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 512
             int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
 
-            float[] scratch = _scratch.Rent(global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens)); // one row of scores
             try
             {
                 // No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.

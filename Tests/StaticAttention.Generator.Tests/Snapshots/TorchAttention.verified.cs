@@ -7,7 +7,7 @@ namespace Samples.Attention
     /// <summary>
     /// Multi-head self-attention over 7 tokens: 4 heads of width 8, model width 32.
     /// One fused q/k/v projection [96, 32] with bias, then an output projection with bias.
-    /// Scores use a key padding mask, true = ignore (masked scores -inf), a causal mask (query i sees keys j ≤ i).
+    /// Scores use a key padding mask, true = ignore (masked scores -inf) and a causal mask (query i sees keys j ≤ i).
     /// Maps x [batch, 7, 32] to output [batch, 7, 32] and weights [batch, 4, 7, 7].
     /// </summary>
     /// <remarks>
@@ -90,18 +90,19 @@ namespace Samples.Attention
         {
             // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 224
             int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(mask.Length, batch * (KeyTokens), nameof(mask), "[batch, KeyTokens 7]");
-            global::StaticAttention.Guard.Length(output.Length, batch * (QueryTokens * ModelDim), nameof(output), "[batch, QueryTokens 7, ModelDim 32]");
-            global::StaticAttention.Guard.Length(weights.Length, batch * (Heads * QueryTokens * KeyTokens), nameof(weights), "[batch, Heads 4, QueryTokens 7, KeyTokens 7]");
+            global::StaticAttention.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 7]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 7, ModelDim 32]");
+            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 4, QueryTokens 7, KeyTokens 7]");
 
-            int qkvLength = batch * (QueryTokens * (Heads + 2 * KvHeads) * HeadDim);
-            int contextLength = batch * (QueryTokens * Heads * HeadDim);
-            float[] scratch = _scratch.Rent(qkvLength + contextLength + global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+            const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
+            const int contextPerItem = QueryTokens * Heads * HeadDim;
+            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, coreLength, nameof(x)));
             try
             {
-                global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, qkvLength); // [batch·7, 96]
-                global::System.Span<float> context = new global::System.Span<float>(scratch, qkvLength, contextLength); // [batch·7, 32]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, qkvLength + contextLength, global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens));
+                global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·7, 96]
+                global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·7, 32]
+                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qkvPerItem + contextPerItem), coreLength);
 
                 // qkv = x · Wqkvᵀ + b: [batch·7, 32] -> [batch·7, 96], columns q | k | v
                 global::StaticAttention.Cpu.Linear.Forward(x, batch * QueryTokens, QuerySize, _weights.Fused, _weights.FusedBias, (Heads + 2 * KvHeads) * HeadDim, qkv);

@@ -23,10 +23,28 @@ public class GuardTests
     [Fact]
     public void LengthNamesParameterShapeAndNumbers()
     {
-        Guard.Length(3072, 3072, "output", "[batch 6, QueryTokens 8, ModelDim 64]");
-        var e = Assert.Throws<ArgumentException>(() => Guard.Length(3000, 3072, "output", "[batch 6, QueryTokens 8, ModelDim 64]"));
+        Guard.Length(3072, 6, 512, "output", "[batch, QueryTokens 8, ModelDim 64]");
+        var e = Assert.Throws<ArgumentException>(() => Guard.Length(3000, 6, 512, "output", "[batch, QueryTokens 8, ModelDim 64]"));
         Assert.Equal("output", e.ParamName);
-        Assert.StartsWith("output must have 3072 elements ([batch 6, QueryTokens 8, ModelDim 64]), but has 3000.", e.Message);
+        Assert.StartsWith("output must have 3072 elements ([batch, QueryTokens 8, ModelDim 64] with batch 6), but has 3000.", e.Message);
+    }
+
+    [Fact]
+    public void LengthDoesNotOverflowForHugeBatches()
+    {
+        // 5,000,000 · 1,000 wraps around in int arithmetic to a small positive number; the check must not be fooled.
+        int wrapped = unchecked(5_000_000 * 1_000);
+        var e = Assert.Throws<ArgumentException>(() => Guard.Length(wrapped, 5_000_000, 1_000, "output", "[batch, 1000]"));
+        Assert.Contains("5000000000", e.Message);
+    }
+
+    [Fact]
+    public void ScratchLengthRejectsWhatOneArrayCannotHold()
+    {
+        Assert.Equal(6 * 512 + 8, Guard.ScratchLength(6, 512, 8, "x"));
+        var e = Assert.Throws<ArgumentException>(() => Guard.ScratchLength(5_000_000, 1_000, 8, "x"));
+        Assert.Equal("x", e.ParamName);
+        Assert.Contains("5000000008", e.Message);
     }
 
     [Fact]
