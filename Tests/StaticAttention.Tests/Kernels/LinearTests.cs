@@ -49,7 +49,7 @@ public class LinearTests
         var actual = new float[rows * outFeatures];
         Linear.Forward(input, rows, inFeatures, weight, bias, outFeatures, actual);
 
-        Tolerance.AssertClose(expected, actual, 1e-5, $"Linear [{rows}, {inFeatures}] -> {outFeatures}, bias {withBias}");
+        Tolerance.AssertClose(expected, actual, $"Linear [{rows}, {inFeatures}] -> {outFeatures}, bias {withBias}", 1e-5);
     }
 
     [Fact]

@@ -33,8 +33,8 @@ public class PipelinePropertyTests
         var actualWeights = new float[weightsLength];
         KernelPipeline.Forward(s, layer.Weights, layer.Batch, layer.Query, layer.Key, layer.Value, layer.ValidLengths, layer.Mask, actual, actualWeights);
 
-        Tolerance.AssertClose(expected, actual, 1e-4, $"output of {layer}");
-        Tolerance.AssertClose(expectedWeights, actualWeights, 1e-4, $"weights of {layer}");
+        Tolerance.AssertClose(expected, actual, $"output of {layer}", 1e-4);
+        Tolerance.AssertClose(expectedWeights, actualWeights, $"weights of {layer}", 1e-4);
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public class HandMappedFixtureTests
         var output = new float[c.ExpectedOutput.Length];
         var weights = new float[c.ExpectedWeights.Length];
         layer(c.Spec, c.Weights, c.Batch, c.Query, c.Key, c.Value, c.ValidLengths, c.Mask, output, weights);
-        Tolerance.AssertClose(c.ExpectedOutput, output, 1e-4, $"{what} output of {c.Name}");
-        Tolerance.AssertClose(c.ExpectedWeights, weights, 1e-4, $"{what} weights of {c.Name}");
+        Tolerance.AssertClose(c.ExpectedOutput, output, $"{what} output of {c.Name}", 1e-4);
+        Tolerance.AssertClose(c.ExpectedWeights, weights, $"{what} weights of {c.Name}", 1e-4);
     }
 }
