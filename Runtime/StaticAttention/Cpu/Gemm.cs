@@ -1,0 +1,318 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using StaticAttention.Threading;
+
+namespace StaticAttention.Cpu
+{
+    /// <summary>
+    /// A packed, register-blocked single-precision GEMM for <c>nn.Linear</c> projections:
+    /// <c>output = input · Wᵀ + bias</c> with W prepacked in a <see cref="PackedMatrix"/>.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Loops, outermost first (Goto/BLIS style): tasks of (row block × panel group), then k-blocks of
+    /// <see cref="PackedMatrix.BlockDepth"/> input features, for which the task's input rows are packed into MR-row,
+    /// k-major micro-panels (a per-thread buffer), then MR-row groups, then NR-wide panels; the microkernel keeps an MR×NR
+    /// tile of the output in registers for one k-block. The first k-block starts from the bias, later ones from the
+    /// partial sums stored in the output.
+    /// </para>
+    /// <para>
+    /// Every output element is <c>bias</c> plus the products in increasing k, one fused multiply-add each, whatever the tile
+    /// or task it falls in, so results are bitwise the same for any number of threads.
+    /// </para>
+    /// </remarks>
+    public static unsafe class Gemm
+    {
+        /// <summary>Most input rows one task packs and computes (the A block: rows × KC floats).</summary>
+        private const int MaxBlockRows = 96;
+
+        /// <summary>Most output features one task covers: its B block, KC × this, stays in L2.</summary>
+        private const int MaxGroupColumns = 256;
+
+        /// <summary>With several threads, aim for at least this many tasks per thread, for balance.</summary>
+        private const int TasksPerThread = 4;
+
+        private const int Alignment = 64;
+
+        /// <summary>This thread's A block buffer (pinned, grown on demand, never per call once large enough).</summary>
+        [ThreadStatic]
+        private static float[]? t_aBuffer;
+
+        /// <summary>
+        /// Computes <c>output[r·outputStride + o] = bias[o] + Σ_i input[r·inputStride + i] · W[o, i]</c> for
+        /// r &lt; <paramref name="rows"/>, o &lt; <see cref="PackedMatrix.OutFeatures"/> (i &lt; <see cref="PackedMatrix.InFeatures"/>).
+        /// Elements of <paramref name="output"/> between rows (beyond <see cref="PackedMatrix.OutFeatures"/> within a stride)
+        /// are left as they were. <paramref name="input"/> and <paramref name="output"/> must not overlap.
+        /// </summary>
+        /// <param name="input">Row-major input rows; row r starts at <c>r·inputStride</c>.</param>
+        /// <param name="rows">Number of rows (0 does nothing).</param>
+        /// <param name="inputStride">Distance between input rows, at least <see cref="PackedMatrix.InFeatures"/>.</param>
+        /// <param name="weights">The packed weight and bias.</param>
+        /// <param name="output">Row-major output rows; row r starts at <c>r·outputStride</c>.</param>
+        /// <param name="outputStride">Distance between output rows, at least <see cref="PackedMatrix.OutFeatures"/>.</param>
+        /// <param name="pool">Threads to split the work over; null runs on the caller.</param>
+        /// <param name="maxDegreeOfParallelism">Most threads to use (caller included); 1 runs on the caller.</param>
+        /// <exception cref="ArgumentException">A stride is too small, a span too short, or <paramref name="rows"/> or
+        /// <paramref name="maxDegreeOfParallelism"/> out of range.</exception>
+        public static void Forward(
+            ReadOnlySpan<float> input, int rows, int inputStride, PackedMatrix weights,
+            Span<float> output, int outputStride, WorkerPool? pool = null, int maxDegreeOfParallelism = 1)
+        {
+            ArgumentNullException.ThrowIfNull(weights);
+            Validate(input.Length, rows, inputStride, weights, output.Length, outputStride, maxDegreeOfParallelism);
+            if (rows == 0) return;
+
+            int degree = pool is null ? 1 : Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism);
+            fixed (float* x = input)
+            fixed (float* y = output)
+            {
+                switch (weights.Tile)
+                {
+                    case GemmTile.V512x6x32: Run<Kernel512x6x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V512x8x32: Run<Kernel512x8x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V512x12x32: Run<Kernel512x12x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V512x14x32: Run<Kernel512x14x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V256x6x16: Run<Kernel256x6x16>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    default: Run<Kernel256x4x24>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                }
+            }
+
+            GC.KeepAlive(weights);
+        }
+
+        private static void Validate(int inputLength, int rows, int inputStride, PackedMatrix weights, int outputLength, int outputStride, int maxDegreeOfParallelism)
+        {
+            if (rows < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), rows, "rows must not be negative.");
+            }
+
+            if (inputStride < weights.InFeatures)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(inputStride), inputStride, $"inputStride must be at least InFeatures {weights.InFeatures}, but is {inputStride}.");
+            }
+
+            if (outputStride < weights.OutFeatures)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(outputStride), outputStride, $"outputStride must be at least OutFeatures {weights.OutFeatures}, but is {outputStride}.");
+            }
+
+            if (maxDegreeOfParallelism < 1)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "maxDegreeOfParallelism must be at least 1.");
+            }
+
+            if (rows == 0) return;
+            long inputNeeded = (long)(rows - 1) * inputStride + weights.InFeatures;
+            if (inputLength < inputNeeded)
+            {
+                throw new ArgumentException(
+                    $"input must have at least {inputNeeded} elements ((rows {rows} - 1) · inputStride {inputStride} + InFeatures {weights.InFeatures}), but has {inputLength}.",
+                    "input");
+            }
+
+            long outputNeeded = (long)(rows - 1) * outputStride + weights.OutFeatures;
+            if (outputLength < outputNeeded)
+            {
+                throw new ArgumentException(
+                    $"output must have at least {outputNeeded} elements ((rows {rows} - 1) · outputStride {outputStride} + OutFeatures {weights.OutFeatures}), but has {outputLength}.",
+                    "output");
+            }
+        }
+
+        private static void Run<TKernel>(float* x, int rows, int inputStride, PackedMatrix w, float* y, int outputStride, WorkerPool? pool, int degree)
+            where TKernel : struct, IMicroKernel
+        {
+            int groups = (rows + TKernel.MR - 1) / TKernel.MR;
+            int panels = w.Panels;
+            int groupsPerBlock = Math.Max(1, MaxBlockRows / TKernel.MR);
+            int panelsPerGroup = Math.Max(1, MaxGroupColumns / TKernel.NR);
+            int rowBlocks = Ceiling(groups, groupsPerBlock);
+            int columnGroups = Ceiling(panels, panelsPerGroup);
+
+            // Several threads: cut finer (panel groups first, they cost no extra packing per row) until each has a few tasks.
+            if (degree > 1)
+            {
+                while ((long)rowBlocks * columnGroups < (long)TasksPerThread * degree && (panelsPerGroup > 1 || groupsPerBlock > 1))
+                {
+                    if (panelsPerGroup > 1 && (panelsPerGroup * TKernel.NR >= groupsPerBlock * TKernel.MR || groupsPerBlock == 1))
+                    {
+                        panelsPerGroup = Ceiling(panelsPerGroup, 2);
+                    }
+                    else
+                    {
+                        groupsPerBlock = Ceiling(groupsPerBlock, 2);
+                    }
+
+                    rowBlocks = Ceiling(groups, groupsPerBlock);
+                    columnGroups = Ceiling(panels, panelsPerGroup);
+                }
+            }
+
+            // Even out the blocks.
+            groupsPerBlock = Ceiling(groups, rowBlocks);
+            panelsPerGroup = Ceiling(panels, columnGroups);
+
+            var job = new Job<TKernel>
+            {
+                Input = x,
+                InputStride = inputStride,
+                Rows = rows,
+                Output = y,
+                OutputStride = outputStride,
+                Packed = w.Data,
+                Bias = w.Bias,
+                InFeatures = w.InFeatures,
+                OutFeatures = w.OutFeatures,
+                PaddedOut = w.PaddedOut,
+                BlockDepth = w.BlockDepth,
+                KBlocks = w.KBlocks,
+                Groups = groups,
+                Panels = panels,
+                GroupsPerBlock = groupsPerBlock,
+                PanelsPerGroup = panelsPerGroup,
+                ColumnGroups = columnGroups,
+            };
+
+            int tasks = rowBlocks * columnGroups;
+            if (pool is null || degree <= 1 || tasks == 1)
+            {
+                for (int i = 0; i < tasks; i++) job.Execute(i);
+            }
+            else
+            {
+                pool.Run(ref job, tasks, degree);
+            }
+        }
+
+        private static int Ceiling(int a, int b) => (a + b - 1) / b;
+
+        /// <summary>One (row block × panel group) of the output, computed over all k-blocks.</summary>
+        private struct Job<TKernel> : IParallelJob where TKernel : struct, IMicroKernel
+        {
+            public float* Input;
+            public nint InputStride;
+            public int Rows;
+            public float* Output;
+            public nint OutputStride;
+            public float* Packed;
+            public float* Bias;
+            public int InFeatures;
+            public int OutFeatures;
+            public int PaddedOut;
+            public int BlockDepth;
+            public int KBlocks;
+            public int Groups;
+            public int Panels;
+            public int GroupsPerBlock;
+            public int PanelsPerGroup;
+            public int ColumnGroups;
+
+            public readonly void Execute(int index)
+            {
+                int mr = TKernel.MR, nr = TKernel.NR;
+                int rowBlock = index / ColumnGroups;
+                int columnGroup = index - rowBlock * ColumnGroups;
+                int g0 = rowBlock * GroupsPerBlock, g1 = Math.Min(Groups, g0 + GroupsPerBlock);
+                int p0 = columnGroup * PanelsPerGroup, p1 = Math.Min(Panels, p0 + PanelsPerGroup);
+                int r0 = g0 * mr, blockRows = Math.Min(Rows, g1 * mr) - r0;
+                float* a = ABuffer((g1 - g0) * mr * BlockDepth);
+                float* tile = stackalloc float[TKernel.MR * TKernel.NR];
+
+                for (int kb = 0; kb < KBlocks; kb++)
+                {
+                    int k0 = kb * BlockDepth;
+                    int kc = Math.Min(BlockDepth, InFeatures - k0);
+                    PackRows(Input + r0 * InputStride + k0, InputStride, blockRows, kc, g1 - g0, mr, a);
+                    float* bBlock = Packed + (nint)k0 * PaddedOut;
+
+                    for (int g = g0; g < g1; g++)
+                    {
+                        int r = g * mr;
+                        int validRows = Math.Min(mr, Rows - r);
+                        float* aPanel = a + (nint)(g - g0) * kc * mr;
+                        float* cRow = Output + r * OutputStride;
+                        for (int p = p0; p < p1; p++)
+                        {
+                            float* bPanel = bBlock + (nint)p * kc * nr;
+                            float* c = cRow + p * nr;
+                            int validColumns = Math.Min(nr, OutFeatures - p * nr);
+                            if (validRows == mr && validColumns == nr)
+                            {
+                                if (kb == 0) TKernel.Run(aPanel, bPanel, kc, Bias + p * nr, 0, c, OutputStride);
+                                else TKernel.Run(aPanel, bPanel, kc, c, OutputStride, c, OutputStride);
+                                continue;
+                            }
+
+                            // An edge tile: compute it whole in a scratch tile (A rows and B columns are zero-padded),
+                            // then copy the valid part; the arithmetic per element is the same as in full tiles.
+                            if (kb == 0)
+                            {
+                                TKernel.Run(aPanel, bPanel, kc, Bias + p * nr, 0, tile, nr);
+                            }
+                            else
+                            {
+                                CopyTile(c, OutputStride, tile, nr, validRows, validColumns);
+                                TKernel.Run(aPanel, bPanel, kc, tile, nr, tile, nr);
+                            }
+
+                            CopyTile(tile, nr, c, OutputStride, validRows, validColumns);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Packs <paramref name="rows"/> rows of <paramref name="kc"/> floats into <paramref name="groups"/> micro-panels of
+        /// <paramref name="mr"/> rows, k-major (<c>dst[g·kc·mr + k·mr + r] = src[(g·mr + r)·stride + k]</c>), zero rows past the end.
+        /// </summary>
+        private static void PackRows(float* src, nint stride, int rows, int kc, int groups, int mr, float* dst)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                float* panel = dst + (nint)g * kc * mr;
+                for (int r = 0; r < mr; r++)
+                {
+                    int row = g * mr + r;
+                    float* d = panel + r;
+                    if (row < rows)
+                    {
+                        float* s = src + row * stride;
+                        for (int k = 0; k < kc; k++) d[k * mr] = s[k];
+                    }
+                    else
+                    {
+                        for (int k = 0; k < kc; k++) d[k * mr] = 0f;
+                    }
+                }
+            }
+        }
+
+        private static void CopyTile(float* src, nint srcStride, float* dst, nint dstStride, int rows, int columns)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                new ReadOnlySpan<float>(src + r * srcStride, columns).CopyTo(new Span<float>(dst + r * dstStride, columns));
+            }
+        }
+
+        /// <summary>This thread's 64-byte aligned A buffer of at least <paramref name="length"/> floats.</summary>
+        private static float* ABuffer(int length)
+        {
+            float[]? buffer = t_aBuffer;
+            if (buffer is null || buffer.Length < length + Alignment / sizeof(float))
+            {
+                buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, MaxBlockRows * GemmTiles.DefaultBlockDepth) + Alignment / sizeof(float), pinned: true);
+                t_aBuffer = buffer;
+            }
+
+            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
+            return (float*)((address + Alignment - 1) & ~(nint)(Alignment - 1));
+        }
+    }
+}
