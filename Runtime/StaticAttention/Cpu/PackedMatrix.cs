@@ -97,6 +97,12 @@ namespace StaticAttention.Cpu
         /// <summary>The packed weights; pinned, so the pointer stays valid as long as this instance is alive.</summary>
         internal float* Data => (float*)Unsafe.AsPointer(ref _data[_dataOffset]);
 
+        /// <summary>The packed weights as a span (tests).</summary>
+        internal ReadOnlySpan<float> DataSpan => _data.AsSpan(_dataOffset, PaddedOut * InFeatures);
+
+        /// <summary>The padded bias as a span (tests).</summary>
+        internal ReadOnlySpan<float> BiasSpan => _bias.AsSpan(_biasOffset, PaddedOut);
+
         /// <summary>The bias padded with zeros to <see cref="PaddedOut"/> (all zeros without a bias); pinned.</summary>
         internal float* Bias => (float*)Unsafe.AsPointer(ref _bias[_biasOffset]);
 

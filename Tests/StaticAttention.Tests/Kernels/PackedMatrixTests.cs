@@ -19,10 +19,11 @@ public class PackedMatrixTests
     }
 
     [Theory]
-    [InlineData(GemmTile.V256x6x16)]
-    [InlineData(GemmTile.V512x12x32)]
-    public unsafe void LaysOutBlocksOfKMajorPanels(GemmTile tile)
+    [InlineData(VectorWidth.Vector256)]
+    [InlineData(VectorWidth.Vector512)]
+    public void LaysOutBlocksOfKMajorPanels(VectorWidth width)
     {
+        GemmTile tile = GemmTiles.For(width);
         // W[o, i] = 1000·o + i, so every packed value names its source.
         const int outFeatures = 37, inFeatures = 11, kc = 4;
         float[] weight = new float[outFeatures * inFeatures];
@@ -35,7 +36,7 @@ public class PackedMatrixTests
         int nr = tile.NR();
         Assert.Equal((outFeatures + nr - 1) / nr, packed.Panels);
         Assert.Equal(3, packed.KBlocks);
-        Assert.Equal(0, (nint)packed.Data % 64);
+        Assert.Equal(packed.PaddedOut * inFeatures, packed.DataSpan.Length);
         for (int kb = 0; kb < packed.KBlocks; kb++)
         {
             int depth = Math.Min(kc, inFeatures - kb * kc);
@@ -46,13 +47,13 @@ public class PackedMatrixTests
                     for (int j = 0; j < nr; j++)
                     {
                         int o = p * nr + j, i = kb * kc + k;
-                        float value = packed.Data[kb * kc * packed.PaddedOut + p * depth * nr + k * nr + j];
+                        float value = packed.DataSpan[kb * kc * packed.PaddedOut + p * depth * nr + k * nr + j];
                         Assert.Equal(o < outFeatures ? 1000 * o + i : 0f, value);
                     }
                 }
             }
 
-            for (int o = 0; o < packed.PaddedOut; o++) Assert.Equal(0f, packed.Bias[o]);
+            for (int o = 0; o < packed.PaddedOut; o++) Assert.Equal(0f, packed.BiasSpan[o]);
         }
     }
 
