@@ -12,7 +12,7 @@ namespace StaticAttention.Cpu
     {
         /// <summary>
         /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head <paramref name="h"/>.
-        /// Buffer layout (floats): kᵀ <c>[HeadDim][nkPad]</c>, scores <c>[4][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
+        /// Buffer layout (floats): kᵀ as panels <c>[nkPad / 2W][HeadDim][2W]</c>, scores <c>[4][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
         /// when HeadDim is not a multiple of the vector width, and four context rows of dPad.
         /// </summary>
         private static void Rows512(ref CoreJob job, int b, int h, int start, int end)
@@ -20,11 +20,12 @@ namespace StaticAttention.Cpu
             const int W = 16; // Vector512<float>.Count
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
             int nkPad = (nk + W - 1) & ~(W - 1);
+            int nkPanels = (nk + 2 * W - 1) & ~(2 * W - 1);
             int dPad = (d + W - 1) & ~(W - 1);
             bool packV = d != dPad;
             int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the block can see
-            float* kT = Buffer(d * nkPad + 4 * nkPad + (packV ? nk * dPad : 0) + 4 * dPad);
-            float* scores = kT + (nint)d * nkPad;
+            float* kT = Buffer(d * nkPanels + 4 * nkPad + (packV ? nk * dPad : 0) + 4 * dPad);
+            float* scores = kT + (nint)d * nkPanels;
             float* vPack = scores + 4 * nkPad;
             float* cTmp = vPack + (packV ? (nint)nk * dPad : 0);
 
@@ -33,14 +34,14 @@ namespace StaticAttention.Cpu
             float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
             float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
 
-            // kᵀ[dd][j] = k_j[dd] for the keys this block sees.
+            // kᵀ in panels of 2W keys: key j, dim dd at kT[(j / 2W)·d·2W + dd·2W + j % 2W], for the keys this block sees.
             for (int j = 0; j < keyEnd; j++)
             {
                 float* kj = kHead + j * kvStride;
-                float* col = kT + j;
+                float* col = kT + (nint)(j & ~(2 * W - 1)) * d + (j & (2 * W - 1));
                 for (int dd = 0; dd < d; dd++)
                 {
-                    col[(nint)dd * nkPad] = kj[dd];
+                    col[dd * 2 * W] = kj[dd];
                 }
             }
 
@@ -113,7 +114,7 @@ namespace StaticAttention.Cpu
 
         /// <summary>
         /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and keys <c>[0, keys)</c> (a multiple of the width):
-        /// for each dd, one broadcast of q_r[dd] times the vector <c>kᵀ[dd][j..j+W)</c>, accumulated in registers.
+        /// for each dd, one broadcast of q_r[dd] times the key vectors of a kᵀ panel, accumulated in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Scores512(float* q0, float* q1, float* q2, float* q3, float* kT, int nkPad, int d, int keys, float* scores, float scale)
@@ -125,8 +126,8 @@ namespace StaticAttention.Cpu
             {
                 Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
                 Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
-                float* k = kT + j;
-                for (int dd = 0; dd < d; dd++, k += nkPad)
+                float* k = kT + (nint)j * d;
+                for (int dd = 0; dd < d; dd++, k += 2 * W)
                 {
                     Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + W);
                     Vector512<float> b0 = Vector512.Create(q0[dd]);
@@ -159,11 +160,11 @@ namespace StaticAttention.Cpu
                 // One vector of keys: two accumulators per row (even and odd dd) keep eight FMA chains in flight.
                 Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
                 Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
-                float* k = kT + j;
+                float* k = kT + (nint)j * d;
                 int dd = 0;
-                for (; dd + 2 <= d; dd += 2, k += 2 * nkPad)
+                for (; dd + 2 <= d; dd += 2, k += 4 * W)
                 {
-                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + nkPad);
+                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + 2 * W);
                     a00 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd]), k0, a00);
                     a01 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd + 1]), k1, a01);
                     a10 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd]), k0, a10);
