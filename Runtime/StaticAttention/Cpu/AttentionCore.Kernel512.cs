@@ -12,7 +12,7 @@ namespace StaticAttention.Cpu
     {
         /// <summary>
         /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head <paramref name="h"/>.
-        /// Buffer layout (floats): kᵀ as panels <c>[nkPad / 2W][HeadDim][2W]</c>, scores <c>[4][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
+        /// Buffer layout (floats): kᵀ as panels <c>[nkPad / 2W][HeadDim][2W]</c>, scores <c>[16][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
         /// when HeadDim is not a multiple of the vector width, and four context rows of dPad.
         /// </summary>
         private static void Rows512(ref CoreJob job, int b, int h, int start, int end)
@@ -24,9 +24,9 @@ namespace StaticAttention.Cpu
             int dPad = (d + W - 1) & ~(W - 1);
             bool packV = d != dPad;
             int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the block can see
-            float* kT = Buffer(d * nkPanels + 4 * nkPad + (packV ? nk * dPad : 0) + 4 * dPad);
+            float* kT = Buffer(d * nkPanels + 16 * nkPad + (packV ? nk * dPad : 0) + 4 * dPad);
             float* scores = kT + (nint)d * nkPanels;
-            float* vPack = scores + 4 * nkPad;
+            float* vPack = scores + 16 * nkPad;
             float* cTmp = vPack + (packV ? (nint)nk * dPad : 0);
 
             int g = h / job.GroupSize;
@@ -61,23 +61,31 @@ namespace StaticAttention.Cpu
             }
 
             int contextWidth = job.Heads * d;
-            for (int i0 = start; i0 < end; i0 += 4)
+            for (int g0 = start; g0 < end; g0 += 16)
             {
-                int rows = Math.Min(4, end - i0);
-
-                // Rows past the end repeat the last row; their results land in scratch and are dropped.
-                float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
-                float* q1 = q0 + (rows > 1 ? job.QStride : 0);
-                float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
-                float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
-                int visibleEnd = job.Causal ? Math.Min(i0 + rows, nk) : nk;
-                Scores512(q0, q1, q2, q3, kT, nkPad, d, (visibleEnd + W - 1) & ~(W - 1), scores, job.Scale);
+                // A group of up to 16 rows: each kᵀ panel is loaded into L1 once and used by the group's four row blocks.
+                int groupRows = Math.Min(16, end - g0);
+                int visibleEnd = job.Causal ? Math.Min(g0 + groupRows, nk) : nk;
+                int tileEnd = (visibleEnd + W - 1) & ~(W - 1);
+                for (int j = 0; j < tileEnd; j += 2 * W)
+                {
+                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                    {
+                        // Rows past the end repeat the last row; their results land in unused buffer rows and are dropped.
+                        int rows = Math.Min(4, g0 + groupRows - i0);
+                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
+                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
+                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
+                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
+                        Scores512(q0, q1, q2, q3, kT, nkPad, d, j, Math.Min(j + 2 * W, tileEnd), scores + (i0 - g0) * nkPad, job.Scale);
+                    }
+                }
 
                 int any = 0;
-                for (int r = 0; r < rows; r++)
+                for (int r = 0; r < groupRows; r++)
                 {
                     float* s = scores + r * nkPad;
-                    job.MaskRow(s, b, h, i0 + r, nkPad);
+                    job.MaskRow(s, b, h, g0 + r, nkPad);
                     if (Softmax512(s, nkPad))
                     {
                         any |= 1 << r;
@@ -85,43 +93,47 @@ namespace StaticAttention.Cpu
 
                     if (job.Weights != null)
                     {
-                        new ReadOnlySpan<float>(s, nk).CopyTo(new Span<float>(job.Weights + (((nint)b * job.Heads + h) * nq + i0 + r) * nk, nk));
+                        new ReadOnlySpan<float>(s, nk).CopyTo(new Span<float>(job.Weights + (((nint)b * job.Heads + h) * nq + g0 + r) * nk, nk));
                     }
                 }
 
                 // context_i = Σ_j w_ij · v_j over every key (a zero weight times a NaN value is NaN, as in the plain loop).
-                float* c0 = job.Context + ((nint)(b * nq + i0) * contextWidth + (nint)h * d);
-                float* d0 = packV ? cTmp : c0;
-                float* d1 = packV || rows <= 1 ? cTmp + dPad : c0 + contextWidth;
-                float* d2 = packV || rows <= 2 ? cTmp + 2 * dPad : c0 + 2 * (nint)contextWidth;
-                float* d3 = packV || rows <= 3 ? cTmp + 3 * dPad : c0 + 3 * (nint)contextWidth;
-                Context512(scores, nkPad, nk, vRows, vStride, dPad, d0, d1, d2, d3);
-
-                for (int r = 0; r < rows; r++)
+                for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                 {
-                    float* c = c0 + (nint)r * contextWidth;
-                    if ((any & (1 << r)) == 0)
+                    int rows = Math.Min(4, g0 + groupRows - i0);
+                    float* c0 = job.Context + ((nint)(b * nq + i0) * contextWidth + (nint)h * d);
+                    float* d0 = packV ? cTmp : c0;
+                    float* d1 = packV || rows <= 1 ? cTmp + dPad : c0 + contextWidth;
+                    float* d2 = packV || rows <= 2 ? cTmp + 2 * dPad : c0 + 2 * (nint)contextWidth;
+                    float* d3 = packV || rows <= 3 ? cTmp + 3 * dPad : c0 + 3 * (nint)contextWidth;
+                    Context512(scores + (i0 - g0) * nkPad, nkPad, nk, vRows, vStride, dPad, d0, d1, d2, d3);
+
+                    for (int r = 0; r < rows; r++)
                     {
-                        new Span<float>(c, d).Clear(); // every score -inf: zero weights, zero context
-                    }
-                    else if (packV)
-                    {
-                        new ReadOnlySpan<float>(cTmp + r * dPad, d).CopyTo(new Span<float>(c, d));
+                        float* c = c0 + (nint)r * contextWidth;
+                        if ((any & (1 << (i0 - g0 + r))) == 0)
+                        {
+                            new Span<float>(c, d).Clear(); // every score -inf: zero weights, zero context
+                        }
+                        else if (packV)
+                        {
+                            new ReadOnlySpan<float>(cTmp + r * dPad, d).CopyTo(new Span<float>(c, d));
+                        }
                     }
                 }
             }
         }
 
         /// <summary>
-        /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and keys <c>[0, keys)</c> (a multiple of the width):
+        /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and keys <c>[from, keys)</c> (from a multiple of 2W, keys of W):
         /// for each dd, one broadcast of q_r[dd] times the key vectors of a kᵀ panel, accumulated in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Scores512(float* q0, float* q1, float* q2, float* q3, float* kT, int nkPad, int d, int keys, float* scores, float scale)
+        private static void Scores512(float* q0, float* q1, float* q2, float* q3, float* kT, int nkPad, int d, int from, int keys, float* scores, float scale)
         {
             const int W = 16;
             Vector512<float> sc = Vector512.Create(scale);
-            int j = 0;
+            int j = from;
             for (; j + 2 * W <= keys; j += 2 * W)
             {
                 Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;

@@ -165,13 +165,14 @@ namespace StaticAttention.Cpu
             public AttentionMask Kind;
             public bool Causal, Wide;
 
+            /// <remarks>Up to 8 keys fill a Vector256, and half-empty Vector512s would double the work: those use the 256 kernel.</remarks>
             public void Execute(int index)
             {
                 int block = index % QueryBlocks;
                 int pair = index / QueryBlocks;
                 int start = block * QueryBlock;
                 int end = Math.Min(start + QueryBlock, QueryTokens);
-                if (Wide)
+                if (Wide && KeyTokens > 8)
                 {
                     Rows512(ref this, pair / Heads, pair % Heads, start, end);
                 }
