@@ -2,7 +2,7 @@ using System;
 
 namespace StaticAttention.Cpu
 {
-    /// <summary>The argument checks of <see cref="AttentionCore.Forward"/>, run once per call.</summary>
+    /// <summary>The argument checks of <c>AttentionCore.Forward</c>, run once per call.</summary>
     public static partial class AttentionCore
     {
         private const AttentionMask MaskKinds =

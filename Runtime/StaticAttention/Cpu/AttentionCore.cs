@@ -1,6 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using StaticAttention.Threading;
 
 namespace StaticAttention.Cpu
 {
@@ -8,21 +10,31 @@ namespace StaticAttention.Cpu
     /// Scaled dot-product attention over projected heads: for every batch item b, query head h (reading key/value
     /// head <c>h / (Heads / KvHeads)</c>) and query row i, <c>context[b, i, h, :] = softmax(scale · q·kᵀ + bias, masked) · v</c>.
     /// </summary>
-    public static partial class AttentionCore
+    /// <remarks>
+    /// The fast path (<c>AttentionCore.Kernel512.cs</c>, <c>AttentionCore.Kernel256.cs</c>) works on one (b, h) and a block
+    /// of query rows at a time: it packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes scores for four query rows
+    /// at once as broadcast-FMAs over key vectors (no horizontal sums), applies bias and masks to the score rows, takes the
+    /// softmax with <see cref="FastExp"/>, and accumulates the context of the four rows in registers over the value rows.
+    /// <see cref="ForwardSimple"/> is the plain per-row definition it is tested against.
+    /// </remarks>
+    public static unsafe partial class AttentionCore
     {
-        /// <summary>The score d2l's <c>masked_softmax</c> puts in place of keys beyond a valid length.</summary>
-        internal const float ValidLengthMaskValue = -1e6f;
+        /// <summary>Query rows per job when a (b, h) pair is split: enough rows that packing kᵀ is a small part of the work.</summary>
+        private const int MinQueryBlock = 64;
 
-        /// <summary>The score seed C puts in place of keys whose keep-mask is false.</summary>
-        internal const float KeepMaskValue = -1e9f;
+        /// <summary>Jobs to aim for when (batch × heads) alone gives few, so that every core gets several.</summary>
+        private const int TargetJobs = 48;
 
-        /// <summary>The scratch length, in floats, that <see cref="Forward"/> needs.</summary>
+        /// <summary>Whether the kernels use Vector512 (else Vector256); tests set it to run both paths.</summary>
+        internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+
+        /// <summary>The scratch length, in floats, that <c>Forward</c> needs.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyTokens"/> is not positive.</exception>
         public static int ScratchLength(int keyTokens)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyTokens);
 
-            // One row of scores, turned into weights in place.
+            // One row of scores. The kernels keep their own per-thread buffers; this stays for the generated code.
             return keyTokens;
         }
 
@@ -40,6 +52,7 @@ namespace StaticAttention.Cpu
         /// (applied after the replacements). A row with every score -inf gives zero weights and a zero context.
         /// <paramref name="relativePositionBias"/> is the <c>[2·QueryTokens-1, Heads]</c> table or empty; it is added to the
         /// scaled scores before masking.
+        /// Runs on the calling thread; see the overload with a <see cref="WorkerPool"/> for several.
         /// </summary>
         /// <remarks>
         /// <paramref name="validLengths"/> must be empty unless the mask kind reads it (then <c>[batch]</c> or
@@ -58,154 +71,168 @@ namespace StaticAttention.Cpu
             ReadOnlySpan<float> relativePositionBias,
             Span<float> context, Span<float> weights, Span<float> scratch)
         {
+            Forward(
+                q, qRowStride, k, v, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens, scale,
+                maskKind, validLengths, mask, relativePositionBias, context, weights, scratch, null, 1);
+        }
+
+        /// <summary>
+        /// Runs attention for <paramref name="batch"/> items, split over (batch item, head, block of query rows) on up to
+        /// <paramref name="maxDegreeOfParallelism"/> threads of <paramref name="pool"/> (null: the calling thread). Every index
+        /// writes its own rows, so the result is bitwise the same for any number of threads.
+        /// Query head h of row (b, i) starts at <c>q[(b·QueryTokens + i)·qRowStride + h·HeadDim]</c>; key and value head g
+        /// of row (b, j) at <c>k[(b·KeyTokens + j)·kvRowStride + g·HeadDim]</c> (likewise <paramref name="v"/>), so the
+        /// columns of a fused qkv projection can be passed as slices without copying.
+        /// <paramref name="context"/> is <c>[batch·QueryTokens, Heads·HeadDim]</c>; <paramref name="weights"/> is
+        /// <c>[batch, Heads, QueryTokens, KeyTokens]</c> or empty.
+        /// Masks (<paramref name="maskKind"/>): <see cref="AttentionMask.ValidLengths"/> / <see cref="AttentionMask.ValidLengthsPerQuery"/>
+        /// replace scores of keys at or beyond the length by -1e6; <see cref="AttentionMask.KeepMask"/> replaces scores where
+        /// <paramref name="mask"/> is false by -1e9; <see cref="AttentionMask.KeyPaddingMask"/> sets keys where
+        /// <paramref name="mask"/> is true to -inf; <see cref="AttentionMask.Causal"/> sets keys j &gt; i to -inf
+        /// (applied after the replacements). A row with every score -inf gives zero weights and a zero context.
+        /// <paramref name="relativePositionBias"/> is the <c>[2·QueryTokens-1, Heads]</c> table or empty; it is added to the
+        /// scaled scores before masking.
+        /// </summary>
+        /// <remarks>
+        /// <paramref name="validLengths"/> must be empty unless the mask kind reads it (then <c>[batch]</c> or
+        /// <c>[batch, QueryTokens]</c>, each in <c>[0, KeyTokens]</c>); <paramref name="mask"/> likewise (<c>[batch, QueryTokens, KeyTokens]</c>
+        /// or <c>[batch, KeyTokens]</c>). <paramref name="context"/>, a non-empty <paramref name="weights"/> and
+        /// <paramref name="scratch"/> (<see cref="ScratchLength"/> floats) may be longer than needed.
+        /// <paramref name="scratch"/> is checked but not needed by the kernels, which keep per-thread buffers (allocated
+        /// on a thread's first call for a shape at least as large).
+        /// </remarks>
+        /// <exception cref="ArgumentException">A size is not positive, <paramref name="heads"/> is not a multiple of
+        /// <paramref name="kvHeads"/>, the mask kind is invalid, or a span has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A valid length is outside <c>[0, keyTokens]</c>.</exception>
+        public static void Forward(
+            ReadOnlySpan<float> q, int qRowStride,
+            ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride,
+            int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale,
+            AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask,
+            ReadOnlySpan<float> relativePositionBias,
+            Span<float> context, Span<float> weights, Span<float> scratch,
+            WorkerPool? pool, int maxDegreeOfParallelism)
+        {
             Validate(
                 q.Length, qRowStride, k.Length, v.Length, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens,
                 maskKind, validLengths, mask.Length, relativePositionBias.Length, context.Length, weights.Length, scratch.Length);
 
-            int groupSize = heads / kvHeads;
-            int contextWidth = heads * headDim;
-            bool causal = (maskKind & AttentionMask.Causal) != 0;
-            AttentionMask kind = maskKind & ~AttentionMask.Causal;
-            bool writeWeights = !weights.IsEmpty;
-            bool hasBias = !relativePositionBias.IsEmpty;
-            Span<float> scores = scratch.Slice(0, keyTokens);
-
-            ref float qBase = ref MemoryMarshal.GetReference(q);
-            ref float kBase = ref MemoryMarshal.GetReference(k);
-            ref float vBase = ref MemoryMarshal.GetReference(v);
-            ref float cBase = ref MemoryMarshal.GetReference(context);
-
-            for (int b = 0; b < batch; b++)
+            // Split (b, h) pairs into blocks of query rows when there are few pairs; the split depends on the shape only.
+            int pairs = batch * heads;
+            int blocks = 1;
+            if (pairs < TargetJobs && queryTokens > MinQueryBlock)
             {
-                for (int h = 0; h < heads; h++)
+                blocks = Math.Min((TargetJobs + pairs - 1) / pairs, (queryTokens + MinQueryBlock - 1) / MinQueryBlock);
+            }
+
+            int queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
+            blocks = (queryTokens + queryBlock - 1) / queryBlock;
+
+            fixed (float* qp = q, kp = k, vp = v, cp = context, wp = weights, bp = relativePositionBias)
+            fixed (int* lp = validLengths)
+            fixed (bool* mp = mask)
+            {
+                var job = new CoreJob
                 {
-                    int g = h / groupSize;
-                    ref float kHead = ref Unsafe.Add(ref kBase, (nint)b * keyTokens * kvRowStride + (nint)g * headDim);
-                    ref float vHead = ref Unsafe.Add(ref vBase, (nint)b * keyTokens * kvRowStride + (nint)g * headDim);
-
-                    for (int i = 0; i < queryTokens; i++)
-                    {
-                        int row = b * queryTokens + i;
-                        ref float qi = ref Unsafe.Add(ref qBase, (nint)row * qRowStride + (nint)h * headDim);
-
-                        // Causally hidden keys are replaced by -inf below, so their dot products are not needed.
-                        int visible = causal ? Math.Min(i + 1, keyTokens) : keyTokens;
-
-                        // scores[j] = scale · q_i·k_j (+ table[i - j + T - 1, h])
-                        for (int j = 0; j < visible; j++)
-                        {
-                            scores[j] = scale * VectorMath.Dot(ref qi, ref Unsafe.Add(ref kHead, (nint)j * kvRowStride), headDim);
-                        }
-
-                        if (hasBias)
-                        {
-                            for (int j = 0; j < visible; j++)
-                            {
-                                scores[j] += relativePositionBias[(i - j + queryTokens - 1) * heads + h];
-                            }
-                        }
-
-                        ApplyMask(scores, kind, validLengths, mask, b, i, queryTokens, keyTokens);
-                        scores.Slice(visible).Fill(float.NegativeInfinity);
-
-                        Span<float> contextRow = context.Slice(row * contextWidth + h * headDim, headDim);
-                        contextRow.Clear();
-                        bool anyVisible = Softmax(scores);
-                        if (anyVisible)
-                        {
-                            // context_i = Σ_j w_ij · v_j
-                            ref float c = ref MemoryMarshal.GetReference(contextRow);
-                            for (int j = 0; j < keyTokens; j++)
-                            {
-                                VectorMath.MultiplyAdd(scores[j], ref Unsafe.Add(ref vHead, (nint)j * kvRowStride), ref c, headDim);
-                            }
-                        }
-
-                        if (writeWeights)
-                        {
-                            scores.CopyTo(weights.Slice(((b * heads + h) * queryTokens + i) * keyTokens, keyTokens));
-                        }
-                    }
+                    Q = qp, K = kp, V = vp, Context = cp, Weights = weights.IsEmpty ? null : wp, Bias = relativePositionBias.IsEmpty ? null : bp,
+                    ValidLengths = lp, ValidLengthsLength = validLengths.Length, Mask = mp, MaskLength = mask.Length,
+                    QStride = qRowStride, KvStride = kvRowStride, Heads = heads, GroupSize = heads / kvHeads, HeadDim = headDim,
+                    QueryTokens = queryTokens, KeyTokens = keyTokens, Scale = scale,
+                    Kind = maskKind & ~AttentionMask.Causal, Causal = (maskKind & AttentionMask.Causal) != 0,
+                    QueryBlock = queryBlock, QueryBlocks = blocks, Wide = UseVector512,
+                };
+                int count = pairs * blocks;
+                if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
+                {
+                    for (int index = 0; index < count; index++) job.Execute(index);
+                }
+                else
+                {
+                    pool.Run(ref job, count, maxDegreeOfParallelism);
                 }
             }
         }
 
-        /// <summary>Replaces the scores of row (b, i) that the (non-causal) mask kind hides.</summary>
-        private static void ApplyMask(
-            Span<float> scores, AttentionMask kind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask,
-            int b, int i, int queryTokens, int keyTokens)
+        /// <summary>One (b, h, block of query rows) per index; raw pointers into the caller's pinned spans.</summary>
+        private struct CoreJob : IParallelJob
         {
-            switch (kind)
+            public float* Q, K, V, Context, Weights, Bias;
+            public int* ValidLengths;
+            public bool* Mask;
+            public int ValidLengthsLength, MaskLength;
+            public int QStride, KvStride, Heads, GroupSize, HeadDim, QueryTokens, KeyTokens, QueryBlock, QueryBlocks;
+            public float Scale;
+            public AttentionMask Kind;
+            public bool Causal, Wide;
+
+            /// <remarks>Up to 8 keys fill a Vector256, and half-empty Vector512s would double the work: those use the 256 kernel.</remarks>
+            public void Execute(int index)
             {
-                case AttentionMask.ValidLengths:
-                    scores.Slice(validLengths[b]).Fill(ValidLengthMaskValue);
-                    break;
-                case AttentionMask.ValidLengthsPerQuery:
-                    scores.Slice(validLengths[b * queryTokens + i]).Fill(ValidLengthMaskValue);
-                    break;
-                case AttentionMask.KeepMask:
+                int block = index % QueryBlocks;
+                int pair = index / QueryBlocks;
+                int start = block * QueryBlock;
+                int end = Math.Min(start + QueryBlock, QueryTokens);
+                if (Wide && KeyTokens > 8)
                 {
-                    ReadOnlySpan<bool> keep = mask.Slice((b * queryTokens + i) * keyTokens, keyTokens);
-                    for (int j = 0; j < scores.Length; j++)
-                    {
-                        if (!keep[j])
-                        {
-                            scores[j] = KeepMaskValue;
-                        }
-                    }
+                    Rows512(ref this, pair / Heads, pair % Heads, start, end);
+                }
+                else
+                {
+                    Rows256(ref this, pair / Heads, pair % Heads, start, end);
+                }
+            }
 
-                    break;
+            /// <summary>Adds the bias of row (b, i), applies the mask and causal -inf, and pads the row to <paramref name="padded"/> with -inf.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public readonly void MaskRow(float* scores, int b, int h, int i, int padded)
+            {
+                int nk = KeyTokens;
+                int visible = Causal ? Math.Min(i + 1, nk) : nk;
+                if (Bias != null)
+                {
+                    float* table = Bias + (nint)(i + QueryTokens - 1) * Heads + h; // table[i - j + T - 1, h], j = 0
+                    for (int j = 0; j < visible; j++)
+                    {
+                        scores[j] += table[-(nint)j * Heads];
+                    }
                 }
 
-                case AttentionMask.KeyPaddingMask:
+                if (Kind != AttentionMask.None)
                 {
-                    ReadOnlySpan<bool> padded = mask.Slice(b * keyTokens, keyTokens);
-                    for (int j = 0; j < scores.Length; j++)
-                    {
-                        if (padded[j])
-                        {
-                            scores[j] = float.NegativeInfinity;
-                        }
-                    }
-
-                    break;
+                    ApplyMask(
+                        new Span<float>(scores, nk), Kind, new ReadOnlySpan<int>(ValidLengths, ValidLengthsLength),
+                        new ReadOnlySpan<bool>(Mask, MaskLength), b, i, QueryTokens, nk);
                 }
+
+                new Span<float>(scores + visible, padded - visible).Fill(float.NegativeInfinity);
             }
         }
 
-        /// <summary>
-        /// Turns scores into softmax weights in place, subtracting the maximum first. Returns false, leaving zeros, when
-        /// every score is -inf. A NaN score makes the whole row NaN.
-        /// </summary>
-        internal static bool Softmax(Span<float> scores)
+        /// <summary>A 64-byte aligned per-thread buffer of at least <paramref name="length"/> floats, reallocated only to grow.</summary>
+        private static float* Buffer(int length)
         {
-            float max = float.NegativeInfinity;
-            for (int j = 0; j < scores.Length; j++)
+            float[]? array = t_buffer;
+            if (array is null || array.Length < length + 16)
             {
-                max = MathF.Max(max, scores[j]); // MathF.Max propagates NaN
+                array = GC.AllocateUninitializedArray<float>(Math.Max(length + 16, 4096), pinned: true);
+                t_buffer = array;
             }
 
-            if (max == float.NegativeInfinity)
+            float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            return (float*)(((nint)p + 63) & ~(nint)63);
+        }
+
+        [ThreadStatic]
+        private static float[]? t_buffer;
+
+        private static bool HasNaN(float* s, int length)
+        {
+            for (int j = 0; j < length; j++)
             {
-                scores.Clear();
-                return false;
+                if (float.IsNaN(s[j])) return true;
             }
 
-            float sum = 0f;
-            for (int j = 0; j < scores.Length; j++)
-            {
-                float e = MathF.Exp(scores[j] - max);
-                scores[j] = e;
-                sum += e;
-            }
-
-            float inverse = 1f / sum;
-            for (int j = 0; j < scores.Length; j++)
-            {
-                scores[j] *= inverse;
-            }
-
-            return true;
+            return false;
         }
     }
 }

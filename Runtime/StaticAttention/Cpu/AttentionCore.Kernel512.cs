@@ -1,0 +1,330 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticAttention.Cpu
+{
+    /// <summary>
+    /// The Vector512 kernel. <c>AttentionCore.Kernel256.cs</c> is the same code with Vector256 (it is generated from this
+    /// file by replacing 512 with 256, except that its context kernel takes two vectors of a row at a time, not four).
+    /// </summary>
+    public static unsafe partial class AttentionCore
+    {
+        /// <summary>
+        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head <paramref name="h"/>.
+        /// Buffer layout (floats): kᵀ as panels <c>[nkPad / 2W][HeadDim][2W]</c>, scores <c>[16][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
+        /// when HeadDim is not a multiple of the vector width, and four context rows of dPad.
+        /// </summary>
+        private static void Rows512(ref CoreJob job, int b, int h, int start, int end)
+        {
+            const int W = 16; // Vector512<float>.Count
+            int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
+            int nkPad = (nk + W - 1) & ~(W - 1);
+            int nkPanels = (nk + 2 * W - 1) & ~(2 * W - 1);
+            int dPad = (d + W - 1) & ~(W - 1);
+            bool packV = d != dPad;
+            int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the block can see
+            float* kT = Buffer(d * nkPanels + 16 * nkPad + (packV ? nk * dPad : 0) + 4 * dPad);
+            float* scores = kT + (nint)d * nkPanels;
+            float* vPack = scores + 16 * nkPad;
+            float* cTmp = vPack + (packV ? (nint)nk * dPad : 0);
+
+            int g = h / job.GroupSize;
+            nint kvStride = job.KvStride;
+            float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
+            float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
+
+            // kᵀ in panels of 2W keys: key j, dim dd at kT[(j / 2W)·d·2W + dd·2W + j % 2W], for the keys this block sees.
+            for (int j = 0; j < keyEnd; j++)
+            {
+                float* kj = kHead + j * kvStride;
+                float* col = kT + (nint)(j & ~(2 * W - 1)) * d + (j & (2 * W - 1));
+                for (int dd = 0; dd < d; dd++)
+                {
+                    col[dd * 2 * W] = kj[dd];
+                }
+            }
+
+            float* vRows = vHead;
+            nint vStride = kvStride;
+            if (packV)
+            {
+                for (int j = 0; j < nk; j++)
+                {
+                    float* dst = vPack + (nint)j * dPad;
+                    new ReadOnlySpan<float>(vHead + j * kvStride, d).CopyTo(new Span<float>(dst, d));
+                    new Span<float>(dst + d, dPad - d).Clear();
+                }
+
+                vRows = vPack;
+                vStride = dPad;
+            }
+
+            int contextWidth = job.Heads * d;
+            for (int g0 = start; g0 < end; g0 += 16)
+            {
+                // A group of up to 16 rows: each kᵀ panel is loaded into L1 once and used by the group's four row blocks.
+                int groupRows = Math.Min(16, end - g0);
+                int visibleEnd = job.Causal ? Math.Min(g0 + groupRows, nk) : nk;
+                int tileEnd = (visibleEnd + W - 1) & ~(W - 1);
+                for (int j = 0; j < tileEnd; j += 2 * W)
+                {
+                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                    {
+                        // Rows past the end repeat the last row; their results land in unused buffer rows and are dropped.
+                        int rows = Math.Min(4, g0 + groupRows - i0);
+                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
+                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
+                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
+                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
+                        Scores512(q0, q1, q2, q3, kT, nkPad, d, j, Math.Min(j + 2 * W, tileEnd), scores + (i0 - g0) * nkPad, job.Scale);
+                    }
+                }
+
+                int any = 0;
+                for (int r = 0; r < groupRows; r++)
+                {
+                    float* s = scores + r * nkPad;
+                    job.MaskRow(s, b, h, g0 + r, nkPad);
+                    if (Softmax512(s, nkPad))
+                    {
+                        any |= 1 << r;
+                    }
+
+                    if (job.Weights != null)
+                    {
+                        new ReadOnlySpan<float>(s, nk).CopyTo(new Span<float>(job.Weights + (((nint)b * job.Heads + h) * nq + g0 + r) * nk, nk));
+                    }
+                }
+
+                // context_i = Σ_j w_ij · v_j over every key (a zero weight times a NaN value is NaN, as in the plain loop).
+                for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                {
+                    int rows = Math.Min(4, g0 + groupRows - i0);
+                    float* c0 = job.Context + ((nint)(b * nq + i0) * contextWidth + (nint)h * d);
+                    float* d0 = packV ? cTmp : c0;
+                    float* d1 = packV || rows <= 1 ? cTmp + dPad : c0 + contextWidth;
+                    float* d2 = packV || rows <= 2 ? cTmp + 2 * dPad : c0 + 2 * (nint)contextWidth;
+                    float* d3 = packV || rows <= 3 ? cTmp + 3 * dPad : c0 + 3 * (nint)contextWidth;
+                    Context512(scores + (i0 - g0) * nkPad, nkPad, nk, vRows, vStride, dPad, d0, d1, d2, d3);
+
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float* c = c0 + (nint)r * contextWidth;
+                        if ((any & (1 << (i0 - g0 + r))) == 0)
+                        {
+                            new Span<float>(c, d).Clear(); // every score -inf: zero weights, zero context
+                        }
+                        else if (packV)
+                        {
+                            new ReadOnlySpan<float>(cTmp + r * dPad, d).CopyTo(new Span<float>(c, d));
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and keys <c>[from, keys)</c> (from a multiple of 2W, keys of W):
+        /// for each dd, one broadcast of q_r[dd] times the key vectors of a kᵀ panel, accumulated in registers.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Scores512(float* q0, float* q1, float* q2, float* q3, float* kT, int nkPad, int d, int from, int keys, float* scores, float scale)
+        {
+            const int W = 16;
+            Vector512<float> sc = Vector512.Create(scale);
+            int j = from;
+            for (; j + 2 * W <= keys; j += 2 * W)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                float* k = kT + (nint)j * d;
+                for (int dd = 0; dd < d; dd++, k += 2 * W)
+                {
+                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + W);
+                    Vector512<float> b0 = Vector512.Create(q0[dd]);
+                    a00 = Vector512.FusedMultiplyAdd(b0, k0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(b0, k1, a01);
+                    Vector512<float> b1 = Vector512.Create(q1[dd]);
+                    a10 = Vector512.FusedMultiplyAdd(b1, k0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(b1, k1, a11);
+                    Vector512<float> b2 = Vector512.Create(q2[dd]);
+                    a20 = Vector512.FusedMultiplyAdd(b2, k0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(b2, k1, a21);
+                    Vector512<float> b3 = Vector512.Create(q3[dd]);
+                    a30 = Vector512.FusedMultiplyAdd(b3, k0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(b3, k1, a31);
+                }
+
+                float* s = scores + j;
+                (sc * a00).Store(s);
+                (sc * a01).Store(s + W);
+                (sc * a10).Store(s + nkPad);
+                (sc * a11).Store(s + nkPad + W);
+                (sc * a20).Store(s + 2 * nkPad);
+                (sc * a21).Store(s + 2 * nkPad + W);
+                (sc * a30).Store(s + 3 * nkPad);
+                (sc * a31).Store(s + 3 * nkPad + W);
+            }
+
+            if (j < keys)
+            {
+                // One vector of keys: two accumulators per row (even and odd dd) keep eight FMA chains in flight.
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                float* k = kT + (nint)j * d;
+                int dd = 0;
+                for (; dd + 2 <= d; dd += 2, k += 4 * W)
+                {
+                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + 2 * W);
+                    a00 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd]), k0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd + 1]), k1, a01);
+                    a10 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd]), k0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd + 1]), k1, a11);
+                    a20 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[dd]), k0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[dd + 1]), k1, a21);
+                    a30 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[dd]), k0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[dd + 1]), k1, a31);
+                }
+
+                if (dd < d)
+                {
+                    Vector512<float> k0 = Vector512.Load(k);
+                    a00 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd]), k0, a00);
+                    a10 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd]), k0, a10);
+                    a20 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[dd]), k0, a20);
+                    a30 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[dd]), k0, a30);
+                }
+
+                float* s = scores + j;
+                (sc * (a00 + a01)).Store(s);
+                (sc * (a10 + a11)).Store(s + nkPad);
+                (sc * (a20 + a21)).Store(s + 2 * nkPad);
+                (sc * (a30 + a31)).Store(s + 3 * nkPad);
+            }
+        }
+
+        /// <summary>
+        /// Softmax of one score row in place over <paramref name="length"/> floats (a multiple of the width; padding is -inf).
+        /// Returns false, leaving zeros, when every score is -inf; a NaN score makes the whole row NaN.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool Softmax512(float* s, int length)
+        {
+            const int W = 16;
+            Vector512<float> mv = Vector512.Load(s);
+            for (int j = W; j < length; j += W)
+            {
+                mv = Vector512.MaxNative(mv, Vector512.Load(s + j));
+            }
+
+            Vector256<float> m8 = Vector256.MaxNative(mv.GetLower(), mv.GetUpper());
+            Vector128<float> m4 = Vector128.MaxNative(m8.GetLower(), m8.GetUpper());
+            float max = MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+            if (max == float.NegativeInfinity)
+            {
+                // The native max may have dropped a NaN: a NaN row is NaN, not zero.
+                if (!HasNaN(s, length))
+                {
+                    new Span<float>(s, length).Clear();
+                    return false;
+                }
+
+                max = float.NaN;
+            }
+
+            Vector512<float> mx = Vector512.Create(max);
+            Vector512<float> sum = default;
+            for (int j = 0; j < length; j += W)
+            {
+                Vector512<float> e = FastExp.Exp(Vector512.Load(s + j) - mx);
+                e.Store(s + j);
+                sum += e;
+            }
+
+            Vector512<float> inverse = Vector512.Create(1f / Vector512.Sum(sum));
+            for (int j = 0; j < length; j += W)
+            {
+                (Vector512.Load(s + j) * inverse).Store(s + j);
+            }
+
+            return true;
+        }
+
+        /// <summary>
+        /// Context rows <c>c_r = Σ_{j &lt; keys} w_rj · v_j</c> for four rows over <paramref name="dPad"/> columns (a multiple
+        /// of the width; <paramref name="v"/> rows readable that far): four vectors of a row at a time, then one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Context512(float* w, int nkPad, int keys, float* v, nint vStride, int dPad, float* c0, float* c1, float* c2, float* c3)
+        {
+            const int W = 16;
+            float* w1 = w + nkPad, w2 = w + 2 * nkPad, w3 = w + 3 * nkPad;
+            int c = 0;
+            for (; c + 4 * W <= dPad; c += 4 * W)
+            {
+                Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+                Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+                Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+                Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    Vector512<float> v0 = Vector512.Load(vj), v1 = Vector512.Load(vj + W), v2 = Vector512.Load(vj + 2 * W), v3 = Vector512.Load(vj + 3 * W);
+                    Vector512<float> p = Vector512.Create(w[j]);
+                    a00 = Vector512.FusedMultiplyAdd(p, v0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(p, v1, a01);
+                    a02 = Vector512.FusedMultiplyAdd(p, v2, a02);
+                    a03 = Vector512.FusedMultiplyAdd(p, v3, a03);
+                    p = Vector512.Create(w1[j]);
+                    a10 = Vector512.FusedMultiplyAdd(p, v0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(p, v1, a11);
+                    a12 = Vector512.FusedMultiplyAdd(p, v2, a12);
+                    a13 = Vector512.FusedMultiplyAdd(p, v3, a13);
+                    p = Vector512.Create(w2[j]);
+                    a20 = Vector512.FusedMultiplyAdd(p, v0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(p, v1, a21);
+                    a22 = Vector512.FusedMultiplyAdd(p, v2, a22);
+                    a23 = Vector512.FusedMultiplyAdd(p, v3, a23);
+                    p = Vector512.Create(w3[j]);
+                    a30 = Vector512.FusedMultiplyAdd(p, v0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(p, v1, a31);
+                    a32 = Vector512.FusedMultiplyAdd(p, v2, a32);
+                    a33 = Vector512.FusedMultiplyAdd(p, v3, a33);
+                }
+
+                a00.Store(c0 + c); a01.Store(c0 + c + W); a02.Store(c0 + c + 2 * W); a03.Store(c0 + c + 3 * W);
+                a10.Store(c1 + c); a11.Store(c1 + c + W); a12.Store(c1 + c + 2 * W); a13.Store(c1 + c + 3 * W);
+                a20.Store(c2 + c); a21.Store(c2 + c + W); a22.Store(c2 + c + 2 * W); a23.Store(c2 + c + 3 * W);
+                a30.Store(c3 + c); a31.Store(c3 + c + W); a32.Store(c3 + c + 2 * W); a33.Store(c3 + c + 3 * W);
+            }
+
+            ContextTail512(w, nkPad, keys, v, vStride, c, dPad, c0, c1, c2, c3);
+        }
+
+        /// <summary>The columns [<paramref name="c"/>, <paramref name="dPad"/>) of <see cref="Context512"/>, one vector at a time.</summary>
+        private static void ContextTail512(float* w, int nkPad, int keys, float* v, nint vStride, int c, int dPad, float* c0, float* c1, float* c2, float* c3)
+        {
+            const int W = 16;
+            float* w1 = w + nkPad, w2 = w + 2 * nkPad, w3 = w + 3 * nkPad;
+            for (; c < dPad; c += W)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    Vector512<float> v0 = Vector512.Load(vj);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(w[j]), v0, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(w1[j]), v0, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.Create(w2[j]), v0, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.Create(w3[j]), v0, a3);
+                }
+
+                a0.Store(c0 + c);
+                a1.Store(c1 + c);
+                a2.Store(c2 + c);
+                a3.Store(c3 + c);
+            }
+        }
+    }
+}
