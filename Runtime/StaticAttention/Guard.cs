@@ -63,6 +63,18 @@ namespace StaticAttention
             return (int)length;
         }
 
+        /// <summary>Returns <paramref name="value"/> when it is at least 1; throws otherwise.</summary>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is less than 1.</exception>
+        public static int Positive(int value, string paramName)
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(paramName, value, $"{paramName} must be at least 1, but is {value}.");
+            }
+
+            return value;
+        }
+
         /// <summary>Throws unless every length is in <c>[0, keyTokens]</c>.</summary>
         /// <exception cref="ArgumentOutOfRangeException">A length is negative or greater than <paramref name="keyTokens"/>.</exception>
         public static void ValidLengths(ReadOnlySpan<int> validLengths, int keyTokens, string paramName)

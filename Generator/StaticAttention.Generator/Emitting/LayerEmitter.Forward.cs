@@ -9,7 +9,8 @@ namespace StaticAttention.Generator.Emitting
         private const string ReadOnlySpanFloat = "global::System.ReadOnlySpan<float>";
         private const string SpanFloat = "global::System.Span<float>";
         private const string Guard = Runtime + ".Guard";
-        private const string Linear = Runtime + ".Cpu.Linear";
+        private const string Gemm = Runtime + ".Cpu.Gemm";
+        private const string Pool = Runtime + ".Threading.WorkerPool.Shared";
         private const string Core = Runtime + ".Cpu.AttentionCore";
 
         /// <summary>
@@ -196,7 +197,7 @@ namespace StaticAttention.Generator.Emitting
                 if (fusedSelf)
                 {
                     w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
-                    w.Line(Linear + ".Forward(x, batch * QueryTokens, QuerySize, _weights.Fused, _weights.FusedBias, (Heads + 2 * KvHeads) * HeadDim, qkv);");
+                    w.Line(Gemm + ".Forward(x, batch * QueryTokens, QuerySize, _packed.Fused, qkv, (Heads + 2 * KvHeads) * HeadDim, " + Pool + ", _maxDegreeOfParallelism);");
                     w.Line();
                     w.Line("// Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.");
                     EmitCoreCall(w, l, "qkv", "(Heads + 2 * KvHeads) * HeadDim", "qkv.Slice(Heads * HeadDim)", "qkv.Slice((Heads + KvHeads) * HeadDim)",
@@ -206,23 +207,17 @@ namespace StaticAttention.Generator.Emitting
                 {
                     if (l.Projections == Projections.Fused)
                     {
-                        w.Line("// The fused matrix's rows are q | k | v; cross-attention applies each block to its own input.");
-                        ProjectFusedBlock(w, l, "q", queryInput, "QueryTokens", "QuerySize", "0", "Heads * HeadDim", l.QueryTokens, l.QuerySize, l.QueryWidth);
-                        ProjectFusedBlock(w, l, "k", keyInput, "KeyTokens", "KeySize", "Heads * HeadDim", "KvHeads * HeadDim", l.KeyTokens, l.KeySize, l.KvWidth);
-                        ProjectFusedBlock(w, l, "v", valueInput, "KeyTokens", "ValueSize", "(Heads + KvHeads) * HeadDim", "KvHeads * HeadDim", l.KeyTokens, l.ValueSize, l.KvWidth);
+                        w.Line("// The fused matrix's row blocks q | k | v, packed apart at load: cross-attention projects each input with its own block.");
                     }
-                    else
-                    {
-                        ProjectSeparate(w, l, "q", queryInput, "QueryTokens", "QuerySize", "Heads * HeadDim", "Query", l.QueryTokens, l.QuerySize, l.QueryWidth);
-                        ProjectSeparate(w, l, "k", keyInput, "KeyTokens", "KeySize", "KvHeads * HeadDim", "Key", l.KeyTokens, l.KeySize, l.KvWidth);
-                        ProjectSeparate(w, l, "v", valueInput, "KeyTokens", "ValueSize", "KvHeads * HeadDim", "Value", l.KeyTokens, l.ValueSize, l.KvWidth);
-                    }
+                    ProjectSeparate(w, l, "q", queryInput, "QueryTokens", "QuerySize", "Heads * HeadDim", "Query", l.QueryTokens, l.QuerySize, l.QueryWidth);
+                    ProjectSeparate(w, l, "k", keyInput, "KeyTokens", "KeySize", "KvHeads * HeadDim", "Key", l.KeyTokens, l.KeySize, l.KvWidth);
+                    ProjectSeparate(w, l, "v", valueInput, "KeyTokens", "ValueSize", "KvHeads * HeadDim", "Value", l.KeyTokens, l.ValueSize, l.KvWidth);
                     w.Line();
                     EmitCoreCall(w, l, "q", "Heads * HeadDim", "k", "v", "KvHeads * HeadDim", "context", "coreScratch");
                 }
                 w.Line();
                 w.Line("// output = context · Woᵀ" + (l.OutputBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.ModelDim) + "]");
-                w.Line(Linear + ".Forward(context, batch * QueryTokens, Heads * HeadDim, _weights.Output, _weights.OutputBias, ModelDim, output);");
+                w.Line(Gemm + ".Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, " + Pool + ", _maxDegreeOfParallelism);");
             }
             using (w.Block("finally"))
             {
@@ -234,16 +229,7 @@ namespace StaticAttention.Generator.Emitting
             string weight, int tokenCount, int sizeValue, int widthValue)
         {
             w.Line("// " + target + " = " + input + " · W" + target + "ᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(tokenCount) + ", " + Int(sizeValue) + "] -> [batch·" + Int(tokenCount) + ", " + Int(widthValue) + "]");
-            w.Line(Linear + ".Forward(" + input + ", batch * " + tokens + ", " + size + ", _weights." + weight + ", _weights." + weight + "Bias, " + width + ", " + target + ");");
-        }
-
-        private static void ProjectFusedBlock(CodeWriter w, LayerModel l, string target, string input, string tokens, string size, string firstRow, string rows,
-            int tokenCount, int sizeValue, int widthValue)
-        {
-            w.Line("// " + target + " = " + input + " · W" + target + "ᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(tokenCount) + ", " + Int(sizeValue) + "] -> [batch·" + Int(tokenCount) + ", " + Int(widthValue) + "]");
-            string bias = l.QkvBias ? "new " + ReadOnlySpanFloat + "(_weights.FusedBias, " + firstRow + ", " + rows + ")" : "default";
-            w.Line(Linear + ".Forward(" + input + ", batch * " + tokens + ", " + size + ", new " + ReadOnlySpanFloat + "(_weights.Fused, " + firstRow + " * QuerySize, " + rows + " * QuerySize), " +
-                   bias + ", " + rows + ", " + target + ");");
+            w.Line(Gemm + ".Forward(" + input + ", batch * " + tokens + ", " + size + ", _packed." + weight + ", " + target + ", " + width + ", " + Pool + ", _maxDegreeOfParallelism);");
         }
 
         private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context, string scratch)
@@ -260,7 +246,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("    " + q + ", " + qStride + ", " + k + ", " + v + ", " + kvStride + ",");
             w.Line("    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,");
             w.Line("    " + MaskExpression(l.Mask) + ", " + validLengths + ", " + mask + ", " + table + ",");
-            w.Line("    " + context + ", " + weights + ", " + scratch + ");");
+            w.Line("    " + context + ", " + weights + ", " + scratch + ", " + Pool + ", _maxDegreeOfParallelism);");
         }
     }
 }

@@ -19,12 +19,34 @@ namespace StaticAttention.Generator.Emitting
             w.Line("    ReturnWeights: " + Bool(l.ReturnWeights) + ", Scale: Scale, SelfAttention: " + Bool(l.SelfAttention) + ");");
             w.Line();
             w.Line("private readonly " + Runtime + ".Weights.AttentionWeights _weights;");
+            if (l.Projections != Projections.None)
+                w.Line("private readonly " + Runtime + ".Cpu.PackedProjections _packed;");
             w.Line("private readonly " + Runtime + ".Cpu.ScratchBuffer _scratch = new " + Runtime + ".Cpu.ScratchBuffer();");
+            w.Line("private int _maxDegreeOfParallelism = " + Runtime + ".Threading.WorkerPool.Shared.MaxDegreeOfParallelism;");
             w.Line();
-            w.Line("private " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights weights) => _weights = weights;");
+            using (w.Block("private " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights weights)"))
+            {
+                w.Line("_weights = weights;");
+                if (l.Projections != Projections.None)
+                {
+                    w.Line("// Pack the projection matrices once into the panel layout the GEMM microkernel reads.");
+                    w.Line("_packed = " + Runtime + ".Cpu.PackedProjections.Create(Spec, weights);");
+                }
+            }
             w.Line();
             w.Line("/// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>");
             w.Line("public " + Runtime + ".Weights.AttentionWeights Weights => _weights;");
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// The most threads one <c>Forward</c> uses (the caller's included), from the shared worker pool; defaults to one per core.");
+            w.Line("/// Results are identical for every value.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The value is less than 1.</exception>");
+            using (w.Block("public int MaxDegreeOfParallelism"))
+            {
+                w.Line("get => _maxDegreeOfParallelism;");
+                w.Line("set => _maxDegreeOfParallelism = " + Runtime + ".Guard.Positive(value, nameof(MaxDegreeOfParallelism));");
+            }
             w.Line();
 
             string expects = ExpectedTensors(l);

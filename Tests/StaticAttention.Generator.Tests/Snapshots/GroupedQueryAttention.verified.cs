@@ -51,12 +51,30 @@ namespace Samples.Attention
             ReturnWeights: false, Scale: Scale, SelfAttention: true);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
+        private readonly global::StaticAttention.Cpu.PackedProjections _packed;
         private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
-        private GroupedQueryAttention(global::StaticAttention.Weights.AttentionWeights weights) => _weights = weights;
+        private GroupedQueryAttention(global::StaticAttention.Weights.AttentionWeights weights)
+        {
+            _weights = weights;
+            // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
+            _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+        }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
         public global::StaticAttention.Weights.AttentionWeights Weights => _weights;
+
+        /// <summary>
+        /// The most threads one <c>Forward</c> uses (the caller's included), from the shared worker pool; defaults to one per core.
+        /// Results are identical for every value.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The value is less than 1.</exception>
+        public int MaxDegreeOfParallelism
+        {
+            get => _maxDegreeOfParallelism;
+            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+        }
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
@@ -101,21 +119,21 @@ namespace Samples.Attention
                 global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = x · Wqᵀ: [batch·12, 64] -> [batch·12, 64]
-                global::StaticAttention.Cpu.Linear.Forward(x, batch * QueryTokens, QuerySize, _weights.Query, _weights.QueryBias, Heads * HeadDim, q);
+                global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Query, q, Heads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = x · Wkᵀ: [batch·12, 64] -> [batch·12, 16]
-                global::StaticAttention.Cpu.Linear.Forward(x, batch * KeyTokens, KeySize, _weights.Key, _weights.KeyBias, KvHeads * HeadDim, k);
+                global::StaticAttention.Cpu.Gemm.Forward(x, batch * KeyTokens, KeySize, _packed.Key, k, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = x · Wvᵀ: [batch·12, 64] -> [batch·12, 16]
-                global::StaticAttention.Cpu.Linear.Forward(x, batch * KeyTokens, ValueSize, _weights.Value, _weights.ValueBias, KvHeads * HeadDim, v);
+                global::StaticAttention.Cpu.Gemm.Forward(x, batch * KeyTokens, ValueSize, _packed.Value, v, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·12, 64]
                 global::StaticAttention.Cpu.AttentionCore.Forward(
                     q, Heads * HeadDim, k, v, KvHeads * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.Causal, default, default, default,
-                    context, default, coreScratch);
+                    context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·12, 64] -> [batch·12, 64]
-                global::StaticAttention.Cpu.Linear.Forward(context, batch * QueryTokens, Heads * HeadDim, _weights.Output, _weights.OutputBias, ModelDim, output);
+                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {

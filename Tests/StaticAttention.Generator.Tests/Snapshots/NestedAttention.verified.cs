@@ -54,12 +54,30 @@ namespace Samples.Attention
                     ReturnWeights: false, Scale: Scale, SelfAttention: true);
 
                 private readonly global::StaticAttention.Weights.AttentionWeights _weights;
+                private readonly global::StaticAttention.Cpu.PackedProjections _packed;
                 private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
+                private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
-                private NestedAttention(global::StaticAttention.Weights.AttentionWeights weights) => _weights = weights;
+                private NestedAttention(global::StaticAttention.Weights.AttentionWeights weights)
+                {
+                    _weights = weights;
+                    // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
+                    _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+                }
 
                 /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
                 public global::StaticAttention.Weights.AttentionWeights Weights => _weights;
+
+                /// <summary>
+                /// The most threads one <c>Forward</c> uses (the caller's included), from the shared worker pool; defaults to one per core.
+                /// Results are identical for every value.
+                /// </summary>
+                /// <exception cref="global::System.ArgumentOutOfRangeException">The value is less than 1.</exception>
+                public int MaxDegreeOfParallelism
+                {
+                    get => _maxDegreeOfParallelism;
+                    set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+                }
 
                 /// <summary>
                 /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
@@ -100,7 +118,7 @@ namespace Samples.Attention
                         global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qkvPerItem + contextPerItem), coreLength);
 
                         // qkv = x · Wqkvᵀ: [batch·4, 16] -> [batch·4, 48], columns q | k | v
-                        global::StaticAttention.Cpu.Linear.Forward(x, batch * QueryTokens, QuerySize, _weights.Fused, _weights.FusedBias, (Heads + 2 * KvHeads) * HeadDim, qkv);
+                        global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Fused, qkv, (Heads + 2 * KvHeads) * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                         // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                         // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ) · v -> context [batch·4, 16]
@@ -108,10 +126,10 @@ namespace Samples.Attention
                             qkv, (Heads + 2 * KvHeads) * HeadDim, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), (Heads + 2 * KvHeads) * HeadDim,
                             batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                             global::StaticAttention.AttentionMask.None, default, default, default,
-                            context, default, coreScratch);
+                            context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                         // output = context · Woᵀ + b: [batch·4, 16] -> [batch·4, 16]
-                        global::StaticAttention.Cpu.Linear.Forward(context, batch * QueryTokens, Heads * HeadDim, _weights.Output, _weights.OutputBias, ModelDim, output);
+                        global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                     }
                     finally
                     {

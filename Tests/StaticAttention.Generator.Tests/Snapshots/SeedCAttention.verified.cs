@@ -49,12 +49,30 @@ namespace Samples.Attention
             ReturnWeights: true, Scale: Scale, SelfAttention: false);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
+        private readonly global::StaticAttention.Cpu.PackedProjections _packed;
         private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
-        private SeedCAttention(global::StaticAttention.Weights.AttentionWeights weights) => _weights = weights;
+        private SeedCAttention(global::StaticAttention.Weights.AttentionWeights weights)
+        {
+            _weights = weights;
+            // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
+            _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+        }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
         public global::StaticAttention.Weights.AttentionWeights Weights => _weights;
+
+        /// <summary>
+        /// The most threads one <c>Forward</c> uses (the caller's included), from the shared worker pool; defaults to one per core.
+        /// Results are identical for every value.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The value is less than 1.</exception>
+        public int MaxDegreeOfParallelism
+        {
+            get => _maxDegreeOfParallelism;
+            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+        }
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
@@ -113,21 +131,21 @@ namespace Samples.Attention
                 global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = query · Wqᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Linear.Forward(query, batch * QueryTokens, QuerySize, _weights.Query, _weights.QueryBias, Heads * HeadDim, q);
+                global::StaticAttention.Cpu.Gemm.Forward(query, batch * QueryTokens, QuerySize, _packed.Query, q, Heads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = key · Wkᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Linear.Forward(key, batch * KeyTokens, KeySize, _weights.Key, _weights.KeyBias, KvHeads * HeadDim, k);
+                global::StaticAttention.Cpu.Gemm.Forward(key, batch * KeyTokens, KeySize, _packed.Key, k, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = value · Wvᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Linear.Forward(value, batch * KeyTokens, ValueSize, _weights.Value, _weights.ValueBias, KvHeads * HeadDim, v);
+                global::StaticAttention.Cpu.Gemm.Forward(value, batch * KeyTokens, ValueSize, _packed.Value, v, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·10, 48]
                 global::StaticAttention.Cpu.AttentionCore.Forward(
                     q, Heads * HeadDim, k, v, KvHeads * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.KeepMask, default, mask, default,
-                    context, weights, coreScratch);
+                    context, weights, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Linear.Forward(context, batch * QueryTokens, Heads * HeadDim, _weights.Output, _weights.OutputBias, ModelDim, output);
+                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {

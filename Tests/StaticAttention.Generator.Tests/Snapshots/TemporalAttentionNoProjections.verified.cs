@@ -52,11 +52,26 @@ namespace Samples.Attention
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
         private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
-        private TemporalAttentionNoProjections(global::StaticAttention.Weights.AttentionWeights weights) => _weights = weights;
+        private TemporalAttentionNoProjections(global::StaticAttention.Weights.AttentionWeights weights)
+        {
+            _weights = weights;
+        }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
         public global::StaticAttention.Weights.AttentionWeights Weights => _weights;
+
+        /// <summary>
+        /// The most threads one <c>Forward</c> uses (the caller's included), from the shared worker pool; defaults to one per core.
+        /// Results are identical for every value.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The value is less than 1.</exception>
+        public int MaxDegreeOfParallelism
+        {
+            get => _maxDegreeOfParallelism;
+            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+        }
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
@@ -95,7 +110,7 @@ namespace Samples.Attention
                     x, ModelDim, x, x, ModelDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.None, default, default, _weights.RelativePositionBiasTable,
-                    output, default, scratch);
+                    output, default, scratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
