@@ -63,6 +63,10 @@ for r in $(seq 1 "$rounds"); do
   if [ "$torch_ok" = 1 ]; then
     section "round $r: libtorch (peer/run.sh)"
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    # peer/run.sh patches libLibTorchSharp.so once and leaves a .patched marker, but its next `dotnet build` copies the
+    # unpatched library back (size differs), so a second run in the same folder aborts (exit 134, "doesn't contain a
+    # reference to libtorch-cpu-linux-x64"). Dropping the marker makes it patch the fresh copy again.
+    rm -f "${PEER_DIR:-/tmp/static-attention-peer}/.patched"
     bash "$shared/peer/run.sh" || { echo "libtorch: FAILED with exit code $?; not run again"; torch_ok=0; }
   fi
 done
