@@ -23,7 +23,8 @@ public static class QuickRunner
         Console.WriteLine($"# cpu {CpuModel()}; {Environment.ProcessorCount} logical CPUs");
         Console.WriteLine($"# vectors: Vector512 {(Vector512.IsHardwareAccelerated ? "accelerated" : "not accelerated")}, " +
                           $"Vector256 {(Vector256.IsHardwareAccelerated ? "accelerated" : "not accelerated")} -> widest used: " +
-                          $"{(Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : "Vector128 or scalar")}");
+                          $"{(Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : "Vector128 or scalar")} " +
+                          $"(kernels written with Vector<float> get {System.Numerics.Vector<float>.Count * 32} bits)");
         Console.WriteLine($"# core call: {CoreWorkload.CallDescription}");
         Console.WriteLine($"# peak: {(peak is { } p ? p.ToString("F1", Inv) + " GFLOP/s (" + Peak.Variable + ")" : Peak.Variable + " unset")}");
         Console.WriteLine($"# timing: {warmupSeconds.ToString(Inv)} s warm-up, ~{timedSeconds.ToString(Inv)} s timed per shape, each call timed; " +
