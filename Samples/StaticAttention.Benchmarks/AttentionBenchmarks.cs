@@ -1,0 +1,45 @@
+using BenchmarkDotNet.Attributes;
+
+namespace StaticAttention.Benchmarks;
+
+/// <summary>
+/// One benchmark per shape (see <see cref="Shapes"/>; the method names are <see cref="Shape.Method"/>, which the
+/// GFLOP/s columns look up). Each case runs in its own process, so each sets up only its own workload.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(BenchmarkConfig))]
+public class AttentionBenchmarks
+{
+    private Workload _workload = null!;
+
+    private void Setup(string name)
+    {
+        _workload = Workload.Create(Shapes.ByName(name));
+        _workload.Run(); // sizes the layer's scratch, so the measured calls allocate nothing
+    }
+
+    [GlobalSetup(Target = nameof(VitB))] public void SetupVitB() => Setup("vit_b");
+    [GlobalSetup(Target = nameof(Temporal))] public void SetupTemporal() => Setup("temporal");
+    [GlobalSetup(Target = nameof(SeedC))] public void SetupSeedC() => Setup("seedC");
+    [GlobalSetup(Target = nameof(Small))] public void SetupSmall() => Setup("small");
+    [GlobalSetup(Target = nameof(CoreLong))] public void SetupCoreLong() => Setup("core_long");
+    [GlobalSetup(Target = nameof(CoreTemporal))] public void SetupCoreTemporal() => Setup("core_temporal");
+
+    /// <summary>Module ViT-B: B1 N197 C768 H12.</summary>
+    [Benchmark] public void VitB() => _workload.Run();
+
+    /// <summary>Module temporal (seed A): B196 T8 C768 H12, relative position bias.</summary>
+    [Benchmark] public void Temporal() => _workload.Run();
+
+    /// <summary>Module seed C: B4 N128 C512 H8.</summary>
+    [Benchmark] public void SeedC() => _workload.Run();
+
+    /// <summary>Module small: B1 N16 C64 H4.</summary>
+    [Benchmark] public void Small() => _workload.Run();
+
+    /// <summary>Core long: B1 H12 N1024 D64.</summary>
+    [Benchmark] public void CoreLong() => _workload.Run();
+
+    /// <summary>Core temporal: B196 H12 T8 D64.</summary>
+    [Benchmark] public void CoreTemporal() => _workload.Run();
+}

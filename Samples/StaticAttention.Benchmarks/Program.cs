@@ -1,0 +1,47 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using StaticAttention.Benchmarks;
+
+// StaticAttention benchmarks.
+//   dotnet run -c Release --project Samples/StaticAttention.Benchmarks -- --quick [--only vit_b,core_long] [--no-check]
+//       plain Stopwatch loops, a Markdown table, under a minute
+//   dotnet run -c Release --project Samples/StaticAttention.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter '*Temporal*']
+//       BenchmarkDotNet, a short job per shape, with GFLOP/s and % peak columns
+// STATICATTENTION_PEAK_GFLOPS=<fp32 peak of the machine> adds the % of peak (../shared/peer/peak.sh measures it).
+
+if (args.Contains("--quick"))
+{
+    var only = new List<string>();
+    bool check = true;
+    double warmup = 1, timed = 2;
+    for (int i = 0; i < args.Length; i++)
+    {
+        switch (args[i])
+        {
+            case "--quick": break;
+            case "--only" when i + 1 < args.Length:
+                only.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                break;
+            case "--no-check": check = false; break;
+            case "--warmup" when i + 1 < args.Length: warmup = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            case "--seconds" when i + 1 < args.Length: timed = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+            default:
+                Console.Error.WriteLine("usage: --quick [--only name[,name...]] [--no-check] [--warmup S] [--seconds S]; names: " +
+                                        string.Join(", ", Shapes.All.Select(s => s.Name)));
+                return 2;
+        }
+    }
+
+    try
+    {
+        return QuickRunner.Run(only, check, warmup, timed);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(AttentionBenchmarks).Assembly).Run(args);
+return 0;

@@ -1,0 +1,58 @@
+namespace StaticAttention.Benchmarks;
+
+/// <summary>What one benchmark times: a whole layer (module) or the attention core alone.</summary>
+public enum ShapeKind
+{
+    /// <summary>qkv projection + attention + output projection.</summary>
+    Module,
+
+    /// <summary>Scaled dot-product attention over already projected q, k, v; no projections.</summary>
+    Core,
+}
+
+/// <summary>
+/// One benchmarked shape. <see cref="Name"/> is the name the peers use (ONNX Runtime's <c>--only</c> takes the same
+/// names); <see cref="Method"/> is the BenchmarkDotNet method that times it.
+/// </summary>
+/// <param name="Tokens">N (or T): query = key tokens.</param>
+/// <param name="Width">C for a module; Heads·HeadDim for a core.</param>
+public sealed record Shape(string Name, string Method, ShapeKind Kind, int Batch, int Tokens, int Width, int Heads, string Description)
+{
+    public int HeadDim => Width / Heads;
+
+    /// <summary>
+    /// Floating-point operations per call, as the peers count them: a module is
+    /// <c>2·B·N·C·3C + 2·B·N·C² + 4·B·H·N²·D</c> (projections and the two attention matmuls), a core <c>4·B·H·N²·D</c>.
+    /// Softmax, biases and the relative position bias are not counted.
+    /// </summary>
+    public double Flops
+    {
+        get
+        {
+            double attention = 4.0 * Batch * Heads * (double)Tokens * Tokens * HeadDim;
+            if (Kind == ShapeKind.Core) return attention;
+            double rows = (double)Batch * Tokens;
+            return 2.0 * rows * Width * 3 * Width + 2.0 * rows * Width * Width + attention;
+        }
+    }
+}
+
+/// <summary>The shapes, in the order they are run and printed.</summary>
+public static class Shapes
+{
+    public static readonly Shape[] All =
+    [
+        new("vit_b", "VitB", ShapeKind.Module, 1, 197, 768, 12, "module ViT-B: B1 N197 C768 H12, qkv+proj with bias"),
+        new("temporal", "Temporal", ShapeKind.Module, 196, 8, 768, 12, "module temporal (seed A): B196 T8 C768 H12, biases + relative position bias"),
+        new("seedC", "SeedC", ShapeKind.Module, 4, 128, 512, 8, "module seed C: B4 N128 C512 H8, qkv+proj with bias"),
+        new("small", "Small", ShapeKind.Module, 1, 16, 64, 4, "module small: B1 N16 C64 H4, qkv+proj with bias"),
+        new("core_long", "CoreLong", ShapeKind.Core, 1, 1024, 768, 12, "core long: B1 H12 N1024 D64, no projections"),
+        new("core_temporal", "CoreTemporal", ShapeKind.Core, 196, 8, 768, 12, "core temporal: B196 H12 T8 D64, no projections"),
+    ];
+
+    public static Shape ByName(string name) =>
+        Array.Find(All, s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"Unknown shape '{name}'; known: {string.Join(", ", All.Select(s => s.Name))}.", nameof(name));
+
+    public static Shape? ByMethod(string method) => Array.Find(All, s => s.Method == method);
+}

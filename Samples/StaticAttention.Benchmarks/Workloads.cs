@@ -1,0 +1,202 @@
+using System.Reflection;
+using StaticAttention.Cpu;
+using StaticAttention.Reference;
+using StaticAttention.Threading;
+using StaticAttention.Weights;
+
+namespace StaticAttention.Benchmarks;
+
+/// <summary>A shape set up to run: random weights loaded through a checkpoint, random inputs, output buffers.</summary>
+public abstract class Workload
+{
+    protected Workload(Shape shape) => Shape = shape;
+
+    public Shape Shape { get; }
+
+    /// <summary>One call: what is timed. Allocates nothing after the first call (the layers' contract).</summary>
+    public abstract void Run();
+
+    /// <summary>Runs once and returns max|ours - reference| / max|reference| (the reference is the plain double-precision one).</summary>
+    public abstract double RelativeError();
+
+    public static Workload Create(Shape shape) => shape.Name switch
+    {
+        "vit_b" => Module.Create(shape, VitBAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
+        "temporal" => Module.Create(shape, TemporalAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
+        "seedC" => Module.Create(shape, SeedCAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
+        "small" => Module.Create(shape, SmallAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
+        _ when shape.Kind == ShapeKind.Core => new CoreWorkload(shape),
+        _ => throw new ArgumentException($"No workload for shape '{shape.Name}'.", nameof(shape)),
+    };
+
+    /// <summary>Uniform in [-scale, scale], fixed seed.</summary>
+    public static float[] Random(int count, int seed, float scale = 1f)
+    {
+        var random = new Random(seed);
+        var data = new float[count];
+        for (int i = 0; i < count; i++) data[i] = (float)((random.NextDouble() * 2 - 1) * scale);
+        return data;
+    }
+
+    protected static double RelativeError(ReadOnlySpan<float> ours, ReadOnlySpan<float> reference)
+    {
+        double maxDiff = 0, maxRef = 0;
+        for (int i = 0; i < ours.Length; i++)
+        {
+            double d = Math.Abs((double)ours[i] - reference[i]);
+            if (double.IsNaN(d)) return double.NaN;
+            maxDiff = Math.Max(maxDiff, d);
+            maxRef = Math.Max(maxRef, Math.Abs((double)reference[i]));
+        }
+
+        return maxRef == 0 ? maxDiff : maxDiff / maxRef;
+    }
+
+    /// <summary>A generated layer, loaded from a timm-named checkpoint written in memory.</summary>
+    private static class Module
+    {
+        public delegate void Forward<TLayer>(TLayer layer, ReadOnlySpan<float> x, Span<float> output);
+
+        public static Workload Create<TLayer>(
+            Shape shape, Func<Stream, string, TLayer> load, Forward<TLayer> forward, Func<TLayer, AttentionWeights> weights) =>
+            new Module<TLayer>(shape, load, forward, weights);
+    }
+
+    private sealed class Module<TLayer> : Workload
+    {
+        private readonly TLayer _layer;
+        private readonly Module.Forward<TLayer> _forward;
+        private readonly Func<TLayer, AttentionWeights> _weights;
+        private readonly float[] _x, _output;
+
+        public Module(Shape shape, Func<Stream, string, TLayer> load, Module.Forward<TLayer> forward, Func<TLayer, AttentionWeights> weights)
+            : base(shape)
+        {
+            int c = shape.Width;
+            var tensors = new List<(string Name, int[] Shape, float[] Data)>
+            {
+                ("qkv.weight", [3 * c, c], Random(3 * c * c, seed: 1, scale: 0.035f)),
+                ("qkv.bias", [3 * c], Random(3 * c, seed: 2, scale: 0.035f)),
+                ("proj.weight", [c, c], Random(c * c, seed: 3, scale: 0.035f)),
+                ("proj.bias", [c], Random(c, seed: 4, scale: 0.035f)),
+            };
+            if (shape.Name == "temporal")
+            {
+                tensors.Add(("relative_position_bias_table", [2 * shape.Tokens - 1, shape.Heads], Random((2 * shape.Tokens - 1) * shape.Heads, seed: 5, scale: 0.5f)));
+            }
+
+            using var checkpoint = new MemoryStream();
+            SafetensorsWriter.Write(checkpoint, tensors);
+            checkpoint.Position = 0;
+            _layer = load(checkpoint, "");
+            _forward = forward;
+            _weights = weights;
+            _x = Random(shape.Batch * shape.Tokens * c, seed: 42);
+            _output = new float[_x.Length];
+        }
+
+        public override void Run() => _forward(_layer, _x, _output);
+
+        public override double RelativeError()
+        {
+            // The reference is slow: check at most two batch items (the layers run any batch).
+            Shape s = Shape;
+            int batch = Math.Min(s.Batch, 2);
+            int length = batch * s.Tokens * s.Width;
+            var ours = new float[length];
+            _forward(_layer, _x.AsSpan(0, length), ours);
+            var spec = AttentionLayerSpec.Create(
+                s.Name, s.Heads, s.Width, s.Tokens, s.Tokens, qkvBias: true, outputBias: true,
+                relativePositionBias: s.Name == "temporal", selfAttention: true);
+            var reference = new float[length];
+            ReadOnlySpan<float> x = _x.AsSpan(0, length);
+            ReferenceAttention.Forward(spec, _weights(_layer), batch, x, x, x, default, default, reference, default);
+            return RelativeError(ours, reference);
+        }
+    }
+}
+
+/// <summary>
+/// The runtime's attention core called directly on separate q, k, v buffers <c>[B, N, H·D]</c> (as the peers pass
+/// separate tensors), no projections, no mask, scale 1/sqrt(D).
+/// </summary>
+public sealed class CoreWorkload : Workload
+{
+    /// <summary>Threads the core may use when the runtime offers a pooled overload (the peers run on 2).</summary>
+    public const int Threads = 2;
+
+    private readonly float[] _q, _k, _v, _context, _scratch;
+    private readonly float _scale;
+
+    public CoreWorkload(Shape shape)
+        : base(shape)
+    {
+        int length = shape.Batch * shape.Tokens * shape.Width;
+        _q = Random(length, seed: 11);
+        _k = Random(length, seed: 12);
+        _v = Random(length, seed: 13);
+        _context = new float[length];
+        // Room for one scratch per thread, should a pooled core want that; a longer scratch is allowed.
+        _scratch = new float[AttentionCore.ScratchLength(shape.Tokens) * Math.Max(Threads, Environment.ProcessorCount)];
+        _scale = 1f / MathF.Sqrt(shape.HeadDim);
+    }
+
+    /// <summary>The call being timed; switch here between the sequential and the pooled core.</summary>
+    public override void Run() => Forward(_context);
+
+    private void Forward(Span<float> context)
+    {
+        Shape s = Shape;
+        int stride = s.Width;
+        if (Pooled is { } pooled)
+        {
+            pooled(_q, stride, _k, _v, stride, s.Batch, s.Heads, s.Heads, s.HeadDim, s.Tokens, s.Tokens, _scale,
+                AttentionMask.None, default, default, default, context, default, _scratch, WorkerPool.Shared, Threads);
+        }
+        else
+        {
+            AttentionCore.Forward(_q, stride, _k, _v, stride, s.Batch, s.Heads, s.Heads, s.HeadDim, s.Tokens, s.Tokens, _scale,
+                AttentionMask.None, default, default, default, context, default, _scratch);
+        }
+    }
+
+    public override double RelativeError()
+    {
+        Shape s = Shape;
+        Forward(_context);
+        var spec = AttentionLayerSpec.Create(s.Name, s.Heads, s.Width, s.Tokens, s.Tokens, projections: Projections.None);
+        int batch = Math.Min(s.Batch, 2);
+        int length = batch * s.Tokens * s.Width;
+        var reference = new float[length];
+        ReferenceAttention.Forward(spec, new AttentionWeights(), batch, _q.AsSpan(0, length), _k.AsSpan(0, length), _v.AsSpan(0, length),
+            default, default, reference, default);
+        return RelativeError(_context.AsSpan(0, length), reference);
+    }
+
+    /// <summary>How the core is called, for the report.</summary>
+    public static string CallDescription => Pooled is null
+        ? "AttentionCore.Forward(..., scratch): sequential (the runtime has no pooled overload yet)"
+        : $"AttentionCore.Forward(..., scratch, WorkerPool.Shared, {Threads})";
+
+    private delegate void PooledForward(
+        ReadOnlySpan<float> q, int qRowStride,
+        ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride,
+        int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale,
+        AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask,
+        ReadOnlySpan<float> relativePositionBias,
+        Span<float> context, Span<float> weights, Span<float> scratch, WorkerPool? pool, int maxDegreeOfParallelism);
+
+    /// <summary>
+    /// <c>AttentionCore.Forward(..., WorkerPool? pool, int maxDegreeOfParallelism)</c> when the runtime has it (it is
+    /// being added); found by reflection so this project builds against either runtime. Once it has landed, the call
+    /// above can name it directly.
+    /// </summary>
+    private static readonly PooledForward? Pooled = FindPooled();
+
+    private static PooledForward? FindPooled()
+    {
+        Type[] parameters = typeof(PooledForward).GetMethod("Invoke")!.GetParameters().Select(p => p.ParameterType).ToArray();
+        MethodInfo? method = typeof(AttentionCore).GetMethod("Forward", BindingFlags.Public | BindingFlags.Static, parameters);
+        return method is null ? null : method.CreateDelegate<PooledForward>();
+    }
+}
