@@ -1,4 +1,3 @@
-using System.Reflection;
 using StaticAttention.Cpu;
 using StaticAttention.Reference;
 using StaticAttention.Threading;
@@ -122,7 +121,7 @@ public abstract class Workload
 /// </summary>
 public sealed class CoreWorkload : Workload
 {
-    /// <summary>Threads the core may use when the runtime offers a pooled overload (the peers run on 2).</summary>
+    /// <summary>Threads the core uses (the peers run on 2).</summary>
     public const int Threads = 2;
 
     private readonly float[] _q, _k, _v, _context, _scratch;
@@ -136,8 +135,7 @@ public sealed class CoreWorkload : Workload
         _k = Random(length, seed: 12);
         _v = Random(length, seed: 13);
         _context = new float[length];
-        // Room for one scratch per thread, should a pooled core want that; a longer scratch is allowed.
-        _scratch = new float[AttentionCore.ScratchLength(shape.Tokens) * Math.Max(Threads, Environment.ProcessorCount)];
+        _scratch = new float[AttentionCore.ScratchLength(shape.Tokens)];
         _scale = 1f / MathF.Sqrt(shape.HeadDim);
     }
 
@@ -148,16 +146,8 @@ public sealed class CoreWorkload : Workload
     {
         Shape s = Shape;
         int stride = s.Width;
-        if (Pooled is { } pooled)
-        {
-            pooled(_q, stride, _k, _v, stride, s.Batch, s.Heads, s.Heads, s.HeadDim, s.Tokens, s.Tokens, _scale,
-                AttentionMask.None, default, default, default, context, default, _scratch, WorkerPool.Shared, Threads);
-        }
-        else
-        {
-            AttentionCore.Forward(_q, stride, _k, _v, stride, s.Batch, s.Heads, s.Heads, s.HeadDim, s.Tokens, s.Tokens, _scale,
-                AttentionMask.None, default, default, default, context, default, _scratch);
-        }
+        AttentionCore.Forward(_q, stride, _k, _v, stride, s.Batch, s.Heads, s.Heads, s.HeadDim, s.Tokens, s.Tokens, _scale,
+            AttentionMask.None, default, default, default, context, default, _scratch, WorkerPool.Shared, Threads);
     }
 
     public override double RelativeError()
@@ -174,29 +164,5 @@ public sealed class CoreWorkload : Workload
     }
 
     /// <summary>How the core is called, for the report.</summary>
-    public static string CallDescription => Pooled is null
-        ? "AttentionCore.Forward(..., scratch): sequential (the runtime has no pooled overload yet)"
-        : $"AttentionCore.Forward(..., scratch, WorkerPool.Shared, {Threads})";
-
-    private delegate void PooledForward(
-        ReadOnlySpan<float> q, int qRowStride,
-        ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride,
-        int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale,
-        AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask,
-        ReadOnlySpan<float> relativePositionBias,
-        Span<float> context, Span<float> weights, Span<float> scratch, WorkerPool? pool, int maxDegreeOfParallelism);
-
-    /// <summary>
-    /// <c>AttentionCore.Forward(..., WorkerPool? pool, int maxDegreeOfParallelism)</c> when the runtime has it (it is
-    /// being added); found by reflection so this project builds against either runtime. Once it has landed, the call
-    /// above can name it directly.
-    /// </summary>
-    private static readonly PooledForward? Pooled = FindPooled();
-
-    private static PooledForward? FindPooled()
-    {
-        Type[] parameters = typeof(PooledForward).GetMethod("Invoke")!.GetParameters().Select(p => p.ParameterType).ToArray();
-        MethodInfo? method = typeof(AttentionCore).GetMethod("Forward", BindingFlags.Public | BindingFlags.Static, parameters);
-        return method is null ? null : method.CreateDelegate<PooledForward>();
-    }
+    public static string CallDescription => $"AttentionCore.Forward(..., scratch, WorkerPool.Shared, {Threads})";
 }
