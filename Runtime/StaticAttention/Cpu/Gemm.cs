@@ -33,6 +33,9 @@ namespace StaticAttention.Cpu
         /// <summary>With several threads, aim for at least this many tasks per thread, for balance.</summary>
         private const int TasksPerThread = 4;
 
+        /// <summary>Least work worth a thread: about 20 µs.</summary>
+        private const double MinFlopsPerThread = 2e6;
+
         private const int Alignment = 64;
 
         /// <summary>This thread's A block buffer (pinned, grown on demand, never per call once large enough).</summary>
@@ -63,16 +66,16 @@ namespace StaticAttention.Cpu
             Validate(input.Length, rows, inputStride, weights, output.Length, outputStride, maxDegreeOfParallelism);
             if (rows == 0) return;
 
-            int degree = pool is null ? 1 : Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism);
+            // Waking a worker costs microseconds: give each thread at least MinFlopsPerThread of work.
+            double flops = 2.0 * rows * weights.InFeatures * weights.OutFeatures;
+            int degree = pool is null ? 1 : (int)Math.Min(Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism), Math.Max(1, flops / MinFlopsPerThread));
             fixed (float* x = input)
             fixed (float* y = output)
             {
                 switch (weights.Tile)
                 {
-                    case GemmTile.V512x6x32: Run<Kernel512x6x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     case GemmTile.V512x8x32: Run<Kernel512x8x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     case GemmTile.V512x12x32: Run<Kernel512x12x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
-                    case GemmTile.V512x14x32: Run<Kernel512x14x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     case GemmTile.V256x6x16: Run<Kernel256x6x16>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     default: Run<Kernel256x4x24>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                 }
@@ -230,6 +233,8 @@ namespace StaticAttention.Cpu
                     PackRows(Input + r0 * InputStride + k0, InputStride, blockRows, kc, g1 - g0, mr, a);
                     float* bBlock = Packed + (nint)k0 * PaddedOut;
 
+                    // Row groups outer, panels inner: the packed rows of a group (kc·MR floats) stay in L1 while the
+                    // task's B block (kc × its panels) streams from L2.
                     for (int g = g0; g < g1; g++)
                     {
                         int r = g * mr;
