@@ -2,7 +2,7 @@ using System;
 
 namespace StaticAttention.Cpu
 {
-    /// <summary>A microkernel: an MR×NR register tile over k-major panels of A (MR wide) and B (NR wide).</summary>
+    /// <summary>A microkernel: an MR×NR register tile over MR input rows and a k-major panel of B (NR wide).</summary>
     internal unsafe interface IMicroKernel
     {
         /// <summary>Rows of the tile (input rows, broadcast one at a time).</summary>
@@ -15,11 +15,11 @@ namespace StaticAttention.Cpu
         static abstract VectorWidth Width { get; }
 
         /// <summary>
-        /// <c>c[r·ldc + j] = init[r·initStride + j] + Σ_{k &lt; kc} a[k·MR + r] · b[k·NR + j]</c> for r &lt; MR, j &lt; NR, each sum
+        /// <c>c[r·ldc + j] = init[r·initStride + j] + Σ_{k &lt; kc} a[r·lda + k] · b[k·NR + j]</c> for r &lt; MR, j &lt; NR, each sum
         /// taken in increasing k with one fused multiply-add per step. <paramref name="init"/> may equal <paramref name="c"/>
         /// (accumulate) or be a bias row with stride 0.
         /// </summary>
-        static abstract void Run(float* a, float* b, nint kc, float* init, nint initStride, float* c, nint ldc);
+        static abstract void Run(float* a, nint lda, float* b, nint kc, float* init, nint initStride, float* c, nint ldc);
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ namespace StaticAttention.Cpu
     /// <summary>Facts about the tiles, and the default choice per width.</summary>
     internal static class GemmTiles
     {
-        /// <summary>Input features per k-block: the A micro-panel (MR·KC) stays in L1, the B block (KC·NC) in L2.</summary>
+        /// <summary>Input features per k-block: a row group (MR·KC) stays in L1, the B block (KC·NC) in L2.</summary>
         public const int DefaultBlockDepth = 256;
 
         /// <summary>The tile used for <paramref name="width"/>.</summary>
