@@ -32,7 +32,7 @@ namespace StaticAttention.Cpu
         private const int MaxGroupColumns = 256;
 
         /// <summary>With several threads, aim for at least this many tasks per thread, for balance.</summary>
-        private const int TasksPerThread = 4;
+        private const int TasksPerThread = 8;
 
         /// <summary>Least work worth a thread: about 20 µs.</summary>
         private const double MinFlopsPerThread = 2e6;
