@@ -37,7 +37,6 @@ namespace StaticAttention.Cpu
         /// <summary>Least work worth a thread: about 20 µs.</summary>
         private const double MinFlopsPerThread = 2e6;
 
-
         /// <summary>This thread's copy of a partial row group (pinned; allocated once, grown only for a deeper k-block).</summary>
         [ThreadStatic]
         private static float[]? t_edgeBuffer;
@@ -137,7 +136,8 @@ namespace StaticAttention.Cpu
             int rowBlocks = Ceiling(groups, groupsPerBlock);
             int columnGroups = Ceiling(panels, panelsPerGroup);
 
-            // Several threads: cut finer (panel groups first, they cost no extra packing per row) until each has a few tasks.
+            // Several threads: cut finer until each has a few tasks, panel groups first (a task re-reads its input rows
+            // cheaply from cache; a smaller row block means its weight block is fetched from L3 more often).
             if (degree > 1)
             {
                 while ((long)rowBlocks * columnGroups < (long)TasksPerThread * degree && (panelsPerGroup > 1 || groupsPerBlock > 1))
@@ -156,9 +156,11 @@ namespace StaticAttention.Cpu
                 }
             }
 
-            // Even out the blocks.
+            // Even out the blocks (which may leave fewer of them).
             groupsPerBlock = Ceiling(groups, rowBlocks);
             panelsPerGroup = Ceiling(panels, columnGroups);
+            rowBlocks = Ceiling(groups, groupsPerBlock);
+            columnGroups = Ceiling(panels, panelsPerGroup);
 
             var job = new Job<TKernel>
             {
