@@ -1,5 +1,7 @@
-// Microkernels of the packed GEMM, one register tile per struct. Every accumulator is a named local, so the JIT keeps
-// the whole tile in registers (checked with DOTNET_JitDisasm: no spills, one vbroadcastss and NV FMAs per tile row).
+// Microkernels of the packed GEMM, one register tile per struct (generated from one template, then kept as code).
+// Every accumulator is a named local and every input row a pointer, so the JIT keeps the tile in registers: checked with
+// DOTNET_JitDisasm, the k loop is NV panel loads, MR broadcasts and MR·NV FMAs with no spills (12×32 only reloads three
+// of its twelve row pointers from the stack, there being too few general registers).
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 

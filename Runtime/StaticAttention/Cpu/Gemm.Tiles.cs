@@ -31,7 +31,7 @@ namespace StaticAttention.Cpu
         /// <summary>Vector512 default: 16 of the 32 zmm registers accumulate; MR = 8 divides the common row counts (16, 1568, 512).</summary>
         V512x8x32,
 
-        /// <summary>Vector512, 24 accumulators: half the panel traffic of 8×32, but more padding rows on small inputs.</summary>
+        /// <summary>Vector512, 24 accumulators: less panel traffic than 8×32, but more padding rows on small inputs and three row pointers spilled.</summary>
         V512x12x32,
 
         /// <summary>Vector256 default (BLIS Haswell shape): 12 accumulators + 2 panel vectors + 1 broadcast in 16 ymm registers.</summary>
