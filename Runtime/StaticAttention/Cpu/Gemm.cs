@@ -11,11 +11,12 @@ namespace StaticAttention.Cpu
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Loops, outermost first (Goto/BLIS style): tasks of (row block × panel group), then k-blocks of
-    /// <see cref="PackedMatrix.BlockDepth"/> input features, for which the task's input rows are packed into MR-row,
-    /// k-major micro-panels (a per-thread buffer), then MR-row groups, then NR-wide panels; the microkernel keeps an MR×NR
-    /// tile of the output in registers for one k-block. The first k-block starts from the bias, later ones from the
-    /// partial sums stored in the output.
+    /// Loops, outermost first (Goto/BLIS style): tasks of (row block × panel group); k-blocks of
+    /// <see cref="PackedMatrix.BlockDepth"/> input features; groups of MR input rows; NR-wide weight panels. The microkernel
+    /// keeps an MR×NR tile of the output in registers for one k-block, broadcasting input values straight from the rows
+    /// (they stay in L1 across the panels, so packing them measured slower) and loading one panel row per k step. The first
+    /// k-block starts from the bias, later ones from the partial sums stored in the output. Partial tiles run in full on
+    /// zero-padded copies and keep only their valid part.
     /// </para>
     /// <para>
     /// Every output element is <c>bias</c> plus the products in increasing k, one fused multiply-add each, whatever the tile
@@ -24,20 +25,21 @@ namespace StaticAttention.Cpu
     /// </remarks>
     public static unsafe class Gemm
     {
-        /// <summary>Most input rows one task packs and computes (the A block: rows × KC floats).</summary>
+        /// <summary>Most input rows one task computes.</summary>
         private const int MaxBlockRows = 96;
 
         /// <summary>Most output features one task covers: its B block, KC × this, stays in L2.</summary>
         private const int MaxGroupColumns = 256;
 
         /// <summary>With several threads, aim for at least this many tasks per thread, for balance.</summary>
-        private const int TasksPerThread = 4;
+        private const int TasksPerThread = 8;
 
-        private const int Alignment = 64;
+        /// <summary>Least work worth a thread: about 20 µs.</summary>
+        private const double MinFlopsPerThread = 2e6;
 
-        /// <summary>This thread's A block buffer (pinned, grown on demand, never per call once large enough).</summary>
+        /// <summary>This thread's copy of a partial row group (pinned; allocated once, grown only for a deeper k-block).</summary>
         [ThreadStatic]
-        private static float[]? t_aBuffer;
+        private static float[]? t_edgeBuffer;
 
         /// <summary>
         /// Computes <c>output[r·outputStride + o] = bias[o] + Σ_i input[r·inputStride + i] · W[o, i]</c> for
@@ -63,16 +65,16 @@ namespace StaticAttention.Cpu
             Validate(input.Length, rows, inputStride, weights, output.Length, outputStride, maxDegreeOfParallelism);
             if (rows == 0) return;
 
-            int degree = pool is null ? 1 : Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism);
+            // Waking a worker costs microseconds: give each thread at least MinFlopsPerThread of work.
+            double flops = 2.0 * rows * weights.InFeatures * weights.OutFeatures;
+            int degree = pool is null ? 1 : (int)Math.Min(Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism), Math.Max(1, flops / MinFlopsPerThread));
             fixed (float* x = input)
             fixed (float* y = output)
             {
                 switch (weights.Tile)
                 {
-                    case GemmTile.V512x6x32: Run<Kernel512x6x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     case GemmTile.V512x8x32: Run<Kernel512x8x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     case GemmTile.V512x12x32: Run<Kernel512x12x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
-                    case GemmTile.V512x14x32: Run<Kernel512x14x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     case GemmTile.V256x6x16: Run<Kernel256x6x16>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                     default: Run<Kernel256x4x24>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                 }
@@ -134,7 +136,8 @@ namespace StaticAttention.Cpu
             int rowBlocks = Ceiling(groups, groupsPerBlock);
             int columnGroups = Ceiling(panels, panelsPerGroup);
 
-            // Several threads: cut finer (panel groups first, they cost no extra packing per row) until each has a few tasks.
+            // Several threads: cut finer until each has a few tasks, panel groups first (a task re-reads its input rows
+            // cheaply from cache; a smaller row block means its weight block is fetched from L3 more often).
             if (degree > 1)
             {
                 while ((long)rowBlocks * columnGroups < (long)TasksPerThread * degree && (panelsPerGroup > 1 || groupsPerBlock > 1))
@@ -153,9 +156,11 @@ namespace StaticAttention.Cpu
                 }
             }
 
-            // Even out the blocks.
+            // Even out the blocks (which may leave fewer of them).
             groupsPerBlock = Ceiling(groups, rowBlocks);
             panelsPerGroup = Ceiling(panels, columnGroups);
+            rowBlocks = Ceiling(groups, groupsPerBlock);
+            columnGroups = Ceiling(panels, panelsPerGroup);
 
             var job = new Job<TKernel>
             {
@@ -219,22 +224,37 @@ namespace StaticAttention.Cpu
                 int columnGroup = index - rowBlock * ColumnGroups;
                 int g0 = rowBlock * GroupsPerBlock, g1 = Math.Min(Groups, g0 + GroupsPerBlock);
                 int p0 = columnGroup * PanelsPerGroup, p1 = Math.Min(Panels, p0 + PanelsPerGroup);
-                int r0 = g0 * mr, blockRows = Math.Min(Rows, g1 * mr) - r0;
-                float* a = ABuffer((g1 - g0) * mr * BlockDepth);
                 float* tile = stackalloc float[TKernel.MR * TKernel.NR];
+
+                // The last, partial row group reads its rows from a zero-padded copy, so the kernel always runs MR rows.
+                int edgeRows = Rows - (g1 - 1) * mr;
+                float* edge = edgeRows < mr ? EdgeBuffer(mr * BlockDepth) : null;
 
                 for (int kb = 0; kb < KBlocks; kb++)
                 {
                     int k0 = kb * BlockDepth;
                     int kc = Math.Min(BlockDepth, InFeatures - k0);
-                    PackRows(Input + r0 * InputStride + k0, InputStride, blockRows, kc, g1 - g0, mr, a);
                     float* bBlock = Packed + (nint)k0 * PaddedOut;
 
+                    // Row groups outer, panels inner: the group's input rows (MR × kc floats) stay in L1 while the
+                    // task's B block (kc × its panels) streams from L2.
                     for (int g = g0; g < g1; g++)
                     {
                         int r = g * mr;
                         int validRows = Math.Min(mr, Rows - r);
-                        float* aPanel = a + (nint)(g - g0) * kc * mr;
+                        float* aRows = Input + r * InputStride + k0;
+                        nint lda = InputStride;
+                        if (validRows < mr)
+                        {
+                            for (int i = 0; i < validRows; i++)
+                            {
+                                new ReadOnlySpan<float>(aRows + i * lda, kc).CopyTo(new Span<float>(edge + i * BlockDepth, kc));
+                            }
+
+                            aRows = edge;
+                            lda = BlockDepth;
+                        }
+
                         float* cRow = Output + r * OutputStride;
                         for (int p = p0; p < p1; p++)
                         {
@@ -243,51 +263,25 @@ namespace StaticAttention.Cpu
                             int validColumns = Math.Min(nr, OutFeatures - p * nr);
                             if (validRows == mr && validColumns == nr)
                             {
-                                if (kb == 0) TKernel.Run(aPanel, bPanel, kc, Bias + p * nr, 0, c, OutputStride);
-                                else TKernel.Run(aPanel, bPanel, kc, c, OutputStride, c, OutputStride);
+                                if (kb == 0) TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, c, OutputStride);
+                                else TKernel.Run(aRows, lda, bPanel, kc, c, OutputStride, c, OutputStride);
                                 continue;
                             }
 
-                            // An edge tile: compute it whole in a scratch tile (A rows and B columns are zero-padded),
+                            // An edge tile: compute it whole in a scratch tile (rows and B columns are zero-padded),
                             // then copy the valid part; the arithmetic per element is the same as in full tiles.
                             if (kb == 0)
                             {
-                                TKernel.Run(aPanel, bPanel, kc, Bias + p * nr, 0, tile, nr);
+                                TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, tile, nr);
                             }
                             else
                             {
                                 CopyTile(c, OutputStride, tile, nr, validRows, validColumns);
-                                TKernel.Run(aPanel, bPanel, kc, tile, nr, tile, nr);
+                                TKernel.Run(aRows, lda, bPanel, kc, tile, nr, tile, nr);
                             }
 
                             CopyTile(tile, nr, c, OutputStride, validRows, validColumns);
                         }
-                    }
-                }
-            }
-        }
-
-        /// <summary>
-        /// Packs <paramref name="rows"/> rows of <paramref name="kc"/> floats into <paramref name="groups"/> micro-panels of
-        /// <paramref name="mr"/> rows, k-major (<c>dst[g·kc·mr + k·mr + r] = src[(g·mr + r)·stride + k]</c>), zero rows past the end.
-        /// </summary>
-        private static void PackRows(float* src, nint stride, int rows, int kc, int groups, int mr, float* dst)
-        {
-            for (int g = 0; g < groups; g++)
-            {
-                float* panel = dst + (nint)g * kc * mr;
-                for (int r = 0; r < mr; r++)
-                {
-                    int row = g * mr + r;
-                    float* d = panel + r;
-                    if (row < rows)
-                    {
-                        float* s = src + row * stride;
-                        for (int k = 0; k < kc; k++) d[k * mr] = s[k];
-                    }
-                    else
-                    {
-                        for (int k = 0; k < kc; k++) d[k * mr] = 0f;
                     }
                 }
             }
@@ -301,18 +295,21 @@ namespace StaticAttention.Cpu
             }
         }
 
-        /// <summary>This thread's 64-byte aligned A buffer of at least <paramref name="length"/> floats.</summary>
-        private static float* ABuffer(int length)
+        /// <summary>This thread's buffer for a partial row group: <paramref name="length"/> floats, zero past what is copied in.</summary>
+        private static float* EdgeBuffer(int length)
         {
-            float[]? buffer = t_aBuffer;
-            if (buffer is null || buffer.Length < length + Alignment / sizeof(float))
+            float[]? buffer = t_edgeBuffer;
+            if (buffer is null || buffer.Length < length)
             {
-                buffer = GC.AllocateUninitializedArray<float>(Math.Max(length, MaxBlockRows * GemmTiles.DefaultBlockDepth) + Alignment / sizeof(float), pinned: true);
-                t_aBuffer = buffer;
+                buffer = GC.AllocateArray<float>(Math.Max(length, 16 * GemmTiles.DefaultBlockDepth), pinned: true);
+                t_edgeBuffer = buffer;
+            }
+            else
+            {
+                buffer.AsSpan(0, length).Clear();
             }
 
-            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
-            return (float*)((address + Alignment - 1) & ~(nint)(Alignment - 1));
+            return (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(buffer));
         }
     }
 }

@@ -92,6 +92,23 @@ public class GemmTests
         Assert.Equal(single.AsSpan(100 * c.OutputStride, c.OutFeatures).ToArray(), alone);
     }
 
+    [Fact]
+    public void EveryTileGivesTheSameBits()
+    {
+        // Each element is bias + Σ_k in increasing k, one fused multiply-add per step, in any tile or width.
+        var rng = new Random(13);
+        Case c = Case.Create(rng, 23, 530, 71, withBias: true, inputPad: 2, outputPad: 0);
+        float[]? first = null;
+        foreach (GemmTile tile in Enum.GetValues<GemmTile>())
+        {
+            PackedMatrix packed = PackedMatrix.Pack(c.Weight, c.Bias, c.OutFeatures, c.InFeatures, tile, GemmTiles.DefaultBlockDepth);
+            float[] actual = c.NewOutput(fill: 0f);
+            Gemm.Forward(c.Input, c.Rows, c.InputStride, packed, actual, c.OutputStride);
+            first ??= actual;
+            Assert.Equal(first, actual);
+        }
+    }
+
     [Theory]
     [InlineData(VectorWidth.Vector256)]
     [InlineData(VectorWidth.Vector512)]
