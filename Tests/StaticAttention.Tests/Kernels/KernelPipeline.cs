@@ -5,8 +5,8 @@ namespace StaticAttention.Tests.Kernels;
 
 /// <summary>
 /// Composes the CPU kernels into a whole layer exactly as the code generator does: input projections with
-/// <see cref="Linear"/>, then <see cref="AttentionCore"/> on (column slices of) the projections, then the output
-/// <see cref="Linear"/>. Same signature as <see cref="Reference.ReferenceAttention.Forward"/>, so the two can be compared.
+/// <see cref="Gemm"/>, then <see cref="AttentionCore"/> on (column slices of) the projections, then the output
+/// <see cref="Gemm"/>. Same signature as <see cref="Reference.ReferenceAttention.Forward"/>, so the two can be compared.
 /// </summary>
 internal static class KernelPipeline
 {
@@ -34,10 +34,10 @@ internal static class KernelPipeline
         float[] context = new float[rowsQ * qWidth];
         if (spec.Projections == Projections.Fused && spec.SelfAttention)
         {
-            // One Linear to [B·N, (H + 2·KvH)·D]; q, k, v are column slices with row stride (H + 2·KvH)·D.
+            // One GEMM to [B·N, (H + 2·KvH)·D]; q, k, v are column slices with row stride (H + 2·KvH)·D.
             int fw = spec.FusedWidth;
             float[] qkv = new float[rowsQ * fw];
-            Linear.Forward(query, rowsQ, spec.QuerySize, weights.Fused, spec.QkvBias ? weights.FusedBias : default, fw, qkv);
+            Gemm.Forward(query, rowsQ, spec.QuerySize, PackedMatrix.Pack(weights.Fused, spec.QkvBias ? weights.FusedBias : default, fw, spec.QuerySize), qkv, fw);
             AttentionCore.Forward(
                 qkv, fw, qkv.AsSpan(qWidth), qkv.AsSpan(qWidth + kvWidth), fw, batch, h, kvH, d, spec.QueryTokens, spec.KeyTokens, spec.Scale,
                 spec.Mask, validLengths, mask, table, context, attentionWeights, scratch);
@@ -47,7 +47,7 @@ internal static class KernelPipeline
             ReadOnlySpan<float> wq, wk, wv, bq = default, bk = default, bv = default;
             if (spec.Projections == Projections.Fused)
             {
-                // Cross-attention with a fused matrix: three Linears on its row blocks.
+                // Cross-attention with a fused matrix: three GEMMs on its row blocks.
                 wq = weights.Fused.AsSpan(0, qWidth * spec.QuerySize);
                 wk = weights.Fused.AsSpan(qWidth * spec.QuerySize, kvWidth * spec.KeySize);
                 wv = weights.Fused.AsSpan(qWidth * spec.QuerySize + kvWidth * spec.KeySize, kvWidth * spec.ValueSize);
@@ -72,14 +72,14 @@ internal static class KernelPipeline
             }
 
             float[] q = new float[rowsQ * qWidth], k = new float[rowsK * kvWidth], v = new float[rowsK * kvWidth];
-            Linear.Forward(query, rowsQ, spec.QuerySize, wq, bq, qWidth, q);
-            Linear.Forward(key, rowsK, spec.KeySize, wk, bk, kvWidth, k);
-            Linear.Forward(value, rowsK, spec.ValueSize, wv, bv, kvWidth, v);
+            Gemm.Forward(query, rowsQ, spec.QuerySize, PackedMatrix.Pack(wq, bq, qWidth, spec.QuerySize), q, qWidth);
+            Gemm.Forward(key, rowsK, spec.KeySize, PackedMatrix.Pack(wk, bk, kvWidth, spec.KeySize), k, kvWidth);
+            Gemm.Forward(value, rowsK, spec.ValueSize, PackedMatrix.Pack(wv, bv, kvWidth, spec.ValueSize), v, kvWidth);
             AttentionCore.Forward(
                 q, qWidth, k, v, kvWidth, batch, h, kvH, d, spec.QueryTokens, spec.KeyTokens, spec.Scale,
                 spec.Mask, validLengths, mask, table, context, attentionWeights, scratch);
         }
 
-        Linear.Forward(context, rowsQ, qWidth, weights.Output, spec.OutputBias ? weights.OutputBias : default, spec.ModelDim, output);
+        Gemm.Forward(context, rowsQ, qWidth, PackedMatrix.Pack(weights.Output, spec.OutputBias ? weights.OutputBias : default, spec.ModelDim, qWidth), output, spec.ModelDim);
     }
 }
