@@ -143,7 +143,18 @@ namespace StaticAttention.Generator
                     a.Tokens ?? a.QueryTokens!.Value, a.Tokens ?? a.KeyTokens!.Value,
                     a.QuerySize ?? modelDim, a.KeySize ?? modelDim, a.ValueSize ?? modelDim,
                     (Projections)(a.Projections ?? 0), a.QkvBias, a.OutputBias, a.RelativePositionBias,
-                    (AttentionMask)(a.Mask ?? 0), a.ReturnWeights, scale, scaleIsDefault);
+                    (AttentionMask)(a.Mask ?? 0), a.ReturnWeights, scale, scaleIsDefault, VisibleOutsideAssembly(symbol));
+            }
+
+            /// <summary>Whether code outside the assembly can see the class (then its typed <c>Forward</c> needs public dimension markers).</summary>
+            private static bool VisibleOutsideAssembly(INamedTypeSymbol symbol)
+            {
+                for (INamedTypeSymbol? type = symbol; type is not null; type = type.ContainingType)
+                {
+                    if (type.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal))
+                        return false;
+                }
+                return true;
             }
 
             private static string Keyword(TypeDeclarationSyntax type) => type switch

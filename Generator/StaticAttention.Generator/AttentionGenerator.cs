@@ -42,6 +42,8 @@ namespace StaticAttention.Generator
 
             context.RegisterSourceOutput(layers, static (output, layer) =>
                 output.AddSource(layer.HintName, LayerEmitter.Emit(layer, output.CancellationToken)));
+
+            RegisterDimensions(context, layers);
         }
     }
 }

@@ -8,5 +8,8 @@ namespace StaticAttention.Generator
 
         /// <summary>The step that projects the diagnostics out of the parse results.</summary>
         public const string Diagnostics = nameof(Diagnostics);
+
+        /// <summary>The step that collects every layer's sizes into the set of dimension markers to emit.</summary>
+        public const string Dimensions = nameof(Dimensions);
     }
 }

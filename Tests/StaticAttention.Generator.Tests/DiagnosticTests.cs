@@ -322,7 +322,7 @@ public sealed class DiagnosticTests
         GeneratorRun run = GeneratorHarness.Run(Layer(arguments));
 
         Assert.True(run.GeneratorDiagnostics.IsEmpty, GeneratorRun.Describe(run.GeneratorDiagnostics));
-        Assert.Equal("Tests.Layer.g.cs", Assert.Single(run.GeneratedSources).HintName);
+        Assert.Equal("Tests.Layer.g.cs", Assert.Single(run.LayerSources).HintName);
         run.AssertCompilesCleanly();
     }
 

@@ -261,7 +261,7 @@ public sealed class EmittedCodeTests
             """);
 
         Assert.Equal("SA0001", Assert.Single(run.GeneratorDiagnostics).Id);
-        Assert.Equal("Samples.Attention.ValidAttention.g.cs", Assert.Single(run.GeneratedSources).HintName);
+        Assert.Equal("Samples.Attention.ValidAttention.g.cs", Assert.Single(run.LayerSources).HintName);
         run.AssertNoErrorInGeneratedCode();
     }
 
@@ -371,10 +371,29 @@ public sealed class EmittedCodeTests
 
     private static void AssertForward(INamedTypeSymbol layer, string[] expected)
     {
-        IMethodSymbol forward = Assert.Single(layer.GetMembers("Forward").OfType<IMethodSymbol>());
-        Assert.Equal(Accessibility.Public, forward.DeclaredAccessibility);
-        Assert.False(forward.IsStatic, "Forward should be an instance method (the layer holds its weights).");
-        Assert.Equal(expected, forward.Parameters.Select(Describe));
+        IMethodSymbol[] overloads = [.. layer.GetMembers("Forward").OfType<IMethodSymbol>()];
+        Assert.All(overloads, forward =>
+        {
+            Assert.Equal(Accessibility.Public, forward.DeclaredAccessibility);
+            Assert.False(forward.IsStatic, "Forward should be an instance method (the layer holds its weights).");
+        });
+
+        // The span API of the contract.
+        IMethodSymbol span = Assert.Single(overloads, m => m.Parameters[0].Type.Name == "ReadOnlySpan");
+        Assert.Equal(expected, span.Parameters.Select(Describe));
+
+        // The typed surface: one overload writing into a given output tensor (the span parameters' names, float spans
+        // as tensors), and one returning a new output tensor (the same without output).
+        IMethodSymbol[] typed = [.. overloads.Where(m => !SymbolEqualityComparer.Default.Equals(m, span))];
+        Assert.Equal(2, typed.Length);
+        IMethodSymbol writing = Assert.Single(typed, m => m.ReturnsVoid);
+        IMethodSymbol returning = Assert.Single(typed, m => !m.ReturnsVoid);
+        Assert.Equal(span.Parameters.Select(p => p.Name), writing.Parameters.Select(p => p.Name));
+        Assert.Equal(span.Parameters.Select(p => p.Name).Where(n => n != "output"), returning.Parameters.Select(p => p.Name));
+        Assert.Equal("Tensor", returning.ReturnType.Name);
+        Assert.All(
+            writing.Parameters.Where(p => p.Name is "x" or "query" or "key" or "value" or "output"),
+            p => Assert.Equal("StaticAttention.Tensors", p.Type.ContainingNamespace.ToDisplayString()));
     }
 
     private static string Describe(IParameterSymbol parameter) =>

@@ -98,10 +98,20 @@ internal sealed record GeneratorRun(
 
     public IEnumerable<SyntaxTree> GeneratedTrees => GeneratedSources.Select(source => source.SyntaxTree);
 
-    /// <summary>Fails unless the generator wrote exactly one file, named <paramref name="hintName"/>; returns its text.</summary>
+    /// <summary>The generated layer files, without the compilation-wide dimension markers.</summary>
+    public ImmutableArray<GeneratedSourceResult> LayerSources =>
+        [.. GeneratedSources.Where(source => source.HintName != DimensionsHintName)];
+
+    /// <summary>The text of <c>StaticAttention.Dimensions.g.cs</c>, or null when none was generated.</summary>
+    public string? DimensionsSource =>
+        GeneratedSources.Where(source => source.HintName == DimensionsHintName).Select(source => source.SourceText.ToString()).SingleOrDefault();
+
+    public const string DimensionsHintName = "StaticAttention.Dimensions.g.cs";
+
+    /// <summary>Fails unless the generator wrote exactly one layer file, named <paramref name="hintName"/>; returns its text.</summary>
     public string SingleSource(string hintName)
     {
-        GeneratedSourceResult source = Assert.Single(GeneratedSources);
+        GeneratedSourceResult source = Assert.Single(LayerSources);
         Assert.Equal(hintName, source.HintName);
         return source.SourceText.ToString();
     }

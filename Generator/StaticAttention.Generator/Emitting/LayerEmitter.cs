@@ -38,6 +38,8 @@ namespace StaticAttention.Generator.Emitting
                 cancellationToken.ThrowIfCancellationRequested();
                 w.Line();
                 EmitForward(w, layer);
+                w.Line();
+                EmitTypedForward(w, layer);
             }
 
             for (int i = outerBlocks.Length - 1; i >= 0; i--) outerBlocks[i].Dispose();

@@ -28,8 +28,12 @@ namespace StaticAttention.Generator.Model
         AttentionMask Mask,
         bool ReturnWeights,
         float Scale,
-        bool ScaleIsDefault)
+        bool ScaleIsDefault,
+        bool VisibleOutsideAssembly)
     {
+        /// <summary>Every static size the typed <c>Forward</c> names: token counts and feature sizes.</summary>
+        public int[] TypedSizes => new[] { QueryTokens, KeyTokens, QuerySize, KeySize, ValueSize, ModelDim };
+
         /// <summary>All query heads side by side: <c>Heads·HeadDim</c>.</summary>
         public int QueryWidth => Heads * HeadDim;
 

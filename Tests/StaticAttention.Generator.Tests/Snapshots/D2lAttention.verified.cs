@@ -150,5 +150,57 @@ namespace Samples.Attention
                 _scratch.Return(scratch);
             }
         }
+
+        /// <summary>
+        /// Runs the layer on typed tensors and returns a new output tensor (dispose it): query (4, 24), key (6, 16), value (6, 12) -> (4, 40), per batch item.
+        /// The tensor types state the static shapes, so an input of another shape does not compile.
+        /// </summary>
+        /// <param name="query">Queries (4, 24) per batch item.</param>
+        /// <param name="key">Keys (6, 16), the query's batch.</param>
+        /// <param name="value">Values (6, 12), the query's batch.</param>
+        /// <param name="validLengths">Valid key counts, as in the span <c>Forward</c>.</param>
+        /// <exception cref="global::System.ArgumentException">The batches of the inputs differ, or a span's length does not fit the batch, or a valid length is out of range.</exception>
+        public global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D4, global::StaticAttention.Dimensions.D40> Forward(
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D4, global::StaticAttention.Dimensions.D24> query,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D6, global::StaticAttention.Dimensions.D16> key,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D6, global::StaticAttention.Dimensions.D12> value,
+            global::System.ReadOnlySpan<int> validLengths)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(query);
+            var output = new global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D4, global::StaticAttention.Dimensions.D40>(query.Batch);
+            try
+            {
+                Forward(query, key, value, validLengths, output);
+                return output;
+            }
+            catch
+            {
+                output.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on typed tensors, writing into <paramref name="output"/>: query (4, 24), key (6, 16), value (6, 12) -> (4, 40), per batch item.
+        /// </summary>
+        /// <param name="query">Queries (4, 24) per batch item.</param>
+        /// <param name="key">Keys (6, 16), the query's batch.</param>
+        /// <param name="value">Values (6, 12), the query's batch.</param>
+        /// <param name="validLengths">Valid key counts, as in the span <c>Forward</c>.</param>
+        /// <param name="output">Receives (4, 40) per batch item; its batch must be the input's.</param>
+        /// <exception cref="global::System.ArgumentException">The batches differ, or a span's length does not fit the batch, or a valid length is out of range.</exception>
+        public void Forward(
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D4, global::StaticAttention.Dimensions.D24> query,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D6, global::StaticAttention.Dimensions.D16> key,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D6, global::StaticAttention.Dimensions.D12> value,
+            global::System.ReadOnlySpan<int> validLengths,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D4, global::StaticAttention.Dimensions.D40> output)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(query);
+            global::System.ArgumentNullException.ThrowIfNull(key);
+            global::System.ArgumentNullException.ThrowIfNull(value);
+            global::System.ArgumentNullException.ThrowIfNull(output);
+            Forward(query.Span, key.Span, value.Span, validLengths, output.Span);
+        }
     }
 }

@@ -137,4 +137,39 @@ partial class GlobalAttention
             _scratch.Return(scratch);
         }
     }
+
+    /// <summary>
+    /// Runs the layer on typed tensors and returns a new output tensor (dispose it): x (5, 32) -> (5, 32), per batch item.
+    /// The tensor types state the static shapes, so an input of another shape does not compile.
+    /// </summary>
+    /// <param name="x">Input (5, 32) per batch item.</param>
+    /// <exception cref="global::System.ArgumentException">The batches of the inputs differ.</exception>
+    public global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D5, global::StaticAttention.Dimensions.D32> Forward(global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D5, global::StaticAttention.Dimensions.D32> x)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        var output = new global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D5, global::StaticAttention.Dimensions.D32>(x.Batch);
+        try
+        {
+            Forward(x, output);
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs the layer on typed tensors, writing into <paramref name="output"/>: x (5, 32) -> (5, 32), per batch item.
+    /// </summary>
+    /// <param name="x">Input (5, 32) per batch item.</param>
+    /// <param name="output">Receives (5, 32) per batch item; its batch must be the input's.</param>
+    /// <exception cref="global::System.ArgumentException">The batches differ.</exception>
+    public void Forward(global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D5, global::StaticAttention.Dimensions.D32> x, global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D5, global::StaticAttention.Dimensions.D32> output)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(x);
+        global::System.ArgumentNullException.ThrowIfNull(output);
+        Forward(x.Span, output.Span);
+    }
 }

@@ -140,5 +140,40 @@ namespace Samples.Attention
                 _scratch.Return(scratch);
             }
         }
+
+        /// <summary>
+        /// Runs the layer on typed tensors and returns a new output tensor (dispose it): x (12, 64) -> (12, 64), per batch item.
+        /// The tensor types state the static shapes, so an input of another shape does not compile.
+        /// </summary>
+        /// <param name="x">Input (12, 64) per batch item.</param>
+        /// <exception cref="global::System.ArgumentException">The batches of the inputs differ.</exception>
+        public global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D12, global::StaticAttention.Dimensions.D64> Forward(global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D12, global::StaticAttention.Dimensions.D64> x)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var output = new global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D12, global::StaticAttention.Dimensions.D64>(x.Batch);
+            try
+            {
+                Forward(x, output);
+                return output;
+            }
+            catch
+            {
+                output.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on typed tensors, writing into <paramref name="output"/>: x (12, 64) -> (12, 64), per batch item.
+        /// </summary>
+        /// <param name="x">Input (12, 64) per batch item.</param>
+        /// <param name="output">Receives (12, 64) per batch item; its batch must be the input's.</param>
+        /// <exception cref="global::System.ArgumentException">The batches differ.</exception>
+        public void Forward(global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D12, global::StaticAttention.Dimensions.D64> x, global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D12, global::StaticAttention.Dimensions.D64> output)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::System.ArgumentNullException.ThrowIfNull(output);
+            Forward(x.Span, output.Span);
+        }
     }
 }

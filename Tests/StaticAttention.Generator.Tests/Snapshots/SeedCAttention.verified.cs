@@ -152,5 +152,61 @@ namespace Samples.Attention
                 _scratch.Return(scratch);
             }
         }
+
+        /// <summary>
+        /// Runs the layer on typed tensors and returns a new output tensor (dispose it): query (10, 48), key (10, 48), value (10, 48) -> (10, 48), per batch item.
+        /// The tensor types state the static shapes, so an input of another shape does not compile.
+        /// </summary>
+        /// <param name="query">Queries (10, 48) per batch item.</param>
+        /// <param name="key">Keys (10, 48), the query's batch.</param>
+        /// <param name="value">Values (10, 48), the query's batch.</param>
+        /// <param name="mask">The mask, as in the span <c>Forward</c>.</param>
+        /// <param name="weights">Receives the softmax weights [batch, Heads = 6, 10, 10].</param>
+        /// <exception cref="global::System.ArgumentException">The batches of the inputs differ, or a span's length does not fit the batch.</exception>
+        public global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> Forward(
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> query,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> key,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> value,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Span<float> weights)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(query);
+            var output = new global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48>(query.Batch);
+            try
+            {
+                Forward(query, key, value, mask, output, weights);
+                return output;
+            }
+            catch
+            {
+                output.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on typed tensors, writing into <paramref name="output"/>: query (10, 48), key (10, 48), value (10, 48) -> (10, 48), per batch item.
+        /// </summary>
+        /// <param name="query">Queries (10, 48) per batch item.</param>
+        /// <param name="key">Keys (10, 48), the query's batch.</param>
+        /// <param name="value">Values (10, 48), the query's batch.</param>
+        /// <param name="mask">The mask, as in the span <c>Forward</c>.</param>
+        /// <param name="output">Receives (10, 48) per batch item; its batch must be the input's.</param>
+        /// <param name="weights">Receives the softmax weights [batch, Heads = 6, 10, 10].</param>
+        /// <exception cref="global::System.ArgumentException">The batches differ, or a span's length does not fit the batch.</exception>
+        public void Forward(
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> query,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> key,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> value,
+            global::System.ReadOnlySpan<bool> mask,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D10, global::StaticAttention.Dimensions.D48> output,
+            global::System.Span<float> weights)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(query);
+            global::System.ArgumentNullException.ThrowIfNull(key);
+            global::System.ArgumentNullException.ThrowIfNull(value);
+            global::System.ArgumentNullException.ThrowIfNull(output);
+            Forward(query.Span, key.Span, value.Span, mask, output.Span, weights);
+        }
     }
 }

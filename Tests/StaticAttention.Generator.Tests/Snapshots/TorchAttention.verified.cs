@@ -141,5 +141,51 @@ namespace Samples.Attention
                 _scratch.Return(scratch);
             }
         }
+
+        /// <summary>
+        /// Runs the layer on typed tensors and returns a new output tensor (dispose it): x (7, 32) -> (7, 32), per batch item.
+        /// The tensor types state the static shapes, so an input of another shape does not compile.
+        /// </summary>
+        /// <param name="x">Input (7, 32) per batch item.</param>
+        /// <param name="mask">The mask, as in the span <c>Forward</c>.</param>
+        /// <param name="weights">Receives the softmax weights [batch, Heads = 4, 7, 7].</param>
+        /// <exception cref="global::System.ArgumentException">The batches of the inputs differ, or a span's length does not fit the batch.</exception>
+        public global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D7, global::StaticAttention.Dimensions.D32> Forward(
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D7, global::StaticAttention.Dimensions.D32> x,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Span<float> weights)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            var output = new global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D7, global::StaticAttention.Dimensions.D32>(x.Batch);
+            try
+            {
+                Forward(x, mask, output, weights);
+                return output;
+            }
+            catch
+            {
+                output.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on typed tensors, writing into <paramref name="output"/>: x (7, 32) -> (7, 32), per batch item.
+        /// </summary>
+        /// <param name="x">Input (7, 32) per batch item.</param>
+        /// <param name="mask">The mask, as in the span <c>Forward</c>.</param>
+        /// <param name="output">Receives (7, 32) per batch item; its batch must be the input's.</param>
+        /// <param name="weights">Receives the softmax weights [batch, Heads = 4, 7, 7].</param>
+        /// <exception cref="global::System.ArgumentException">The batches differ, or a span's length does not fit the batch.</exception>
+        public void Forward(
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D7, global::StaticAttention.Dimensions.D32> x,
+            global::System.ReadOnlySpan<bool> mask,
+            global::StaticAttention.Tensors.Tensor<global::StaticAttention.Dimensions.D7, global::StaticAttention.Dimensions.D32> output,
+            global::System.Span<float> weights)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(x);
+            global::System.ArgumentNullException.ThrowIfNull(output);
+            Forward(x.Span, mask, output.Span, weights);
+        }
     }
 }

@@ -1,0 +1,145 @@
+using System.Collections.Generic;
+using StaticAttention.Generator.Model;
+using static StaticAttention.Generator.Emitting.Literals;
+
+namespace StaticAttention.Generator.Emitting
+{
+    internal static partial class LayerEmitter
+    {
+        /// <summary>
+        /// The typed surface: <c>Forward</c> over <c>Tensor&lt;TTokens, TFeatures&gt;</c> whose dimension types state the
+        /// layer's shapes, so wiring an activation of another shape is a compile error. Both overloads call the span
+        /// <c>Forward</c>; one returns a new output tensor, the other writes into a given one.
+        /// </summary>
+        private static void EmitTypedForward(CodeWriter w, LayerModel l)
+        {
+            string output = DimensionsEmitter.Tensor(l.QueryTokens, l.ModelDim);
+            var inputs = new List<(string Name, string Type)>();
+            if (l.SelfAttention)
+            {
+                inputs.Add(("x", DimensionsEmitter.Tensor(l.QueryTokens, l.QuerySize)));
+            }
+            else
+            {
+                inputs.Add(("query", DimensionsEmitter.Tensor(l.QueryTokens, l.QuerySize)));
+                inputs.Add(("key", DimensionsEmitter.Tensor(l.KeyTokens, l.KeySize)));
+                inputs.Add(("value", DimensionsEmitter.Tensor(l.KeyTokens, l.ValueSize)));
+            }
+            var extras = new List<string>();
+            if (l.TakesValidLengths) extras.Add("global::System.ReadOnlySpan<int> validLengths");
+            if (l.TakesMask) extras.Add("global::System.ReadOnlySpan<bool> mask");
+            string weights = l.ReturnWeights ? SpanFloat + " weights" : "";
+
+            var spanArguments = new List<string>();
+            foreach (var input in inputs) spanArguments.Add(input.Name + ".Span");
+            if (l.TakesValidLengths) spanArguments.Add("validLengths");
+            if (l.TakesMask) spanArguments.Add("mask");
+            spanArguments.Add("output.Span");
+            if (l.ReturnWeights) spanArguments.Add("weights");
+
+            string first = inputs[0].Name;
+            string shapes = TypedShapes(l);
+
+            // Returns a new output tensor.
+            var returning = new List<string>();
+            foreach (var input in inputs) returning.Add(input.Type + " " + input.Name);
+            returning.AddRange(extras);
+            if (weights.Length > 0) returning.Add(weights);
+            w.Line("/// <summary>");
+            w.Line("/// Runs the layer on typed tensors and returns a new output tensor (dispose it): " + shapes + ".");
+            w.Line("/// The tensor types state the static shapes, so an input of another shape does not compile.");
+            w.Line("/// </summary>");
+            TypedParamDocs(w, l, withOutput: false);
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The batches of the inputs differ" +
+                   (l.TakesValidLengths || l.TakesMask || l.ReturnWeights ? ", or a span's length does not fit the batch" : "") +
+                   (l.TakesValidLengths ? ", or a valid length is out of range" : "") + ".</exception>");
+            Signature(w, "public " + output + " Forward", returning);
+            using (w.Block())
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(" + first + ");");
+                w.Line("var output = new " + output + "(" + first + ".Batch);");
+                using (w.Block("try"))
+                {
+                    var arguments = new List<string>();
+                    foreach (var input in inputs) arguments.Add(input.Name);
+                    if (l.TakesValidLengths) arguments.Add("validLengths");
+                    if (l.TakesMask) arguments.Add("mask");
+                    arguments.Add("output");
+                    if (l.ReturnWeights) arguments.Add("weights");
+                    w.Line("Forward(" + string.Join(", ", arguments) + ");");
+                    w.Line("return output;");
+                }
+                using (w.Block("catch"))
+                {
+                    w.Line("output.Dispose();");
+                    w.Line("throw;");
+                }
+            }
+            w.Line();
+
+            // Writes into a given output tensor.
+            var writing = new List<string>();
+            foreach (var input in inputs) writing.Add(input.Type + " " + input.Name);
+            writing.AddRange(extras);
+            writing.Add(output + " output");
+            if (weights.Length > 0) writing.Add(weights);
+            w.Line("/// <summary>");
+            w.Line("/// Runs the layer on typed tensors, writing into <paramref name=\"output\"/>: " + shapes + ".");
+            w.Line("/// </summary>");
+            TypedParamDocs(w, l, withOutput: true);
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The batches differ" +
+                   (l.TakesValidLengths || l.TakesMask || l.ReturnWeights ? ", or a span's length does not fit the batch" : "") +
+                   (l.TakesValidLengths ? ", or a valid length is out of range" : "") + ".</exception>");
+            Signature(w, "public void Forward", writing);
+            using (w.Block())
+            {
+                foreach (var input in inputs) w.Line("global::System.ArgumentNullException.ThrowIfNull(" + input.Name + ");");
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
+                w.Line("Forward(" + string.Join(", ", spanArguments) + ");");
+            }
+        }
+
+        private static void Signature(CodeWriter w, string head, List<string> parameters)
+        {
+            if (parameters.Count <= 2)
+            {
+                w.Line(head + "(" + string.Join(", ", parameters) + ")");
+                return;
+            }
+            w.Line(head + "(");
+            for (int i = 0; i < parameters.Count; i++)
+                w.Line("    " + parameters[i] + (i < parameters.Count - 1 ? "," : ")"));
+        }
+
+        private static string TypedShapes(LayerModel l)
+        {
+            string inputs = l.SelfAttention
+                ? "x (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ")"
+                : "query (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "), key (" + Int(l.KeyTokens) + ", " + Int(l.KeySize) +
+                  "), value (" + Int(l.KeyTokens) + ", " + Int(l.ValueSize) + ")";
+            return inputs + " -> (" + Int(l.QueryTokens) + ", " + Int(l.ModelDim) + "), per batch item";
+        }
+
+        private static void TypedParamDocs(CodeWriter w, LayerModel l, bool withOutput)
+        {
+            if (l.SelfAttention)
+            {
+                w.Line("/// <param name=\"x\">Input (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ") per batch item.</param>");
+            }
+            else
+            {
+                w.Line("/// <param name=\"query\">Queries (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ") per batch item.</param>");
+                w.Line("/// <param name=\"key\">Keys (" + Int(l.KeyTokens) + ", " + Int(l.KeySize) + "), the query's batch.</param>");
+                w.Line("/// <param name=\"value\">Values (" + Int(l.KeyTokens) + ", " + Int(l.ValueSize) + "), the query's batch.</param>");
+            }
+            if (l.TakesValidLengths)
+                w.Line("/// <param name=\"validLengths\">Valid key counts, as in the span <c>Forward</c>.</param>");
+            if (l.TakesMask)
+                w.Line("/// <param name=\"mask\">The mask, as in the span <c>Forward</c>.</param>");
+            if (withOutput)
+                w.Line("/// <param name=\"output\">Receives (" + Int(l.QueryTokens) + ", " + Int(l.ModelDim) + ") per batch item; its batch must be the input's.</param>");
+            if (l.ReturnWeights)
+                w.Line("/// <param name=\"weights\">Receives the softmax weights [batch, Heads = " + Int(l.Heads) + ", " + Int(l.QueryTokens) + ", " + Int(l.KeyTokens) + "].</param>");
+        }
+    }
+}
