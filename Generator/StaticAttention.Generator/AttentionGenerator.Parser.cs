@@ -74,6 +74,9 @@ namespace StaticAttention.Generator
             private static DiagnosticInfo Info(DiagnosticDescriptor descriptor, SyntaxTree tree, TextSpan span, params string[] arguments) =>
                 new DiagnosticInfo(descriptor, tree, span, new EquatableArray<string>(arguments));
 
+            /// <summary>Reads another type's <c>[MultiHeadAttention]</c> (a stack member, possibly from metadata).</summary>
+            public static LayerArguments? ReadArgumentsOf(AttributeData attribute, string className) => ReadArguments(attribute, className);
+
             /// <summary>Reads the named arguments as written; null when one of them is not a valid constant.</summary>
             private static LayerArguments? ReadArguments(AttributeData attribute, string className)
             {

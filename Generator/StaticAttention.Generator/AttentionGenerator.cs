@@ -44,6 +44,7 @@ namespace StaticAttention.Generator
                 output.AddSource(layer.HintName, LayerEmitter.Emit(layer, output.CancellationToken)));
 
             RegisterDimensions(context, layers);
+            RegisterStacks(context);
         }
     }
 }

@@ -11,5 +11,8 @@ namespace StaticAttention.Generator
 
         /// <summary>The step that collects every layer's sizes into the set of dimension markers to emit.</summary>
         public const string Dimensions = nameof(Dimensions);
+
+        /// <summary>The step that parses each <c>[LayerStack]</c> class into a model and its diagnostics.</summary>
+        public const string Stacks = nameof(Stacks);
     }
 }

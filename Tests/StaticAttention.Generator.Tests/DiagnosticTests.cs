@@ -327,7 +327,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void Descriptors_are_errors_with_the_documented_ids_and_help_links()
+    public void Descriptors_have_the_documented_ids_severities_and_help_links()
     {
         var descriptors = typeof(DiagnosticDescriptors)
             .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
@@ -336,10 +336,11 @@ public sealed class DiagnosticTests
             .OrderBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 18).Select(i => $"SA{i:D4}"), descriptors.Select(d => d.Id));
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => $"SA{i:D4}"), descriptors.Select(d => d.Id));
         Assert.All(descriptors, d =>
         {
-            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            // SA0021 (a Load prefix without a trailing dot) may be intended; every other rule is a certain mistake.
+            Assert.Equal(d.Id == "SA0021" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
             Assert.True(d.IsEnabledByDefault);
             Assert.EndsWith("docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
         });

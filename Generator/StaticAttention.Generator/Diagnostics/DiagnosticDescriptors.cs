@@ -28,6 +28,13 @@ namespace StaticAttention.Generator.Diagnostics
         public const string ClassIsGenericId = "SA0016";
         public const string ContainingTypeNotPartialId = "SA0017";
         public const string ClassIsStaticId = "SA0018";
+        public const string SpanLengthNotWholeItemsId = "SA0019";
+        public const string SpanLengthWrongForBatchId = "SA0020";
+        public const string PrefixWithoutDotId = "SA0021";
+        public const string MaskNotDeclaredId = "SA0022";
+        public const string StackShapeMismatchId = "SA0023";
+        public const string StackMemberNotALayerId = "SA0024";
+        public const string StackMemberNeedsMoreInputsId = "SA0025";
 
         /// <summary>SA0001, on <c>Heads</c>: <c>ModelDim % Heads != 0</c> while <c>HeadDim</c> is unset.</summary>
         public static readonly DiagnosticDescriptor ModelDimNotDivisibleByHeads = Error(
@@ -136,6 +143,52 @@ namespace StaticAttention.Generator.Diagnostics
             ClassIsStaticId,
             "Layer class cannot be static",
             "'{0}' has [MultiHeadAttention] but is static; a layer holds its weights, so it must be an instance class");
+
+        /// <summary>SA0019, on the argument of a span <c>Forward</c>: a constant-length array or stackalloc that is not a whole number of items.</summary>
+        public static readonly DiagnosticDescriptor SpanLengthNotWholeItems = Error(
+            SpanLengthNotWholeItemsId,
+            "Span length is not a whole number of items",
+            "{0} has {1} elements, which is not a whole number of {2} items of {3} elements {4}; Forward would throw ArgumentException");
+
+        /// <summary>SA0020, on the argument of a span <c>Forward</c>: a constant length that does not fit the batch of the first input.</summary>
+        public static readonly DiagnosticDescriptor SpanLengthWrongForBatch = Error(
+            SpanLengthWrongForBatchId,
+            "Span length does not fit the batch",
+            "{0} has {1} elements, but the batch of {2} from {3} needs {4} {5}; Forward would throw ArgumentException");
+
+        /// <summary>SA0021, on the <c>prefix</c> argument of <c>Load</c>: a constant prefix without a trailing dot.</summary>
+        public static readonly DiagnosticDescriptor PrefixWithoutDot = Warning(
+            PrefixWithoutDotId,
+            "Load prefix has no trailing dot",
+            "The prefix \"{0}\" has no trailing dot, so Load looks for tensors named like \"{0}qkv.weight\"; write \"{0}.\"");
+
+        /// <summary>SA0022, on the argument: a mask or valid lengths given to a layer declared without that mask kind.</summary>
+        public static readonly DiagnosticDescriptor MaskNotDeclared = Error(
+            MaskNotDeclaredId,
+            "Mask argument for a layer without that mask",
+            "'{0}' takes no {1}: its attribute declares {2}; {3}");
+
+        /// <summary>SA0023, on the second of two adjacent stack members: its input shape is not the previous member's output shape.</summary>
+        public static readonly DiagnosticDescriptor StackShapeMismatch = Error(
+            StackShapeMismatchId,
+            "Adjacent stack layers have different shapes",
+            "'{0}' outputs ({1}) per batch item, but the next layer '{2}' takes ({3}); adjacent layers of a stack must agree on tokens and features");
+
+        /// <summary>SA0024, on the member: a stack member that is not a valid [MultiHeadAttention] layer.</summary>
+        public static readonly DiagnosticDescriptor StackMemberNotALayer = Error(
+            StackMemberNotALayerId,
+            "Stack member is not a layer",
+            "'{0}' is not a valid [MultiHeadAttention] layer, so it cannot be part of the stack '{1}'");
+
+        /// <summary>SA0025, on the member: a stack member whose Forward takes more than one input.</summary>
+        public static readonly DiagnosticDescriptor StackMemberNeedsMoreInputs = Error(
+            StackMemberNeedsMoreInputsId,
+            "Stack member needs more than x",
+            "'{0}' cannot be part of the stack '{1}': a stack passes one activation from layer to layer, but '{0}' {2}");
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+            new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+                helpLinkUri: "https://github.com/staticattention/staticattention/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant());
 
         private static DiagnosticDescriptor Error(string id, string title, string message) =>
             new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
