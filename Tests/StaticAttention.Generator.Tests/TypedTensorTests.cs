@@ -132,4 +132,34 @@ public sealed class TypedTensorTests
         Assert.DoesNotContain("struct D64 ", run.DimensionsSource);
         run.AssertCompilesCleanly();
     }
+
+    [Fact]
+    public void Stack_gets_a_constructor_and_a_typed_Forward_through_its_layers()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticAttention;
+            using StaticAttention.Dimensions;
+            using StaticAttention.Tensors;
+
+            namespace Samples.Typed;
+
+            [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8, QuerySize = 32, Projections = Projections.Separate)]
+            public partial class Up;
+
+            [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8, Mask = AttentionMask.Causal)]
+            public partial class Block;
+
+            [LayerStack(typeof(Up), typeof(Block), typeof(Block))]
+            public partial class Encoder;
+
+            internal static class Use
+            {
+                public static Tensor<D8, D64> Run(Up up, Block a, Block b, Tensor<D8, D32> x) => new Encoder(up, a, b).Forward(x);
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Snapshot.Match(Assert.Single(run.GeneratedSources, s => s.HintName == "Samples.Typed.Encoder.g.cs").SourceText.ToString(), "Encoder");
+        run.AssertCompilesCleanly();
+    }
 }
