@@ -13,61 +13,50 @@ public static class TinyLayer
 {
     public const int Heads = 2, ModelDim = 16, Tokens = 4, Batch = 3;
 
+    /// <summary>
+    /// The consumer's <c>Program.cs</c>: the README's minimal example (top-level statements, the layer in the global
+    /// namespace) plus the lines that print what the test checks.
+    /// </summary>
     public const string Program = """
         using System.Globalization;
         using StaticAttention;
         using StaticAttention.Weights;
 
-        namespace Consumer;
+        const int C = TinyAttention.ModelDim;
+        string path = args.Length > 0 ? args[0] : "tiny.safetensors";
 
-        [MultiHeadAttention(Heads = 2, ModelDim = 16, Tokens = 4, Projections = Projections.Fused, QkvBias = true, OutputBias = true)]
-        public partial class TinyAttention;
-
-        public static class Program
+        // A tiny checkpoint with timm's names: qkv.weight [3C, C], qkv.bias [3C], proj.weight [C, C], proj.bias [C].
+        SafetensorsWriter.Write(path, new (string Name, int[] Shape, float[] Data)[]
         {
-            public static int Main(string[] args)
+            ("qkv.weight", new[] { 3 * C, C }, Data(3 * C * C, 1)),
+            ("qkv.bias", new[] { 3 * C }, Data(3 * C, 2)),
+            ("proj.weight", new[] { C, C }, Data(C * C, 3)),
+            ("proj.bias", new[] { C }, Data(C, 4)),
+        });
+
+        var layer = TinyAttention.Load(path);                         // checks every name, shape and dtype
+        float[] x = Data(3 * TinyAttention.Tokens * C, 5);            // (batch 3, Tokens, ModelDim)
+        float[] y = new float[x.Length];
+        layer.Forward(x: x, output: y);
+
+        Console.WriteLine($"shape: Heads={TinyAttention.Heads} HeadDim={TinyAttention.HeadDim} ModelDim={TinyAttention.ModelDim} Tokens={TinyAttention.Tokens}");
+        Console.WriteLine("checksum: " + y.Sum(v => (double)v).ToString("R", CultureInfo.InvariantCulture));
+        Console.WriteLine("output: " + string.Join(' ', y.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+
+        // Multiples of 1/32 in [-11/32, 11/32]: exact in float, so the test can recompute them bit for bit.
+        static float[] Data(int count, int seed)
+        {
+            var data = new float[count];
+            for (int i = 0; i < count; i++)
             {
-                const int C = TinyAttention.ModelDim;
-                const int Batch = 3;
-                string path = args[0];
-
-                // A tiny timm-style checkpoint: qkv.weight [3C, C], qkv.bias [3C], proj.weight [C, C], proj.bias [C].
-                SafetensorsWriter.Write(path, new (string Name, int[] Shape, float[] Data)[]
-                {
-                    ("qkv.weight", new[] { 3 * C, C }, Data(3 * C * C, 1)),
-                    ("qkv.bias", new[] { 3 * C }, Data(3 * C, 2)),
-                    ("proj.weight", new[] { C, C }, Data(C * C, 3)),
-                    ("proj.bias", new[] { C }, Data(C, 4)),
-                });
-
-                TinyAttention layer = TinyAttention.Load(path);
-                float[] x = Data(Batch * TinyAttention.Tokens * C, 5);
-                float[] y = new float[Batch * TinyAttention.Tokens * C];
-                layer.Forward(x: x, output: y);
-
-                double checksum = 0;
-                foreach (float v in y)
-                {
-                    checksum += v;
-                }
-
-                Console.WriteLine($"shape: Heads={TinyAttention.Heads} HeadDim={TinyAttention.HeadDim} ModelDim={TinyAttention.ModelDim} Tokens={TinyAttention.Tokens}");
-                Console.WriteLine("checksum: " + checksum.ToString("R", CultureInfo.InvariantCulture));
-                Console.WriteLine("output: " + string.Join(' ', y.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
-                return 0;
+                data[i] = ((i * 37 + seed * 101) % 23 - 11) / 32f;
             }
 
-            private static float[] Data(int count, int seed)
-            {
-                var data = new float[count];
-                for (int i = 0; i < count; i++)
-                {
-                    data[i] = ((i * 37 + seed * 101) % 23 - 11) / 32f;
-                }
-
-                return data;
-            }
+            return data;
         }
+
+        [MultiHeadAttention(Heads = 2, ModelDim = 16, Tokens = 4, QkvBias = true, OutputBias = true)]
+        public partial class TinyAttention;
 
         """;
 
