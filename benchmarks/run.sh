@@ -46,7 +46,9 @@ dotnet build -c Release -nologo -v q "$root/Samples/StaticAttention.Benchmarks/S
 ours_dll="$root/Samples/StaticAttention.Benchmarks/bin/Release/net10.0/StaticAttention.Benchmarks.dll"
 
 ours_args=(--quick); [ -n "$only" ] && ours_args+=(--only "$only")
-ort_args=(); [ -n "$only" ] && ort_args+=(--only "$only")
+# ORT knows only the module and core shapes; our GEMM-alone rows have no peer.
+ort_only="$(echo "$only" | tr ',' '\n' | grep -v '^gemm_' | paste -sd, -)"
+ort_args=(); [ -n "$ort_only" ] && ort_args+=(--only "$ort_only")
 torch_ok=1; ort_ok=1
 [ "${STATICATTENTION_SKIP_TORCH:-0}" = 1 ] && torch_ok=0
 [ "${STATICATTENTION_SKIP_ORT:-0}" = 1 ] && ort_ok=0
@@ -75,7 +77,7 @@ section "summary"
 python3 - "$log" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-names = ["vit_b", "temporal", "seedC", "small", "core_long", "core_temporal"]
+names = ["vit_b", "temporal", "seedC", "small", "core_long", "core_temporal", "gemm_qkv_197", "gemm_qkv_1568", "gemm_proj_1568"]
 torch_names = {"module vit-b": "vit_b", "module temporal-seed": "temporal", "module seedC": "seedC",
                "module small": "small", "core long": "core_long", "core temporal": "core_temporal"}
 ours = {}   # name -> list of (mean, median, best, gflops, peak, bytes)

@@ -24,6 +24,9 @@ public class AttentionBenchmarks
     [GlobalSetup(Target = nameof(Small))] public void SetupSmall() => Setup("small");
     [GlobalSetup(Target = nameof(CoreLong))] public void SetupCoreLong() => Setup("core_long");
     [GlobalSetup(Target = nameof(CoreTemporal))] public void SetupCoreTemporal() => Setup("core_temporal");
+    [GlobalSetup(Target = nameof(GemmQkv197))] public void SetupGemmQkv197() => Setup("gemm_qkv_197");
+    [GlobalSetup(Target = nameof(GemmQkv1568))] public void SetupGemmQkv1568() => Setup("gemm_qkv_1568");
+    [GlobalSetup(Target = nameof(GemmProj1568))] public void SetupGemmProj1568() => Setup("gemm_proj_1568");
 
     /// <summary>Module ViT-B: B1 N197 C768 H12.</summary>
     [Benchmark] public void VitB() => _workload.Run();
@@ -42,4 +45,13 @@ public class AttentionBenchmarks
 
     /// <summary>Core temporal: B196 H12 T8 D64.</summary>
     [Benchmark] public void CoreTemporal() => _workload.Run();
+
+    /// <summary>The ViT-B qkv projection alone: [197, 768] -> 2304.</summary>
+    [Benchmark] public void GemmQkv197() => _workload.Run();
+
+    /// <summary>The temporal qkv projection alone: [1568, 768] -> 2304.</summary>
+    [Benchmark] public void GemmQkv1568() => _workload.Run();
+
+    /// <summary>The temporal output projection alone: [1568, 768] -> 768.</summary>
+    [Benchmark] public void GemmProj1568() => _workload.Run();
 }

@@ -8,6 +8,9 @@ public enum ShapeKind
 
     /// <summary>Scaled dot-product attention over already projected q, k, v; no projections.</summary>
     Core,
+
+    /// <summary>One projection alone: the packed GEMM <c>[B·N, C] · [Out, C]ᵀ + bias</c>, to show where a module's time goes.</summary>
+    Gemm,
 }
 
 /// <summary>
@@ -15,20 +18,22 @@ public enum ShapeKind
 /// names); <see cref="Method"/> is the BenchmarkDotNet method that times it.
 /// </summary>
 /// <param name="Tokens">N (or T): query = key tokens.</param>
-/// <param name="Width">C for a module; Heads·HeadDim for a core.</param>
-public sealed record Shape(string Name, string Method, ShapeKind Kind, int Batch, int Tokens, int Width, int Heads, string Description)
+/// <param name="Width">C for a module and a GEMM's input features; Heads·HeadDim for a core.</param>
+/// <param name="OutFeatures">A GEMM's output features (0 for modules and cores).</param>
+public sealed record Shape(string Name, string Method, ShapeKind Kind, int Batch, int Tokens, int Width, int Heads, string Description, int OutFeatures = 0)
 {
     public int HeadDim => Width / Heads;
 
     /// <summary>
     /// Floating-point operations per call, as the peers count them: a module is
     /// <c>2·B·N·C·3C + 2·B·N·C² + 4·B·H·N²·D</c> (projections and the two attention matmuls), a core <c>4·B·H·N²·D</c>.
-    /// Softmax, biases and the relative position bias are not counted.
+    /// Softmax, biases and the relative position bias are not counted. A GEMM is <c>2·B·N·C·Out</c>.
     /// </summary>
     public double Flops
     {
         get
         {
+            if (Kind == ShapeKind.Gemm) return 2.0 * Batch * Tokens * Width * OutFeatures;
             double attention = 4.0 * Batch * Heads * (double)Tokens * Tokens * HeadDim;
             if (Kind == ShapeKind.Core) return attention;
             double rows = (double)Batch * Tokens;
@@ -48,6 +53,9 @@ public static class Shapes
         new("small", "Small", ShapeKind.Module, 1, 16, 64, 4, "module small: B1 N16 C64 H4, qkv+proj with bias"),
         new("core_long", "CoreLong", ShapeKind.Core, 1, 1024, 768, 12, "core long: B1 H12 N1024 D64, no projections"),
         new("core_temporal", "CoreTemporal", ShapeKind.Core, 196, 8, 768, 12, "core temporal: B196 H12 T8 D64, no projections"),
+        new("gemm_qkv_197", "GemmQkv197", ShapeKind.Gemm, 1, 197, 768, 0, "GEMM alone: ViT-B qkv, [197, 768] -> 2304", 2304),
+        new("gemm_qkv_1568", "GemmQkv1568", ShapeKind.Gemm, 196, 8, 768, 0, "GEMM alone: temporal qkv, [1568, 768] -> 2304", 2304),
+        new("gemm_proj_1568", "GemmProj1568", ShapeKind.Gemm, 196, 8, 768, 0, "GEMM alone: temporal proj, [1568, 768] -> 768", 768),
     ];
 
     public static Shape ByName(string name) =>

@@ -25,6 +25,7 @@ public abstract class Workload
         "seedC" => Module.Create(shape, SeedCAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         "small" => Module.Create(shape, SmallAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         _ when shape.Kind == ShapeKind.Core => new CoreWorkload(shape),
+        _ when shape.Kind == ShapeKind.Gemm => new GemmWorkload(shape),
         _ => throw new ArgumentException($"No workload for shape '{shape.Name}'.", nameof(shape)),
     };
 
@@ -165,4 +166,48 @@ public sealed class CoreWorkload : Workload
 
     /// <summary>How the core is called, for the report.</summary>
     public static string CallDescription => $"AttentionCore.Forward(..., scratch, WorkerPool.Shared, {Threads})";
+}
+
+/// <summary>
+/// One projection through the packed GEMM on 2 threads, as the generated layers call it: shows how much of a module's
+/// time is the projections, next to the module's own figure.
+/// </summary>
+public sealed class GemmWorkload : Workload
+{
+    private readonly float[] _input, _weight, _bias, _output;
+    private readonly PackedMatrix _packed;
+    private readonly int _rows;
+
+    public GemmWorkload(Shape shape)
+        : base(shape)
+    {
+        _rows = shape.Batch * shape.Tokens;
+        _input = Random(_rows * shape.Width, seed: 21);
+        _weight = Random(shape.OutFeatures * shape.Width, seed: 22, scale: 1f / MathF.Sqrt(shape.Width));
+        _bias = Random(shape.OutFeatures, seed: 23);
+        _output = new float[_rows * shape.OutFeatures];
+        _packed = PackedMatrix.Pack(_weight, _bias, shape.OutFeatures, shape.Width);
+    }
+
+    public override void Run() =>
+        Gemm.Forward(_input, _rows, Shape.Width, _packed, _output, Shape.OutFeatures, WorkerPool.Shared, CoreWorkload.Threads);
+
+    public override double RelativeError()
+    {
+        Run();
+        // A few sampled outputs against a double-precision dot product.
+        double maxDiff = 0, maxRef = 0;
+        for (int r = 0; r < _rows; r += 97)
+        {
+            for (int o = 0; o < Shape.OutFeatures; o += 13)
+            {
+                double sum = _bias[o];
+                for (int i = 0; i < Shape.Width; i++) sum += (double)_input[r * Shape.Width + i] * _weight[o * Shape.Width + i];
+                maxDiff = Math.Max(maxDiff, Math.Abs(sum - _output[r * Shape.OutFeatures + o]));
+                maxRef = Math.Max(maxRef, Math.Abs(sum));
+            }
+        }
+
+        return maxDiff / maxRef;
+    }
 }

@@ -7,17 +7,23 @@ internal sealed record RandomLayer(
     int Seed, AttentionLayerSpec Spec, int Batch, AttentionWeights Weights,
     float[] Query, float[] Key, float[] Value, int[] ValidLengths, bool[] Mask)
 {
-    public static RandomLayer Create(int seed)
+    /// <summary>Head dims and lengths that sit on the kernels' edges: not multiples of 8 or 16, T = 1, short and long paths.</summary>
+    private static readonly int[] EdgeHeadDims = [1, 3, 24, 64, 80, 128];
+    private static readonly int[] EdgeTokens = [1, 7, 8, 9, 16, 17, 33, 40, 70];
+
+    /// <summary>A small random layer (sizes 1 to about 20), or with <paramref name="edges"/> one whose head dim and
+    /// lengths come from the kernels' edge cases.</summary>
+    public static RandomLayer Create(int seed, bool edges = false)
     {
         var rng = new Random(seed);
         var projections = (Projections)rng.Next(3);
         bool self = rng.Next(2) == 0;
-        int heads = rng.Next(1, 5);
+        int heads = rng.Next(1, edges ? 4 : 5);
         int kvHeads = projections == Projections.None ? heads : Divisor(rng, heads);
-        int headDim = rng.Next(1, 10);
-        int modelDim = projections == Projections.None || rng.Next(3) == 0 ? heads * headDim : rng.Next(1, 21);
-        int nq = rng.Next(1, 7);
-        int nk = self ? nq : rng.Next(1, 8);
+        int headDim = edges ? EdgeHeadDims[rng.Next(EdgeHeadDims.Length)] : rng.Next(1, 10);
+        int modelDim = projections == Projections.None || rng.Next(3) == 0 ? heads * headDim : rng.Next(1, edges ? 70 : 21);
+        int nq = edges ? EdgeTokens[rng.Next(EdgeTokens.Length)] : rng.Next(1, 7);
+        int nk = self ? nq : edges ? EdgeTokens[rng.Next(EdgeTokens.Length)] : rng.Next(1, 8);
 
         // Input sizes differ only for cross-attention with separate projections.
         int querySize = modelDim, keySize = modelDim, valueSize = modelDim;
