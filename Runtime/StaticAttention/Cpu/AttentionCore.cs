@@ -25,6 +25,9 @@ namespace StaticAttention.Cpu
         /// <summary>Jobs to aim for when (batch × heads) alone gives few, so that every core gets several.</summary>
         private const int TargetJobs = 48;
 
+        /// <summary>The kernel a call runs: blocked two-pass, key-major short, or flash (online softmax).</summary>
+        private const int TwoPassPath = 0, ShortPath = 1, FlashPath = 2;
+
         /// <summary>Whether the kernels use Vector512 (else Vector256); tests set it to run both paths.</summary>
         internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
 
@@ -127,6 +130,14 @@ namespace StaticAttention.Cpu
 
             int queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
             blocks = (queryTokens + queryBlock - 1) / queryBlock;
+            int path = TwoPassPath, pairsPerIndex = 1;
+            if (keyTokens <= ShortKeys && UseShortKernel)
+            {
+                // Few keys: every (b, h) pair is a small piece of work; an index takes several.
+                path = ShortPath;
+                blocks = 1;
+                pairsPerIndex = (pairs + ShortIndices - 1) / ShortIndices;
+            }
 
             fixed (float* qp = q, kp = k, vp = v, cp = context, wp = weights, bp = relativePositionBias)
             fixed (int* lp = validLengths)
@@ -140,8 +151,9 @@ namespace StaticAttention.Cpu
                     QueryTokens = queryTokens, KeyTokens = keyTokens, Scale = scale,
                     Kind = maskKind & ~AttentionMask.Causal, Causal = (maskKind & AttentionMask.Causal) != 0,
                     QueryBlock = queryBlock, QueryBlocks = blocks, Wide = UseVector512,
+                    Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex,
                 };
-                int count = pairs * blocks;
+                int count = path == ShortPath ? (pairs + pairsPerIndex - 1) / pairsPerIndex : pairs * blocks;
                 if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
                 {
                     for (int index = 0; index < count; index++) job.Execute(index);
@@ -161,6 +173,7 @@ namespace StaticAttention.Cpu
             public bool* Mask;
             public int ValidLengthsLength, MaskLength;
             public int QStride, KvStride, Heads, GroupSize, HeadDim, QueryTokens, KeyTokens, QueryBlock, QueryBlocks;
+            public int Path, Pairs, PairsPerIndex;
             public float Scale;
             public AttentionMask Kind;
             public bool Causal, Wide;
@@ -168,6 +181,24 @@ namespace StaticAttention.Cpu
             /// <remarks>Up to 8 keys fill a Vector256, and half-empty Vector512s would double the work: those use the 256 kernel.</remarks>
             public void Execute(int index)
             {
+                if (Path == ShortPath)
+                {
+                    int last = Math.Min(index * PairsPerIndex + PairsPerIndex, Pairs);
+                    for (int p = index * PairsPerIndex; p < last; p++)
+                    {
+                        if (Wide && QueryTokens > 8)
+                        {
+                            Short512(ref this, p / Heads, p % Heads);
+                        }
+                        else
+                        {
+                            Short256(ref this, p / Heads, p % Heads);
+                        }
+                    }
+
+                    return;
+                }
+
                 int block = index % QueryBlocks;
                 int pair = index / QueryBlocks;
                 int start = block * QueryBlock;
