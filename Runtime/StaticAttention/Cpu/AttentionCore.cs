@@ -138,6 +138,17 @@ namespace StaticAttention.Cpu
                 blocks = 1;
                 pairsPerIndex = (pairs + ShortIndices - 1) / ShortIndices;
             }
+            else if (weights.IsEmpty && UseFlashKernel)
+            {
+                // No weights to write: stream the keys with an online softmax; an accumulator per row bounds the block.
+                path = FlashPath;
+                if (queryBlock > FlashMaxRows)
+                {
+                    blocks = (queryTokens + FlashMaxRows - 1) / FlashMaxRows;
+                    queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
+                    blocks = (queryTokens + queryBlock - 1) / queryBlock;
+                }
+            }
 
             fixed (float* qp = q, kp = k, vp = v, cp = context, wp = weights, bp = relativePositionBias)
             fixed (int* lp = validLengths)
@@ -166,7 +177,7 @@ namespace StaticAttention.Cpu
         }
 
         /// <summary>One (b, h, block of query rows) per index; raw pointers into the caller's pinned spans.</summary>
-        private struct CoreJob : IParallelJob
+        private partial struct CoreJob : IParallelJob
         {
             public float* Q, K, V, Context, Weights, Bias;
             public int* ValidLengths;
@@ -203,7 +214,18 @@ namespace StaticAttention.Cpu
                 int pair = index / QueryBlocks;
                 int start = block * QueryBlock;
                 int end = Math.Min(start + QueryBlock, QueryTokens);
-                if (Wide && KeyTokens > 8)
+                if (Path == FlashPath)
+                {
+                    if (Wide)
+                    {
+                        Flash512(ref this, pair / Heads, pair % Heads, start, end);
+                    }
+                    else
+                    {
+                        Flash256(ref this, pair / Heads, pair % Heads, start, end);
+                    }
+                }
+                else if (Wide && KeyTokens > 8)
                 {
                     Rows512(ref this, pair / Heads, pair % Heads, start, end);
                 }
