@@ -8,7 +8,7 @@ namespace StaticAttention.Cpu
     public static unsafe partial class AttentionCore
     {
         /// <summary>Keys per block of the flash kernels (a multiple of both kernels' 2W).</summary>
-        internal const int FlashKeys = 64;
+        internal const int FlashKeys = 128;
 
         /// <summary>At most this many query rows per job of the flash kernels, which keep an accumulator per row.</summary>
         private const int FlashMaxRows = 256;
