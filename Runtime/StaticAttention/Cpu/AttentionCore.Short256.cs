@@ -110,7 +110,14 @@ namespace StaticAttention.Cpu
                     float* c1 = r0 + 1 < rows ? c0 + contextWidth : sink;
                     float* c2 = r0 + 2 < rows ? c0 + 2 * (nint)contextWidth : sink;
                     float* c3 = r0 + 3 < rows ? c0 + 3 * (nint)contextWidth : sink;
-                    ShortContext256(s + r0, W, nk, vHead, kvStride, d, c0, c1, c2, c3);
+                    if (job.Wide)
+                    {
+                        ShortContext512(s + r0, W, nk, vHead, kvStride, d, c0, c1, c2, c3); // the same FLOPs in half the instructions
+                    }
+                    else
+                    {
+                        ShortContext256(s + r0, W, nk, vHead, kvStride, d, c0, c1, c2, c3);
+                    }
                 }
 
                 ClearEmptyRows(ref job, b, h, i0, rows, empty);
