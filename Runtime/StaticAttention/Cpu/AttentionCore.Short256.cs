@@ -12,14 +12,14 @@ namespace StaticAttention.Cpu
     public static unsafe partial class AttentionCore
     {
         /// <summary>
-        /// All query rows of batch item <paramref name="b"/>, head <paramref name="h"/>, in blocks of W rows. For a block,
+        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head <paramref name="h"/>, in blocks of W rows. For a block,
         /// score vector j holds <c>scale · q_i·k_j</c> of every row i in its lanes (<c>s_j = Σ_d qᵀ[d] · k[j, d]</c>, with
         /// q transposed once per block and k[j, d] broadcast), so the bias, the masks and the softmax over keys are lane-wise
         /// operations across the key vectors, with no horizontal reduction; then <c>context_i = Σ_j p_j[i] · v_j</c>.
         /// Buffer layout (floats): qᵀ <c>[HeadDim][W]</c>, scores <c>[KeyTokens][W]</c>, the head's bias column
         /// <c>table[t, h]</c> for t in [0, 2·QueryTokens-1) padded with zeros by 2W, and a sink row of HeadDim.
         /// </summary>
-        private static void Short256(ref CoreJob job, int b, int h)
+        private static void Short256(ref CoreJob job, int b, int h, int start, int end)
         {
             const int W = 8; // Vector256<float>.Count
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
@@ -41,9 +41,9 @@ namespace StaticAttention.Cpu
 
             Vector256<float> iota = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
             int contextWidth = job.Heads * d;
-            for (int i0 = 0; i0 < nq; i0 += W)
+            for (int i0 = start; i0 < end; i0 += W)
             {
-                int rows = Math.Min(W, nq - i0);
+                int rows = Math.Min(W, end - i0);
                 float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
                 TransposeRows(q0, job.QStride, 0, rows, d, qT, W);
                 ShortScores256(qT, d, kHead, kvStride, nk, s, job.Scale);

@@ -133,10 +133,18 @@ namespace StaticAttention.Cpu
             int path = TwoPassPath, pairsPerIndex = 1;
             if (keyTokens <= ShortKeys && UseShortKernel)
             {
-                // Few keys: every (b, h) pair is a small piece of work; an index takes several.
+                // Few keys: every (b, h) pair is a small piece of work; an index takes several, or, when there are few pairs
+                // with many query rows, one block of rows (a multiple of 16, the rows of a Vector512).
                 path = ShortPath;
-                blocks = 1;
-                pairsPerIndex = (pairs + ShortIndices - 1) / ShortIndices;
+                if (blocks > 1)
+                {
+                    queryBlock = ((queryTokens + blocks - 1) / blocks + 15) & ~15;
+                    blocks = (queryTokens + queryBlock - 1) / queryBlock;
+                }
+                else
+                {
+                    pairsPerIndex = (pairs + ShortIndices - 1) / ShortIndices;
+                }
             }
             else if (weights.IsEmpty && UseFlashKernel)
             {
@@ -164,7 +172,7 @@ namespace StaticAttention.Cpu
                     QueryBlock = queryBlock, QueryBlocks = blocks, Wide = UseVector512,
                     Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex,
                 };
-                int count = path == ShortPath ? (pairs + pairsPerIndex - 1) / pairsPerIndex : pairs * blocks;
+                int count = (pairs + pairsPerIndex - 1) / pairsPerIndex * blocks;
                 if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
                 {
                     for (int index = 0; index < count; index++) job.Execute(index);
@@ -192,28 +200,28 @@ namespace StaticAttention.Cpu
             /// <remarks>Up to 8 keys fill a Vector256, and half-empty Vector512s would double the work: those use the 256 kernel.</remarks>
             public void Execute(int index)
             {
+                int block = index % QueryBlocks;
+                int pair = index / QueryBlocks;
+                int start = block * QueryBlock;
+                int end = Math.Min(start + QueryBlock, QueryTokens);
                 if (Path == ShortPath)
                 {
-                    int last = Math.Min(index * PairsPerIndex + PairsPerIndex, Pairs);
-                    for (int p = index * PairsPerIndex; p < last; p++)
+                    int last = Math.Min(pair * PairsPerIndex + PairsPerIndex, Pairs);
+                    for (int p = pair * PairsPerIndex; p < last; p++)
                     {
                         if (Wide && QueryTokens > 8)
                         {
-                            Short512(ref this, p / Heads, p % Heads);
+                            Short512(ref this, p / Heads, p % Heads, start, end);
                         }
                         else
                         {
-                            Short256(ref this, p / Heads, p % Heads);
+                            Short256(ref this, p / Heads, p % Heads, start, end);
                         }
                     }
 
                     return;
                 }
 
-                int block = index % QueryBlocks;
-                int pair = index / QueryBlocks;
-                int start = block * QueryBlock;
-                int end = Math.Min(start + QueryBlock, QueryTokens);
                 if (Path == FlashPath)
                 {
                     if (Wide)

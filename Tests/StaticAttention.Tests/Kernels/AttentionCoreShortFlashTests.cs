@@ -160,6 +160,15 @@ public class AttentionCoreShortFlashTests
     }
 
     [Fact]
+    public void ShortKernelSplitsManyQueryRowsWithTheSameBits()
+    {
+        // B1 H1, 300 query rows over 12 keys: the rows are split into blocks; per-row lengths and causal read absolute rows.
+        var rng = new Random(6);
+        Check(Draw(rng, 12, 300, 24, AttentionMask.ValidLengthsPerQuery | AttentionMask.Causal, weights: true, 1));
+        Check(Draw(rng, 12, 300, 24, AttentionMask.KeepMask, weights: false, 1));
+    }
+
+    [Fact]
     public void FlashKeepsNaNValuesOfCausallySkippedKeys()
     {
         // The plain loop multiplies every value row by its weight, zero or not: a NaN (or infinite) value of a key that causal
