@@ -25,6 +25,7 @@ namespace StaticAttention.Cpu
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
             public readonly void FlashMaskRow(float* s, int b, int h, int i, int j0, int j1, int tile)
             {
+                j1 = Math.Min(j1, j0 + tile); // causal groups compute fewer keys of the block
                 int visible = Causal ? Math.Min(i + 1, j1) : j1;
                 if (Bias != null)
                 {

@@ -11,11 +11,22 @@ namespace StaticAttention.Cpu
     /// head <c>h / (Heads / KvHeads)</c>) and query row i, <c>context[b, i, h, :] = softmax(scale · q·kᵀ + bias, masked) · v</c>.
     /// </summary>
     /// <remarks>
-    /// The fast path (<c>AttentionCore.Kernel512.cs</c>, <c>AttentionCore.Kernel256.cs</c>) works on one (b, h) and a block
-    /// of query rows at a time: it packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes scores for four query rows
-    /// at once as broadcast-FMAs over key vectors (no horizontal sums), applies bias and masks to the score rows, takes the
-    /// softmax with <see cref="FastExp"/>, and accumulates the context of the four rows in registers over the value rows.
-    /// <see cref="ForwardSimple"/> is the plain per-row definition it is tested against.
+    /// Three kernels, each in a Vector512 and a Vector256 version, chosen by shape:
+    /// <list type="bullet">
+    /// <item>At most <see cref="ShortKeys"/> keys (<c>AttentionCore.Short*.cs</c>): key-major. For a block of 8 or 16 query
+    /// rows, vector j holds the scores of key j for every row, so masks and the softmax are lane-wise across key vectors
+    /// (no horizontal reductions, no transposed keys); several (b, h) pairs per job index.</item>
+    /// <item>More keys and no weights output (<c>AttentionCore.Flash*.cs</c>): flash. Keys stream in blocks of
+    /// <see cref="FlashKeys"/> with an online softmax (running max and sum per row, accumulators rescaled when the max
+    /// grows); per-thread memory does not depend on the number of keys, and causal skips blocks no row sees.</item>
+    /// <item>More keys with weights output (<c>AttentionCore.Kernel512.cs</c>, <c>AttentionCore.Kernel256.cs</c>): two-pass.
+    /// It packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes whole score rows for four query rows at once as
+    /// broadcast-FMAs over key vectors, applies bias and masks, takes the softmax, writes the weights, and accumulates the
+    /// context of the four rows in registers over the value rows.</item>
+    /// </list>
+    /// All use <see cref="FastExp"/>. <see cref="ForwardSimple"/> is the plain per-row definition they are tested against;
+    /// every kernel keeps its semantics exactly (replacement values, -inf rows giving zeros, NaN propagation, including a
+    /// zero weight times a NaN value).
     /// </remarks>
     public static unsafe partial class AttentionCore
     {
