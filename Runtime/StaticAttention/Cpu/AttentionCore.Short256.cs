@@ -41,6 +41,7 @@ namespace StaticAttention.Cpu
 
             Vector256<float> iota = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
             int contextWidth = job.Heads * d;
+            float* lengths = stackalloc float[W];
             for (int i0 = start; i0 < end; i0 += W)
             {
                 int rows = Math.Min(W, end - i0);
@@ -64,7 +65,6 @@ namespace StaticAttention.Cpu
                         break;
                     case AttentionMask.ValidLengthsPerQuery:
                     {
-                        float* lengths = stackalloc float[W];
                         for (int r = 0; r < W; r++) lengths[r] = job.ValidLengths[b * nq + i0 + Math.Min(r, rows - 1)];
                         Vector256<float> length = Vector256.Load(lengths);
                         for (int j = 0; j < nk; j++)

@@ -41,6 +41,7 @@ namespace StaticAttention.Cpu
 
             Vector512<float> iota = Vector512.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
             int contextWidth = job.Heads * d;
+            float* lengths = stackalloc float[W];
             for (int i0 = start; i0 < end; i0 += W)
             {
                 int rows = Math.Min(W, end - i0);
@@ -65,7 +66,6 @@ namespace StaticAttention.Cpu
                         break;
                     case AttentionMask.ValidLengthsPerQuery:
                     {
-                        float* lengths = stackalloc float[W];
                         for (int r = 0; r < W; r++) lengths[r] = job.ValidLengths[b * nq + i0 + Math.Min(r, rows - 1)];
                         Vector512<float> length = Vector512.Load(lengths);
                         for (int j = 0; j < nk; j++)
