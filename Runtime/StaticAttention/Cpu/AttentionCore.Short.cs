@@ -34,14 +34,14 @@ namespace StaticAttention.Cpu
             {
                 for (; dd + 8 <= d; dd += 8)
                 {
-                    Vector256<float> t0 = Avx.UnpackLow(Avx.LoadVector256(p0 + dd), Avx.LoadVector256(p1 + dd));
-                    Vector256<float> t1 = Avx.UnpackHigh(Avx.LoadVector256(p0 + dd), Avx.LoadVector256(p1 + dd));
-                    Vector256<float> t2 = Avx.UnpackLow(Avx.LoadVector256(p2 + dd), Avx.LoadVector256(p3 + dd));
-                    Vector256<float> t3 = Avx.UnpackHigh(Avx.LoadVector256(p2 + dd), Avx.LoadVector256(p3 + dd));
-                    Vector256<float> t4 = Avx.UnpackLow(Avx.LoadVector256(p4 + dd), Avx.LoadVector256(p5 + dd));
-                    Vector256<float> t5 = Avx.UnpackHigh(Avx.LoadVector256(p4 + dd), Avx.LoadVector256(p5 + dd));
-                    Vector256<float> t6 = Avx.UnpackLow(Avx.LoadVector256(p6 + dd), Avx.LoadVector256(p7 + dd));
-                    Vector256<float> t7 = Avx.UnpackHigh(Avx.LoadVector256(p6 + dd), Avx.LoadVector256(p7 + dd));
+                    Vector256<float> r0 = Avx.LoadVector256(p0 + dd), r1 = Avx.LoadVector256(p1 + dd);
+                    Vector256<float> r2 = Avx.LoadVector256(p2 + dd), r3 = Avx.LoadVector256(p3 + dd);
+                    Vector256<float> r4 = Avx.LoadVector256(p4 + dd), r5 = Avx.LoadVector256(p5 + dd);
+                    Vector256<float> r6 = Avx.LoadVector256(p6 + dd), r7 = Avx.LoadVector256(p7 + dd);
+                    Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                    Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                    Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                    Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
                     Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
                     Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
                     Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);

@@ -134,6 +134,36 @@ namespace StaticAttention.Cpu
             const int W = 8;
             Vector256<float> sc = Vector256.Create(scale);
             int j = 0;
+            for (; j + 8 <= nk; j += 8)
+            {
+                // Eight keys: one load of qᵀ[d] feeds eight FMA chains.
+                float* k0 = k + j * kvStride;
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                Vector256<float> a4 = default, a5 = default, a6 = default, a7 = default;
+                for (int dd = 0; dd < d; dd++)
+                {
+                    Vector256<float> x = Vector256.Load(qT + dd * W);
+                    float* kd = k0 + dd;
+                    a0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[0]), a0);
+                    a1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[kvStride]), a1);
+                    a2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[2 * kvStride]), a2);
+                    a3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[3 * kvStride]), a3);
+                    a4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[4 * kvStride]), a4);
+                    a5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[5 * kvStride]), a5);
+                    a6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[6 * kvStride]), a6);
+                    a7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(kd[7 * kvStride]), a7);
+                }
+
+                (sc * a0).Store(s + j * W);
+                (sc * a1).Store(s + (j + 1) * W);
+                (sc * a2).Store(s + (j + 2) * W);
+                (sc * a3).Store(s + (j + 3) * W);
+                (sc * a4).Store(s + (j + 4) * W);
+                (sc * a5).Store(s + (j + 5) * W);
+                (sc * a6).Store(s + (j + 6) * W);
+                (sc * a7).Store(s + (j + 7) * W);
+            }
+
             for (; j + 4 <= nk; j += 4)
             {
                 float* k0 = k + j * kvStride, k1 = k0 + kvStride, k2 = k1 + kvStride, k3 = k2 + kvStride;
