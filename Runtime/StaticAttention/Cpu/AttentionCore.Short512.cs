@@ -131,21 +131,23 @@ namespace StaticAttention.Cpu
             for (; j + 8 <= nk; j += 8)
             {
                 // Eight keys: one load of qᵀ[d] feeds eight FMA chains.
-                float* k0 = k + j * kvStride;
+                // Two row pointers, each with offsets 0..3 strides, walked together: no address arithmetic in the loop.
+                float* ka = k + j * kvStride, kb = ka + 4 * kvStride;
+                nint s1 = kvStride, s2 = 2 * kvStride, s3 = 3 * kvStride;
                 Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
                 Vector512<float> a4 = default, a5 = default, a6 = default, a7 = default;
-                for (int dd = 0; dd < d; dd++)
+                float* x = qT;
+                for (int dd = 0; dd < d; dd++, ka++, kb++, x += W)
                 {
-                    Vector512<float> x = Vector512.Load(qT + dd * W);
-                    float* kd = k0 + dd;
-                    a0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[0]), a0);
-                    a1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[kvStride]), a1);
-                    a2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[2 * kvStride]), a2);
-                    a3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[3 * kvStride]), a3);
-                    a4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[4 * kvStride]), a4);
-                    a5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[5 * kvStride]), a5);
-                    a6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[6 * kvStride]), a6);
-                    a7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(kd[7 * kvStride]), a7);
+                    Vector512<float> q = Vector512.Load(x);
+                    a0 = Vector512.FusedMultiplyAdd(q, Vector512.Create(ka[0]), a0);
+                    a1 = Vector512.FusedMultiplyAdd(q, Vector512.Create(ka[s1]), a1);
+                    a2 = Vector512.FusedMultiplyAdd(q, Vector512.Create(ka[s2]), a2);
+                    a3 = Vector512.FusedMultiplyAdd(q, Vector512.Create(ka[s3]), a3);
+                    a4 = Vector512.FusedMultiplyAdd(q, Vector512.Create(kb[0]), a4);
+                    a5 = Vector512.FusedMultiplyAdd(q, Vector512.Create(kb[s1]), a5);
+                    a6 = Vector512.FusedMultiplyAdd(q, Vector512.Create(kb[s2]), a6);
+                    a7 = Vector512.FusedMultiplyAdd(q, Vector512.Create(kb[s3]), a7);
                 }
 
                 (sc * a0).Store(s + j * W);
