@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -65,6 +66,38 @@ namespace StaticAttention.Cpu
                 o[4] = p4[dd]; o[5] = p5[dd]; o[6] = p6[dd]; o[7] = p7[dd];
             }
         }
+
+        /// <summary>The floats between the heads' columns of <see cref="BiasColumns"/>: 2·T-1, padded by two Vector512s.</summary>
+        private static int BiasColumnStride(int queryTokens) => 2 * queryTokens - 1 + 32;
+
+        /// <summary>
+        /// The relative bias table <c>[2T-1, Heads]</c> as one zero-padded column per head, <c>columns[h][t] = table[t, h]</c>,
+        /// so that lane r of key j in a block from row i0 is <c>columns[h][i0 + r - j + T - 1]</c>: one unaligned load.
+        /// Kept in a buffer of the calling thread, apart from the kernels' buffers.
+        /// </summary>
+        private static float* BiasColumns(float* table, int heads, int queryTokens)
+        {
+            int stride = BiasColumnStride(queryTokens);
+            float[]? array = t_biasColumns;
+            if (array is null || array.Length < heads * stride)
+            {
+                array = GC.AllocateUninitializedArray<float>(heads * stride, pinned: true);
+                t_biasColumns = array;
+            }
+
+            float* columns = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
+            for (int h = 0; h < heads; h++)
+            {
+                float* column = columns + (nint)h * stride;
+                for (int t = 0; t < 2 * queryTokens - 1; t++) column[t] = table[(nint)t * heads + h];
+                new Span<float>(column + 2 * queryTokens - 1, 32).Clear();
+            }
+
+            return columns;
+        }
+
+        [ThreadStatic]
+        private static float[]? t_biasColumns;
 
         /// <summary>Replaces by -1e9 the scores (key-major, lane r = row i0 + r) whose keep-mask is false.</summary>
         private static void ShortKeepMask(ref CoreJob job, int b, int i0, int rows, float* s, int w)

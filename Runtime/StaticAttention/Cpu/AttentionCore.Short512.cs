@@ -16,28 +16,22 @@ namespace StaticAttention.Cpu
         /// score vector j holds <c>scale · q_i·k_j</c> of every row i in its lanes (<c>s_j = Σ_d qᵀ[d] · k[j, d]</c>, with
         /// q transposed once per block and k[j, d] broadcast), so the bias, the masks and the softmax over keys are lane-wise
         /// operations across the key vectors, with no horizontal reduction; then <c>context_i = Σ_j p_j[i] · v_j</c>.
-        /// Buffer layout (floats): qᵀ <c>[HeadDim][W]</c>, scores <c>[KeyTokens][W]</c>, the head's bias column
-        /// <c>table[t, h]</c> for t in [0, 2·QueryTokens-1) padded with zeros by 2W, and a sink row of HeadDim.
+        /// Buffer layout (floats): qᵀ <c>[HeadDim][W]</c>, scores <c>[KeyTokens][W]</c> and a sink row of HeadDim; the bias
+        /// comes as one column per head (<see cref="BiasColumns"/>).
         /// </summary>
         private static void Short512(ref CoreJob job, int b, int h, int start, int end)
         {
             const int W = 16; // Vector512<float>.Count
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
-            float* qT = Buffer(d * W + nk * W + (2 * nq - 1 + 2 * W) + d + W);
+            float* qT = Buffer(d * W + nk * W + d + W);
             float* s = qT + (nint)d * W;
-            float* col = s + (nint)nk * W;
-            float* sink = col + (2 * nq - 1 + 2 * W);
+            float* sink = s + (nint)nk * W;
 
             int g = h / job.GroupSize;
             nint kvStride = job.KvStride;
             float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
             float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
-            if (job.Bias != null)
-            {
-                // Lane r of key j reads table[i0 + r - j + T - 1, h] = col[i0 + r - j + T - 1]: one unaligned load.
-                for (int t = 0; t < 2 * nq - 1; t++) col[t] = job.Bias[(nint)t * job.Heads + h];
-                new Span<float>(col + 2 * nq - 1, 2 * W).Clear();
-            }
+            float* col = job.BiasColumns + (nint)h * BiasColumnStride(nq); // lane r of key j: table[i0 + r - j + T - 1, h]
 
             Vector512<float> iota = Vector512.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
             int contextWidth = job.Heads * d;
@@ -51,7 +45,7 @@ namespace StaticAttention.Cpu
                 ShortScores512(qT, d, kHead, kvStride, nk, s, job.Scale);
 
                 Vector512<float> row = iota + Vector512.Create((float)i0);
-                if (job.Bias != null)
+                if (job.BiasColumns != null)
                 {
                     for (int j = 0; j < nk; j++)
                     {
@@ -114,7 +108,7 @@ namespace StaticAttention.Cpu
                     ShortContext512(s + r0, W, nk, vHead, kvStride, d, c0, c1, c2, c3);
                 }
 
-                ClearEmptyRows(ref job, b, h, i0, rows, empty);
+                if ((empty & ((1u << rows) - 1)) != 0) ClearEmptyRows(ref job, b, h, i0, rows, empty);
             }
         }
 
@@ -303,7 +297,7 @@ namespace StaticAttention.Cpu
                 c += W;
             }
 
-            ShortContextTail(p, pStride, nk, v, vStride, c, d, c0, c1, c2, c3);
+            if (c < d) ShortContextTail(p, pStride, nk, v, vStride, c, d, c0, c1, c2, c3);
         }
     }
 }

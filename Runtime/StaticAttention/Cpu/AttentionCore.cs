@@ -173,6 +173,7 @@ namespace StaticAttention.Cpu
             fixed (int* lp = validLengths)
             fixed (bool* mp = mask)
             {
+                float* columns = path == ShortPath && !relativePositionBias.IsEmpty ? BiasColumns(bp, heads, queryTokens) : null;
                 var job = new CoreJob
                 {
                     Q = qp, K = kp, V = vp, Context = cp, Weights = weights.IsEmpty ? null : wp, Bias = relativePositionBias.IsEmpty ? null : bp,
@@ -181,7 +182,7 @@ namespace StaticAttention.Cpu
                     QueryTokens = queryTokens, KeyTokens = keyTokens, Scale = scale,
                     Kind = maskKind & ~AttentionMask.Causal, Causal = (maskKind & AttentionMask.Causal) != 0,
                     QueryBlock = queryBlock, QueryBlocks = blocks, Wide = UseVector512,
-                    Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex,
+                    Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex, BiasColumns = columns,
                 };
                 int count = (pairs + pairsPerIndex - 1) / pairsPerIndex * blocks;
                 if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
@@ -198,7 +199,7 @@ namespace StaticAttention.Cpu
         /// <summary>One (b, h, block of query rows) per index; raw pointers into the caller's pinned spans.</summary>
         private partial struct CoreJob : IParallelJob
         {
-            public float* Q, K, V, Context, Weights, Bias;
+            public float* Q, K, V, Context, Weights, Bias, BiasColumns;
             public int* ValidLengths;
             public bool* Mask;
             public int ValidLengthsLength, MaskLength;
