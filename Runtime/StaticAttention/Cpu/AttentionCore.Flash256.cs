@@ -27,7 +27,7 @@ namespace StaticAttention.Cpu
             const int KB = FlashKeys;
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
             int dPad = (d + W - 1) & ~(W - 1);
-            bool packV = d != dPad;
+            const bool packV = true; // the block's values contiguous: the source rows are a stride apart, one TLB page each
             int rowCount = end - start;
             float* kT = Buffer(d * KB + 16 * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2));
             float* scores = kT + (nint)d * KB;
