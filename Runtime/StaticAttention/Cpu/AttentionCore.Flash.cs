@@ -10,6 +10,9 @@ namespace StaticAttention.Cpu
         /// <summary>Keys per block of the flash kernels (a multiple of both kernels' 2W).</summary>
         internal const int FlashKeys = 128;
 
+        /// <summary>Query rows whose scores for a key block are computed together, so that kᵀ, then the values, stay in L1 across them.</summary>
+        internal const int FlashRows = 16;
+
         /// <summary>At most this many query rows per job of the flash kernels, which keep an accumulator per row.</summary>
         private const int FlashMaxRows = 256;
 
@@ -75,14 +78,14 @@ namespace StaticAttention.Cpu
 
             /// <summary>
             /// The keys the flash kernel multiplies into the accumulators of the group of rows from <paramref name="g0"/>
-            /// (up to 16 rows, the range ending at <paramref name="end"/>): all of them, or with causal those up to the end
+            /// (up to <see cref="FlashRows"/> rows, the range ending at <paramref name="end"/>): all of them, or with causal those up to the end
             /// of the last tile of W keys the group sees.
             /// </summary>
             private readonly int FlashKeysSeen(int g0, int end, int w)
             {
                 if (!Causal) return KeyTokens;
                 int keyEnd = Math.Min(end, KeyTokens);
-                int visibleEnd = Math.Min(Math.Min(g0 + Math.Min(16, end - g0), KeyTokens), keyEnd);
+                int visibleEnd = Math.Min(Math.Min(g0 + Math.Min(FlashRows, end - g0), KeyTokens), keyEnd);
                 int j0 = (visibleEnd - 1) / FlashKeys * FlashKeys;
                 int j1 = Math.Min(j0 + FlashKeys, keyEnd);
                 return Math.Min(j0 + ((visibleEnd - j0 + w - 1) & ~(w - 1)), j1);
@@ -113,7 +116,7 @@ namespace StaticAttention.Cpu
                     Scale(a, 1f / sum, c, d);
                     if (poison)
                     {
-                        int g0 = start + (i - start) / 16 * 16;
+                        int g0 = start + (i - start) / FlashRows * FlashRows;
                         for (int j = FlashKeysSeen(g0, end, w); j < KeyTokens; j++)
                         {
                             float* vj = vHead + (nint)j * KvStride;

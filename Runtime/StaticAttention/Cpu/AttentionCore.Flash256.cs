@@ -29,9 +29,9 @@ namespace StaticAttention.Cpu
             int dPad = (d + W - 1) & ~(W - 1);
             const bool packV = true; // the block's values contiguous: the source rows are a stride apart, one TLB page each
             int rowCount = end - start;
-            float* kT = Buffer(d * KB + 16 * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2));
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2));
             float* scores = kT + (nint)d * KB;
-            float* sink = scores + 16 * KB;
+            float* sink = scores + FlashRows * KB;
             float* vPack = sink + dPad;
             float* acc = vPack + (packV ? (nint)KB * dPad : 0);
             float* mRow = acc + (nint)rowCount * dPad;
@@ -70,9 +70,9 @@ namespace StaticAttention.Cpu
                     vStride = dPad;
                 }
 
-                for (int g0 = start; g0 < end; g0 += 16)
+                for (int g0 = start; g0 < end; g0 += FlashRows)
                 {
-                    int groupRows = Math.Min(16, end - g0);
+                    int groupRows = Math.Min(FlashRows, end - g0);
                     int visibleEnd = job.Causal ? Math.Min(Math.Min(g0 + groupRows, nk), j1) : j1; // keys of the block this group sees
                     if (visibleEnd <= j0) continue;
                     int tile = (visibleEnd - j0 + W - 1) & ~(W - 1);
