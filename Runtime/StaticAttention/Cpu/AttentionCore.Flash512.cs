@@ -18,7 +18,7 @@ namespace StaticAttention.Cpu
         /// divided by l at the end. Causal blocks that no row of a group sees are skipped.
         /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
         /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
-        /// values padded to <c>[FlashKeys][dPad]</c> when HeadDim is not a multiple of W, then per row of the range its
+        /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
         /// accumulator <c>[rows][dPad]</c>, m and l: all independent of KeyTokens.
         /// </summary>
         private static void Flash512(ref CoreJob job, int b, int h, int start, int end)
