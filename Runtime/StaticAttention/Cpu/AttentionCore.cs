@@ -11,11 +11,22 @@ namespace StaticAttention.Cpu
     /// head <c>h / (Heads / KvHeads)</c>) and query row i, <c>context[b, i, h, :] = softmax(scale · q·kᵀ + bias, masked) · v</c>.
     /// </summary>
     /// <remarks>
-    /// The fast path (<c>AttentionCore.Kernel512.cs</c>, <c>AttentionCore.Kernel256.cs</c>) works on one (b, h) and a block
-    /// of query rows at a time: it packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes scores for four query rows
-    /// at once as broadcast-FMAs over key vectors (no horizontal sums), applies bias and masks to the score rows, takes the
-    /// softmax with <see cref="FastExp"/>, and accumulates the context of the four rows in registers over the value rows.
-    /// <see cref="ForwardSimple"/> is the plain per-row definition it is tested against.
+    /// Three kernels, each in a Vector512 and a Vector256 version, chosen by shape:
+    /// <list type="bullet">
+    /// <item>At most <see cref="ShortKeys"/> keys (<c>AttentionCore.Short*.cs</c>): key-major. For a block of 8 or 16 query
+    /// rows, vector j holds the scores of key j for every row, so masks and the softmax are lane-wise across key vectors
+    /// (no horizontal reductions, no transposed keys); several (b, h) pairs per job index.</item>
+    /// <item>More keys and no weights output (<c>AttentionCore.Flash*.cs</c>): flash. Keys stream in blocks of
+    /// <see cref="FlashKeys"/> with an online softmax (running max and sum per row, accumulators rescaled when the max
+    /// grows); per-thread memory does not depend on the number of keys, and causal skips blocks no row sees.</item>
+    /// <item>More keys with weights output (<c>AttentionCore.Kernel512.cs</c>, <c>AttentionCore.Kernel256.cs</c>): two-pass.
+    /// It packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes whole score rows for four query rows at once as
+    /// broadcast-FMAs over key vectors, applies bias and masks, takes the softmax, writes the weights, and accumulates the
+    /// context of the four rows in registers over the value rows.</item>
+    /// </list>
+    /// All use <see cref="FastExp"/>. <see cref="ForwardSimple"/> is the plain per-row definition they are tested against;
+    /// every kernel keeps its semantics exactly (replacement values, -inf rows giving zeros, NaN propagation, including a
+    /// zero weight times a NaN value).
     /// </remarks>
     public static unsafe partial class AttentionCore
     {
@@ -24,6 +35,9 @@ namespace StaticAttention.Cpu
 
         /// <summary>Jobs to aim for when (batch × heads) alone gives few, so that every core gets several.</summary>
         private const int TargetJobs = 48;
+
+        /// <summary>The kernel a call runs: blocked two-pass, key-major short, or flash (online softmax).</summary>
+        private const int TwoPassPath = 0, ShortPath = 1, FlashPath = 2;
 
         /// <summary>Whether the kernels use Vector512 (else Vector256); tests set it to run both paths.</summary>
         internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
@@ -127,11 +141,39 @@ namespace StaticAttention.Cpu
 
             int queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
             blocks = (queryTokens + queryBlock - 1) / queryBlock;
+            int path = TwoPassPath, pairsPerIndex = 1;
+            if (keyTokens <= ShortKeys && UseShortKernel)
+            {
+                // Few keys: every (b, h) pair is a small piece of work; an index takes several, or, when there are few pairs
+                // with many query rows, one block of rows (a multiple of 16, the rows of a Vector512).
+                path = ShortPath;
+                if (blocks > 1)
+                {
+                    queryBlock = ((queryTokens + blocks - 1) / blocks + 15) & ~15;
+                    blocks = (queryTokens + queryBlock - 1) / queryBlock;
+                }
+                else
+                {
+                    pairsPerIndex = (pairs + ShortIndices - 1) / ShortIndices;
+                }
+            }
+            else if (weights.IsEmpty && UseFlashKernel)
+            {
+                // No weights to write: stream the keys with an online softmax; an accumulator per row bounds the block.
+                path = FlashPath;
+                if (queryBlock > FlashMaxRows)
+                {
+                    blocks = (queryTokens + FlashMaxRows - 1) / FlashMaxRows;
+                    queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
+                    blocks = (queryTokens + queryBlock - 1) / queryBlock;
+                }
+            }
 
             fixed (float* qp = q, kp = k, vp = v, cp = context, wp = weights, bp = relativePositionBias)
             fixed (int* lp = validLengths)
             fixed (bool* mp = mask)
             {
+                float* columns = path == ShortPath && !relativePositionBias.IsEmpty ? BiasColumns(bp, heads, queryTokens) : null;
                 var job = new CoreJob
                 {
                     Q = qp, K = kp, V = vp, Context = cp, Weights = weights.IsEmpty ? null : wp, Bias = relativePositionBias.IsEmpty ? null : bp,
@@ -140,8 +182,9 @@ namespace StaticAttention.Cpu
                     QueryTokens = queryTokens, KeyTokens = keyTokens, Scale = scale,
                     Kind = maskKind & ~AttentionMask.Causal, Causal = (maskKind & AttentionMask.Causal) != 0,
                     QueryBlock = queryBlock, QueryBlocks = blocks, Wide = UseVector512,
+                    Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex, BiasColumns = columns,
                 };
-                int count = pairs * blocks;
+                int count = (pairs + pairsPerIndex - 1) / pairsPerIndex * blocks;
                 if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
                 {
                     for (int index = 0; index < count; index++) job.Execute(index);
@@ -154,13 +197,14 @@ namespace StaticAttention.Cpu
         }
 
         /// <summary>One (b, h, block of query rows) per index; raw pointers into the caller's pinned spans.</summary>
-        private struct CoreJob : IParallelJob
+        private partial struct CoreJob : IParallelJob
         {
-            public float* Q, K, V, Context, Weights, Bias;
+            public float* Q, K, V, Context, Weights, Bias, BiasColumns;
             public int* ValidLengths;
             public bool* Mask;
             public int ValidLengthsLength, MaskLength;
             public int QStride, KvStride, Heads, GroupSize, HeadDim, QueryTokens, KeyTokens, QueryBlock, QueryBlocks;
+            public int Path, Pairs, PairsPerIndex;
             public float Scale;
             public AttentionMask Kind;
             public bool Causal, Wide;
@@ -172,7 +216,36 @@ namespace StaticAttention.Cpu
                 int pair = index / QueryBlocks;
                 int start = block * QueryBlock;
                 int end = Math.Min(start + QueryBlock, QueryTokens);
-                if (Wide && KeyTokens > 8)
+                if (Path == ShortPath)
+                {
+                    int last = Math.Min(pair * PairsPerIndex + PairsPerIndex, Pairs);
+                    for (int p = pair * PairsPerIndex; p < last; p++)
+                    {
+                        if (Wide && QueryTokens > 8)
+                        {
+                            Short512(ref this, p / Heads, p % Heads, start, end);
+                        }
+                        else
+                        {
+                            Short256(ref this, p / Heads, p % Heads, start, end);
+                        }
+                    }
+
+                    return;
+                }
+
+                if (Path == FlashPath)
+                {
+                    if (Wide)
+                    {
+                        Flash512(ref this, pair / Heads, pair % Heads, start, end);
+                    }
+                    else
+                    {
+                        Flash256(ref this, pair / Heads, pair % Heads, start, end);
+                    }
+                }
+                else if (Wide && KeyTokens > 8)
                 {
                     Rows512(ref this, pair / Heads, pair % Heads, start, end);
                 }

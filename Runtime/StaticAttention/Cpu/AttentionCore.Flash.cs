@@ -1,0 +1,155 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticAttention.Cpu
+{
+    /// <summary>The parts of the flash kernels (<c>AttentionCore.Flash512.cs</c>, <c>AttentionCore.Flash256.cs</c>) that do not depend on the width.</summary>
+    public static unsafe partial class AttentionCore
+    {
+        /// <summary>Keys per block of the flash kernels (a multiple of both kernels' 2W).</summary>
+        internal const int FlashKeys = 128;
+
+        /// <summary>Query rows whose scores for a key block are computed together, so that kᵀ, then the values, stay in L1 across them.</summary>
+        internal const int FlashRows = 16;
+
+        /// <summary>At most this many query rows per job of the flash kernels, which keep an accumulator per row.</summary>
+        private const int FlashMaxRows = 256;
+
+        /// <summary>Whether calls without weights output and with more than <see cref="ShortKeys"/> keys use the flash kernels; tests and benchmarks turn it off to compare.</summary>
+        internal static bool UseFlashKernel { get; set; } = true;
+
+        private partial struct CoreJob
+        {
+            /// <summary>
+            /// Adds the bias of row (b, i) to the scores of keys [<paramref name="j0"/>, <paramref name="j1"/>) (at
+            /// <c>s[j - j0]</c>), applies the mask and causal -inf, and pads the row to <paramref name="tile"/> with -inf.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public readonly void FlashMaskRow(float* s, int b, int h, int i, int j0, int j1, int tile)
+            {
+                j1 = Math.Min(j1, j0 + tile); // causal groups compute fewer keys of the block
+                int visible = Causal ? Math.Min(i + 1, j1) : j1;
+                if (Bias != null)
+                {
+                    float* table = Bias + (nint)(i + QueryTokens - 1) * Heads + h; // table[i - j + T - 1, h], j = 0
+                    for (int j = j0; j < visible; j++)
+                    {
+                        s[j - j0] += table[-(nint)j * Heads];
+                    }
+                }
+
+                switch (Kind)
+                {
+                    case AttentionMask.ValidLengths:
+                    case AttentionMask.ValidLengthsPerQuery:
+                    {
+                        int length = ValidLengths[Kind == AttentionMask.ValidLengths ? b : b * QueryTokens + i];
+                        for (int j = Math.Max(length, j0); j < j1; j++) s[j - j0] = ValidLengthMaskValue;
+                        break;
+                    }
+
+                    case AttentionMask.KeepMask:
+                    {
+                        bool* keep = Mask + (nint)(b * QueryTokens + i) * KeyTokens;
+                        for (int j = j0; j < j1; j++)
+                        {
+                            if (!keep[j]) s[j - j0] = KeepMaskValue;
+                        }
+
+                        break;
+                    }
+
+                    case AttentionMask.KeyPaddingMask:
+                    {
+                        bool* padded = Mask + (nint)b * KeyTokens;
+                        for (int j = j0; j < j1; j++)
+                        {
+                            if (padded[j]) s[j - j0] = float.NegativeInfinity;
+                        }
+
+                        break;
+                    }
+                }
+
+                int from = Math.Max(visible, j0) - j0;
+                new Span<float>(s + from, tile - from).Fill(float.NegativeInfinity);
+            }
+
+            /// <summary>
+            /// The keys the flash kernel multiplies into the accumulators of the group of rows from <paramref name="g0"/>
+            /// (up to <see cref="FlashRows"/> rows, the range ending at <paramref name="end"/>): all of them, or with causal those up to the end
+            /// of the last tile of W keys the group sees.
+            /// </summary>
+            private readonly int FlashKeysSeen(int g0, int end, int w)
+            {
+                if (!Causal) return KeyTokens;
+                int keyEnd = Math.Min(end, KeyTokens);
+                int visibleEnd = Math.Min(Math.Min(g0 + Math.Min(FlashRows, end - g0), KeyTokens), keyEnd);
+                int j0 = (visibleEnd - 1) / FlashKeys * FlashKeys;
+                int j1 = Math.Min(j0 + FlashKeys, keyEnd);
+                return Math.Min(j0 + ((visibleEnd - j0 + w - 1) & ~(w - 1)), j1);
+            }
+
+            /// <summary>
+            /// Writes the context of rows [<paramref name="start"/>, <paramref name="end"/>): the accumulator divided by l, or
+            /// zeros where l is 0 (every score -inf). Keys that causal skipped still count as in the plain loop, where their
+            /// zero weights multiply the values: a NaN or infinite value there makes its column NaN.
+            /// </summary>
+            public readonly void FlashFinish(float* acc, float* l, int dPad, int w, int b, int h, int start, int end, float* vHead)
+            {
+                int d = HeadDim;
+                int contextWidth = Heads * d;
+                int firstSeen = FlashKeysSeen(start, end, w);
+                bool poison = firstSeen < KeyTokens && !AllFinite(vHead + (nint)firstSeen * KvStride, KeyTokens - firstSeen, d, KvStride);
+                for (int i = start; i < end; i++)
+                {
+                    float* c = Context + ((nint)(b * QueryTokens + i) * contextWidth + (nint)h * d);
+                    float* a = acc + (nint)(i - start) * dPad;
+                    float sum = l[i - start];
+                    if (sum == 0f)
+                    {
+                        new Span<float>(c, d).Clear();
+                        continue;
+                    }
+
+                    Scale(a, 1f / sum, c, d);
+                    if (poison)
+                    {
+                        int g0 = start + (i - start) / FlashRows * FlashRows;
+                        for (int j = FlashKeysSeen(g0, end, w); j < KeyTokens; j++)
+                        {
+                            float* vj = vHead + (nint)j * KvStride;
+                            for (int x = 0; x < d; x++) c[x] += 0f * vj[x];
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary><c>c[x] = a[x] · factor</c> for x &lt; <paramref name="d"/>.</summary>
+        private static void Scale(float* a, float factor, float* c, int d)
+        {
+            Vector256<float> f = Vector256.Create(factor);
+            int x = 0;
+            for (; x + 8 <= d; x += 8) (Vector256.Load(a + x) * f).Store(c + x);
+            for (; x < d; x++) c[x] = a[x] * factor;
+        }
+
+        /// <summary>Whether <paramref name="rows"/> rows of <paramref name="d"/> floats (row stride <paramref name="stride"/>) are all finite.</summary>
+        private static bool AllFinite(float* v, int rows, int d, nint stride)
+        {
+            // 0·x is NaN exactly when x is NaN or infinite.
+            Vector256<float> zero = default;
+            float tail = 0f;
+            for (int j = 0; j < rows; j++, v += stride)
+            {
+                int x = 0;
+                for (; x + 8 <= d; x += 8) zero += Vector256<float>.Zero * Vector256.Load(v + x);
+                for (; x < d; x++) tail += 0f * v[x];
+            }
+
+            return Vector256.EqualsAll(zero, Vector256<float>.Zero) && tail == 0f;
+        }
+    }
+}

@@ -1,0 +1,385 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticAttention.Cpu
+{
+    /// <summary>
+    /// The flash (online softmax) kernel, Vector512. <c>AttentionCore.Flash256.cs</c> is generated from this file by
+    /// replacing 512 with 256 and setting FourVectors to false (AVX2 has 16 registers).
+    /// </summary>
+    public static unsafe partial class AttentionCore
+    {
+        /// <summary>
+        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head
+        /// <paramref name="h"/>, without weights output. Keys are streamed in blocks of <see cref="FlashKeys"/>: each block's
+        /// kᵀ is packed once (in registers, 8×8 at a time) and used by every group of 16 rows; a row keeps its running
+        /// max m, its running sum l and its context accumulator, rescaled by exp(m_old − m_new) when the max grows, and is
+        /// divided by l at the end. Causal blocks that no row of a group sees are skipped.
+        /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
+        /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
+        /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
+        /// accumulator <c>[rows][dPad]</c>, m and l: all independent of KeyTokens.
+        /// </summary>
+        private static void Flash512(ref CoreJob job, int b, int h, int start, int end)
+        {
+            const int W = 16; // Vector512<float>.Count
+            const int KB = FlashKeys;
+            int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
+            int dPad = (d + W - 1) & ~(W - 1);
+            const bool packV = true; // the block's values contiguous: the source rows are a stride apart, one TLB page each
+            int rowCount = end - start;
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2));
+            float* scores = kT + (nint)d * KB;
+            float* sink = scores + FlashRows * KB;
+            float* vPack = sink + dPad;
+            float* acc = vPack + (packV ? (nint)KB * dPad : 0);
+            float* mRow = acc + (nint)rowCount * dPad;
+            float* lRow = mRow + rowCount;
+            new Span<float>(acc, rowCount * dPad).Clear();
+            new Span<float>(mRow, rowCount).Fill(float.NegativeInfinity);
+            new Span<float>(lRow, rowCount).Clear();
+
+            int g = h / job.GroupSize;
+            nint kvStride = job.KvStride;
+            float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
+            float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
+            int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the range sees
+
+            for (int j0 = 0; j0 < keyEnd; j0 += KB)
+            {
+                int j1 = Math.Min(j0 + KB, keyEnd);
+                for (int jj = 0; jj < j1 - j0; jj += 8)
+                {
+                    // kᵀ of the block: key j0 + jj, dim dd at kT[dd·KB + jj]; keys past j1 (up to a multiple of 8) repeat the last.
+                    TransposeRows(kHead + (j0 + jj) * kvStride, kvStride, 0, Math.Min(8, j1 - j0 - jj), d, kT + jj, KB);
+                }
+
+                float* vRows = vHead + j0 * kvStride;
+                nint vStride = kvStride;
+                if (packV)
+                {
+                    for (int j = 0; j < j1 - j0; j++)
+                    {
+                        float* dst = vPack + (nint)j * dPad;
+                        new ReadOnlySpan<float>(vRows + j * kvStride, d).CopyTo(new Span<float>(dst, d));
+                        new Span<float>(dst + d, dPad - d).Clear();
+                    }
+
+                    vRows = vPack;
+                    vStride = dPad;
+                }
+
+                for (int g0 = start; g0 < end; g0 += FlashRows)
+                {
+                    int groupRows = Math.Min(FlashRows, end - g0);
+                    int visibleEnd = job.Causal ? Math.Min(Math.Min(g0 + groupRows, nk), j1) : j1; // keys of the block this group sees
+                    if (visibleEnd <= j0) continue;
+                    int tile = (visibleEnd - j0 + W - 1) & ~(W - 1);
+                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                    {
+                        int rows = Math.Min(4, g0 + groupRows - i0);
+                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
+                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
+                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
+                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
+                        FlashScores512(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, job.Scale);
+                    }
+
+                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                    {
+                        int rows = Math.Min(4, g0 + groupRows - i0);
+                        float a0 = 1f, a1 = 1f, a2 = 1f, a3 = 1f;
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int i = i0 + r;
+                            float* s = scores + (i - g0) * KB;
+                            job.FlashMaskRow(s, b, h, i, j0, j1, tile);
+                            float alpha = FlashSoftmax512(s, tile, mRow + (i - start), lRow + (i - start));
+                            if (r == 0) a0 = alpha; else if (r == 1) a1 = alpha; else if (r == 2) a2 = alpha; else a3 = alpha;
+                        }
+
+                        float* c0 = acc + (nint)(i0 - start) * dPad;
+                        float* c1 = rows > 1 ? c0 + dPad : sink; // rows past the end accumulate into the sink
+                        float* c2 = rows > 2 ? c0 + 2 * dPad : sink;
+                        float* c3 = rows > 3 ? c0 + 3 * dPad : sink;
+                        float* w = scores + (i0 - g0) * KB;
+                        FlashContext512(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, a0, c1, a1, c2, a2, c3, a3);
+                    }
+                }
+            }
+
+            job.FlashFinish(acc, lRow, dPad, W, b, h, start, end, vHead);
+        }
+
+        /// <summary>
+        /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and the first <paramref name="tile"/> keys of a block (a
+        /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
+        /// accumulated in registers, then two vectors, then one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void FlashScores512(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float scale)
+        {
+            const int W = 16, KB = FlashKeys;
+            const bool FourVectors = true; // 16 accumulators: AVX-512 has 32 registers
+            Vector512<float> sc = Vector512.Create(scale);
+            int j = 0;
+            for (; FourVectors && j + 4 * W <= tile; j += 4 * W)
+            {
+                Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+                Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+                Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+                Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+                float* k = kT + j;
+                for (int dd = 0; dd < d; dd++, k += KB)
+                {
+                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + W), k2 = Vector512.Load(k + 2 * W), k3 = Vector512.Load(k + 3 * W);
+                    Vector512<float> b = Vector512.Create(q0[dd]);
+                    a00 = Vector512.FusedMultiplyAdd(b, k0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(b, k1, a01);
+                    a02 = Vector512.FusedMultiplyAdd(b, k2, a02);
+                    a03 = Vector512.FusedMultiplyAdd(b, k3, a03);
+                    b = Vector512.Create(q1[dd]);
+                    a10 = Vector512.FusedMultiplyAdd(b, k0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(b, k1, a11);
+                    a12 = Vector512.FusedMultiplyAdd(b, k2, a12);
+                    a13 = Vector512.FusedMultiplyAdd(b, k3, a13);
+                    b = Vector512.Create(q2[dd]);
+                    a20 = Vector512.FusedMultiplyAdd(b, k0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(b, k1, a21);
+                    a22 = Vector512.FusedMultiplyAdd(b, k2, a22);
+                    a23 = Vector512.FusedMultiplyAdd(b, k3, a23);
+                    b = Vector512.Create(q3[dd]);
+                    a30 = Vector512.FusedMultiplyAdd(b, k0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(b, k1, a31);
+                    a32 = Vector512.FusedMultiplyAdd(b, k2, a32);
+                    a33 = Vector512.FusedMultiplyAdd(b, k3, a33);
+                }
+
+                float* s = scores + j;
+                (sc * a00).Store(s); (sc * a01).Store(s + W); (sc * a02).Store(s + 2 * W); (sc * a03).Store(s + 3 * W);
+                (sc * a10).Store(s + KB); (sc * a11).Store(s + KB + W); (sc * a12).Store(s + KB + 2 * W); (sc * a13).Store(s + KB + 3 * W);
+                (sc * a20).Store(s + 2 * KB); (sc * a21).Store(s + 2 * KB + W); (sc * a22).Store(s + 2 * KB + 2 * W); (sc * a23).Store(s + 2 * KB + 3 * W);
+                (sc * a30).Store(s + 3 * KB); (sc * a31).Store(s + 3 * KB + W); (sc * a32).Store(s + 3 * KB + 2 * W); (sc * a33).Store(s + 3 * KB + 3 * W);
+            }
+
+            for (; j + 2 * W <= tile; j += 2 * W)
+            {
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                float* k = kT + j;
+                for (int dd = 0; dd < d; dd++, k += KB)
+                {
+                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + W);
+                    Vector512<float> b = Vector512.Create(q0[dd]);
+                    a00 = Vector512.FusedMultiplyAdd(b, k0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(b, k1, a01);
+                    b = Vector512.Create(q1[dd]);
+                    a10 = Vector512.FusedMultiplyAdd(b, k0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(b, k1, a11);
+                    b = Vector512.Create(q2[dd]);
+                    a20 = Vector512.FusedMultiplyAdd(b, k0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(b, k1, a21);
+                    b = Vector512.Create(q3[dd]);
+                    a30 = Vector512.FusedMultiplyAdd(b, k0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(b, k1, a31);
+                }
+
+                float* s = scores + j;
+                (sc * a00).Store(s); (sc * a01).Store(s + W);
+                (sc * a10).Store(s + KB); (sc * a11).Store(s + KB + W);
+                (sc * a20).Store(s + 2 * KB); (sc * a21).Store(s + 2 * KB + W);
+                (sc * a30).Store(s + 3 * KB); (sc * a31).Store(s + 3 * KB + W);
+            }
+
+            if (j < tile)
+            {
+                // One vector of keys: two accumulators per row (even and odd dd) keep eight FMA chains in flight.
+                Vector512<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector512<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                float* k = kT + j;
+                int dd = 0;
+                for (; dd + 2 <= d; dd += 2, k += 2 * KB)
+                {
+                    Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + KB);
+                    a00 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd]), k0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd + 1]), k1, a01);
+                    a10 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd]), k0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd + 1]), k1, a11);
+                    a20 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[dd]), k0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[dd + 1]), k1, a21);
+                    a30 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[dd]), k0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[dd + 1]), k1, a31);
+                }
+
+                if (dd < d)
+                {
+                    Vector512<float> k0 = Vector512.Load(k);
+                    a00 = Vector512.FusedMultiplyAdd(Vector512.Create(q0[dd]), k0, a00);
+                    a10 = Vector512.FusedMultiplyAdd(Vector512.Create(q1[dd]), k0, a10);
+                    a20 = Vector512.FusedMultiplyAdd(Vector512.Create(q2[dd]), k0, a20);
+                    a30 = Vector512.FusedMultiplyAdd(Vector512.Create(q3[dd]), k0, a30);
+                }
+
+                float* s = scores + j;
+                (sc * (a00 + a01)).Store(s);
+                (sc * (a10 + a11)).Store(s + KB);
+                (sc * (a20 + a21)).Store(s + 2 * KB);
+                (sc * (a30 + a31)).Store(s + 3 * KB);
+            }
+        }
+
+        /// <summary>
+        /// The online softmax step of one row over a block's scores <paramref name="s"/> (<paramref name="length"/> floats,
+        /// padded with -inf): the new max m, p = exp(s − m) in place, l = l·α + Σp. Returns α = exp(m_old − m_new), by which
+        /// the row's accumulator is to be scaled. While every score so far is -inf, m stays -inf and p = 0 (exp(-inf − 0)),
+        /// so that zero weights still multiply every value (a NaN value makes the context NaN, as in the plain loop).
+        /// A NaN score makes m or l NaN, and so the row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashSoftmax512(float* s, int length, float* m, float* l)
+        {
+            const int W = 16;
+            Vector512<float> mv = Vector512.Load(s);
+            for (int j = W; j < length; j += W)
+            {
+                mv = Vector512.MaxNative(mv, Vector512.Load(s + j));
+            }
+
+            float blockMax = HorizontalMax(mv);
+            if (blockMax == float.NegativeInfinity && HasNaN(s, length))
+            {
+                blockMax = float.NaN; // the native max may have dropped a NaN
+            }
+
+            float mOld = *m;
+            float mNew = MathF.Max(mOld, blockMax); // propagates NaN
+            float shift = mNew == float.NegativeInfinity ? 0f : mNew;
+            float alpha = mOld == mNew ? 1f : FastExp.Exp(mOld - shift);
+            Vector512<float> mx = Vector512.Create(shift);
+            Vector512<float> sum = default;
+            for (int j = 0; j < length; j += W)
+            {
+                Vector512<float> e = FastExp.Exp(Vector512.Load(s + j) - mx);
+                e.Store(s + j);
+                sum += e;
+            }
+
+            *m = mNew;
+            *l = *l * alpha + Vector512.Sum(sum);
+            return alpha;
+        }
+
+        /// <summary>
+        /// Accumulators <c>c_r = α_r · c_r + Σ_{j &lt; keys} p_rj · v_j</c> for four rows over <paramref name="dPad"/> columns
+        /// (<paramref name="v"/> rows readable that far): FourVectors·W columns of a row at a time, then two vectors, then one.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void FlashContext512(
+            float* p, int pStride, int keys, float* v, nint vStride, int dPad,
+            float* c0, float alpha0, float* c1, float alpha1, float* c2, float alpha2, float* c3, float alpha3)
+        {
+            const int W = 16;
+            float* p1 = p + pStride, p2 = p + 2 * pStride, p3 = p + 3 * pStride;
+            Vector512<float> s0 = Vector512.Create(alpha0), s1 = Vector512.Create(alpha1), s2 = Vector512.Create(alpha2), s3 = Vector512.Create(alpha3);
+            int c = 0;
+            const bool FourVectors = true; // 16 accumulators: AVX-512 has 32 registers
+            for (; FourVectors && c + 4 * W <= dPad; c += 4 * W)
+            {
+                Vector512<float> a00 = s0 * Vector512.Load(c0 + c), a01 = s0 * Vector512.Load(c0 + c + W), a02 = s0 * Vector512.Load(c0 + c + 2 * W), a03 = s0 * Vector512.Load(c0 + c + 3 * W);
+                Vector512<float> a10 = s1 * Vector512.Load(c1 + c), a11 = s1 * Vector512.Load(c1 + c + W), a12 = s1 * Vector512.Load(c1 + c + 2 * W), a13 = s1 * Vector512.Load(c1 + c + 3 * W);
+                Vector512<float> a20 = s2 * Vector512.Load(c2 + c), a21 = s2 * Vector512.Load(c2 + c + W), a22 = s2 * Vector512.Load(c2 + c + 2 * W), a23 = s2 * Vector512.Load(c2 + c + 3 * W);
+                Vector512<float> a30 = s3 * Vector512.Load(c3 + c), a31 = s3 * Vector512.Load(c3 + c + W), a32 = s3 * Vector512.Load(c3 + c + 2 * W), a33 = s3 * Vector512.Load(c3 + c + 3 * W);
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    Vector512<float> v0 = Vector512.Load(vj), v1 = Vector512.Load(vj + W), v2 = Vector512.Load(vj + 2 * W), v3 = Vector512.Load(vj + 3 * W);
+                    Vector512<float> w = Vector512.Create(p[j]);
+                    a00 = Vector512.FusedMultiplyAdd(w, v0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(w, v1, a01);
+                    a02 = Vector512.FusedMultiplyAdd(w, v2, a02);
+                    a03 = Vector512.FusedMultiplyAdd(w, v3, a03);
+                    w = Vector512.Create(p1[j]);
+                    a10 = Vector512.FusedMultiplyAdd(w, v0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(w, v1, a11);
+                    a12 = Vector512.FusedMultiplyAdd(w, v2, a12);
+                    a13 = Vector512.FusedMultiplyAdd(w, v3, a13);
+                    w = Vector512.Create(p2[j]);
+                    a20 = Vector512.FusedMultiplyAdd(w, v0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(w, v1, a21);
+                    a22 = Vector512.FusedMultiplyAdd(w, v2, a22);
+                    a23 = Vector512.FusedMultiplyAdd(w, v3, a23);
+                    w = Vector512.Create(p3[j]);
+                    a30 = Vector512.FusedMultiplyAdd(w, v0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(w, v1, a31);
+                    a32 = Vector512.FusedMultiplyAdd(w, v2, a32);
+                    a33 = Vector512.FusedMultiplyAdd(w, v3, a33);
+                }
+
+                a00.Store(c0 + c); a01.Store(c0 + c + W); a02.Store(c0 + c + 2 * W); a03.Store(c0 + c + 3 * W);
+                a10.Store(c1 + c); a11.Store(c1 + c + W); a12.Store(c1 + c + 2 * W); a13.Store(c1 + c + 3 * W);
+                a20.Store(c2 + c); a21.Store(c2 + c + W); a22.Store(c2 + c + 2 * W); a23.Store(c2 + c + 3 * W);
+                a30.Store(c3 + c); a31.Store(c3 + c + W); a32.Store(c3 + c + 2 * W); a33.Store(c3 + c + 3 * W);
+            }
+
+            for (; c + 2 * W <= dPad; c += 2 * W)
+            {
+                Vector512<float> a00 = s0 * Vector512.Load(c0 + c), a01 = s0 * Vector512.Load(c0 + c + W);
+                Vector512<float> a10 = s1 * Vector512.Load(c1 + c), a11 = s1 * Vector512.Load(c1 + c + W);
+                Vector512<float> a20 = s2 * Vector512.Load(c2 + c), a21 = s2 * Vector512.Load(c2 + c + W);
+                Vector512<float> a30 = s3 * Vector512.Load(c3 + c), a31 = s3 * Vector512.Load(c3 + c + W);
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    Vector512<float> v0 = Vector512.Load(vj), v1 = Vector512.Load(vj + W);
+                    Vector512<float> w = Vector512.Create(p[j]);
+                    a00 = Vector512.FusedMultiplyAdd(w, v0, a00);
+                    a01 = Vector512.FusedMultiplyAdd(w, v1, a01);
+                    w = Vector512.Create(p1[j]);
+                    a10 = Vector512.FusedMultiplyAdd(w, v0, a10);
+                    a11 = Vector512.FusedMultiplyAdd(w, v1, a11);
+                    w = Vector512.Create(p2[j]);
+                    a20 = Vector512.FusedMultiplyAdd(w, v0, a20);
+                    a21 = Vector512.FusedMultiplyAdd(w, v1, a21);
+                    w = Vector512.Create(p3[j]);
+                    a30 = Vector512.FusedMultiplyAdd(w, v0, a30);
+                    a31 = Vector512.FusedMultiplyAdd(w, v1, a31);
+                }
+
+                a00.Store(c0 + c); a01.Store(c0 + c + W);
+                a10.Store(c1 + c); a11.Store(c1 + c + W);
+                a20.Store(c2 + c); a21.Store(c2 + c + W);
+                a30.Store(c3 + c); a31.Store(c3 + c + W);
+            }
+
+            if (c < dPad)
+            {
+                Vector512<float> a0 = s0 * Vector512.Load(c0 + c), a1 = s1 * Vector512.Load(c1 + c);
+                Vector512<float> a2 = s2 * Vector512.Load(c2 + c), a3 = s3 * Vector512.Load(c3 + c);
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    Vector512<float> v0 = Vector512.Load(vj);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.Create(p[j]), v0, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.Create(p1[j]), v0, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.Create(p2[j]), v0, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.Create(p3[j]), v0, a3);
+                }
+
+                a0.Store(c0 + c);
+                a1.Store(c1 + c);
+                a2.Store(c2 + c);
+                a3.Store(c3 + c);
+            }
+        }
+
+        /// <summary>The maximum of the lanes (the native max: a NaN lane may be dropped).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float HorizontalMax(Vector512<float> v)
+        {
+            Vector256<float> m8 = Vector256.MaxNative(v.GetLower(), v.GetUpper());
+            Vector128<float> m4 = Vector128.MaxNative(m8.GetLower(), m8.GetUpper());
+            return MathF.Max(MathF.Max(m4[0], m4[1]), MathF.Max(m4[2], m4[3]));
+        }
+    }
+}
