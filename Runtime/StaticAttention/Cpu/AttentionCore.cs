@@ -39,8 +39,8 @@ namespace StaticAttention.Cpu
         /// <summary>The kernel a call runs: blocked two-pass, key-major short, or flash (online softmax).</summary>
         private const int TwoPassPath = 0, ShortPath = 1, FlashPath = 2;
 
-        /// <summary>Whether the kernels use Vector512 (else Vector256); tests set it to run both paths.</summary>
-        internal static bool UseVector512 { get; set; } = Vector512.IsHardwareAccelerated;
+        /// <summary>Whether the kernels use Vector512 (else Vector256): <see cref="CpuKernel.Width"/>, which tests force per thread.</summary>
+        private static bool UseVector512 => CpuKernel.Width == VectorWidth.Vector512;
 
         /// <summary>The scratch length, in floats, that <c>Forward</c> needs.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyTokens"/> is not positive.</exception>

@@ -8,7 +8,6 @@ namespace StaticAttention.Tests.Kernels;
 /// random shapes that reach every edge: one query row, key counts and head dims that are not multiples of the width,
 /// GQA, strided (fused) inputs, every mask kind with and without causal, the relative bias, weights output and NaNs.
 /// </summary>
-[Collection(nameof(AttentionCoreWidth))]
 public class AttentionCoreFastPathTests
 {
     private static readonly int[] KeyCounts = [1, 7, 8, 9, 16, 17, 31, 32, 33, 65, 129, 200];
@@ -79,17 +78,11 @@ public class AttentionCoreFastPathTests
             return (context, weights);
         }
 
-        bool saved = AttentionCore.UseVector512;
-        try
+        using (CpuKernel.Force(wide ? VectorWidth.Vector512 : VectorWidth.Vector256))
         {
-            AttentionCore.UseVector512 = wide;
             AttentionCore.Forward(
                 c.Q, c.QStride, c.K, c.V, c.KvStride, c.Batch, c.Heads, c.KvHeads, c.HeadDim, c.Nq, c.Nk, c.Scale,
                 c.Kind, c.ValidLengths, c.Mask, c.Table, context, weights, scratch, Pool, threads);
-        }
-        finally
-        {
-            AttentionCore.UseVector512 = saved;
         }
 
         return (context, weights);
@@ -169,7 +162,3 @@ public class AttentionCoreFastPathTests
         }
     }
 }
-
-/// <summary>Tests that flip <see cref="AttentionCore.UseVector512"/> run one at a time.</summary>
-[CollectionDefinition(nameof(AttentionCoreWidth), DisableParallelization = true)]
-public class AttentionCoreWidth;

@@ -9,7 +9,6 @@ namespace StaticAttention.Tests.Kernels;
 /// bit: every key count 1..16 with every mask kind ± causal, the bias, GQA, weights and NaNs; long heads whose key
 /// counts are not multiples of the block, causal skipping, masks, NaN rows and all-masked rows.
 /// </summary>
-[Collection(nameof(AttentionCoreWidth))]
 public class AttentionCoreShortFlashTests
 {
     private static readonly int[] HeadDims = [1, 3, 24, 64, 80, 128];
@@ -91,17 +90,11 @@ public class AttentionCoreShortFlashTests
             return (context, weights);
         }
 
-        bool saved = AttentionCore.UseVector512;
-        try
+        using (CpuKernel.Force(wide ? VectorWidth.Vector512 : VectorWidth.Vector256))
         {
-            AttentionCore.UseVector512 = wide;
             AttentionCore.Forward(
                 c.Q, c.QStride, c.K, c.V, c.KvStride, c.Batch, c.Heads, c.KvHeads, c.HeadDim, c.Nq, c.Nk, c.Scale,
                 c.Kind, c.ValidLengths, c.Mask, c.Table, context, weights, scratch, Pool, threads);
-        }
-        finally
-        {
-            AttentionCore.UseVector512 = saved;
         }
 
         return (context, weights);
