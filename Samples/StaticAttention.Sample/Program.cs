@@ -77,11 +77,11 @@ internal static class Inputs
 
 internal static class Timing
 {
-    /// <summary>Median milliseconds per call after a short warm-up.</summary>
+    /// <summary>Median milliseconds per call after one second of warm-up.</summary>
     public static double MillisecondsPerCall(Action call)
     {
         var warmUp = Stopwatch.StartNew();
-        do call(); while (warmUp.ElapsedMilliseconds < 300);
+        do call(); while (warmUp.ElapsedMilliseconds < 1000); // past tiered compilation
         var samples = new double[5];
         for (int s = 0; s < samples.Length; s++)
         {
