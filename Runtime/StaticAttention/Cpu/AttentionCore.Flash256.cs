@@ -53,6 +53,7 @@ namespace StaticAttention.Cpu
                 AttentionMask.ValidLengths or AttentionMask.ValidLengthsPerQuery or AttentionMask.KeepMask or AttentionMask.KeyPaddingMask);
             bool base2 = plain; // no bias or mask value to rescale: scores in log2 units, exp2
             float scale = base2 ? job.Scale * Log2E : job.Scale;
+            bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
 
             for (int j0 = 0; j0 < keyEnd; j0 += KB)
             {
@@ -84,6 +85,7 @@ namespace StaticAttention.Cpu
                     int visibleEnd = job.Causal ? Math.Min(Math.Min(g0 + groupRows, nk), j1) : j1; // keys of the block this group sees
                     if (visibleEnd <= j0) continue;
                     int tile = (visibleEnd - j0 + W - 1) & ~(W - 1);
+                    int fused = 0; // bit per four rows whose softmax step the scores kernel did
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
@@ -91,7 +93,15 @@ namespace StaticAttention.Cpu
                         float* q1 = q0 + (rows > 1 ? job.QStride : 0);
                         float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
                         float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
-                        FlashScores256(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, scale, blockMax + (i0 - g0));
+                        if (fusable && rows == 4 && tile == j1 - j0
+                            && FlashScoresSoftmax256(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, scale, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
+                        {
+                            fused |= 1 << ((i0 - g0) >> 2);
+                        }
+                        else
+                        {
+                            FlashScores256(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, scale, blockMax + (i0 - g0));
+                        }
                     }
 
                     // Without mask or bias, a full block's max comes from the scores kernel; else (or with padded keys) from a pass.
@@ -100,6 +110,15 @@ namespace StaticAttention.Cpu
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
                         float a0 = 1f, a1 = 1f, a2 = 1f, a3 = 1f;
+                        if ((fused & (1 << ((i0 - g0) >> 2))) != 0)
+                        {
+                            a0 = blockMax[i0 - g0];
+                            a1 = blockMax[i0 - g0 + 1];
+                            a2 = blockMax[i0 - g0 + 2];
+                            a3 = blockMax[i0 - g0 + 3];
+                            rows = 0; // the softmax is done
+                        }
+
                         for (int r = 0; r < rows; r++)
                         {
                             int i = i0 + r;
@@ -122,6 +141,7 @@ namespace StaticAttention.Cpu
                         }
 
                         float* c0 = acc + (nint)(i0 - start) * dPad;
+                        rows = Math.Min(4, g0 + groupRows - i0);
                         float* c1 = rows > 1 ? c0 + dPad : sink; // rows past the end accumulate into the sink
                         float* c2 = rows > 2 ? c0 + 2 * dPad : sink;
                         float* c3 = rows > 3 ? c0 + 3 * dPad : sink;
@@ -279,6 +299,89 @@ namespace StaticAttention.Cpu
             rowMax[1] = HorizontalMax(m1);
             rowMax[2] = HorizontalMax(m2);
             rowMax[3] = HorizontalMax(m3);
+        }
+
+        /// <summary>
+        /// <see cref="FlashScores256"/> of four rows and a full block of 4·W keys (<c>plain</c>, exp2) followed by the online
+        /// softmax step of each row on the scores in registers, when every row's block max is finite; the four α are written
+        /// to <paramref name="alpha"/>. Otherwise it stores the scores and their maxima as <see cref="FlashScores256"/> and returns false.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool FlashScoresSoftmax256(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float scale, float* m, float* l, float* alpha)
+        {
+            const int W = 8, KB = FlashKeys;
+            Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
+            Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default;
+            float* k = kT;
+            for (int dd = 0; dd < d; dd++, k += KB)
+            {
+                Vector256<float> k0 = Vector256.Load(k), k1 = Vector256.Load(k + W), k2 = Vector256.Load(k + 2 * W), k3 = Vector256.Load(k + 3 * W);
+                Vector256<float> b = Vector256.Create(q0[dd]);
+                a00 = Vector256.FusedMultiplyAdd(b, k0, a00);
+                a01 = Vector256.FusedMultiplyAdd(b, k1, a01);
+                a02 = Vector256.FusedMultiplyAdd(b, k2, a02);
+                a03 = Vector256.FusedMultiplyAdd(b, k3, a03);
+                b = Vector256.Create(q1[dd]);
+                a10 = Vector256.FusedMultiplyAdd(b, k0, a10);
+                a11 = Vector256.FusedMultiplyAdd(b, k1, a11);
+                a12 = Vector256.FusedMultiplyAdd(b, k2, a12);
+                a13 = Vector256.FusedMultiplyAdd(b, k3, a13);
+                b = Vector256.Create(q2[dd]);
+                a20 = Vector256.FusedMultiplyAdd(b, k0, a20);
+                a21 = Vector256.FusedMultiplyAdd(b, k1, a21);
+                a22 = Vector256.FusedMultiplyAdd(b, k2, a22);
+                a23 = Vector256.FusedMultiplyAdd(b, k3, a23);
+                b = Vector256.Create(q3[dd]);
+                a30 = Vector256.FusedMultiplyAdd(b, k0, a30);
+                a31 = Vector256.FusedMultiplyAdd(b, k1, a31);
+                a32 = Vector256.FusedMultiplyAdd(b, k2, a32);
+                a33 = Vector256.FusedMultiplyAdd(b, k3, a33);
+            }
+
+            Vector256<float> sc = Vector256.Create(scale);
+            a00 *= sc; a01 *= sc; a02 *= sc; a03 *= sc;
+            a10 *= sc; a11 *= sc; a12 *= sc; a13 *= sc;
+            a20 *= sc; a21 *= sc; a22 *= sc; a23 *= sc;
+            a30 *= sc; a31 *= sc; a32 *= sc; a33 *= sc;
+            float b0 = HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(a00, a01), Vector256.MaxNative(a02, a03)));
+            float b1 = HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(a10, a11), Vector256.MaxNative(a12, a13)));
+            float b2 = HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(a20, a21), Vector256.MaxNative(a22, a23)));
+            float b3 = HorizontalMax(Vector256.MaxNative(Vector256.MaxNative(a30, a31), Vector256.MaxNative(a32, a33)));
+            if (!(float.IsFinite(b0) && float.IsFinite(b1) && float.IsFinite(b2) && float.IsFinite(b3)))
+            {
+                float* s = scores;
+                a00.Store(s); a01.Store(s + W); a02.Store(s + 2 * W); a03.Store(s + 3 * W);
+                a10.Store(s + KB); a11.Store(s + KB + W); a12.Store(s + KB + 2 * W); a13.Store(s + KB + 3 * W);
+                a20.Store(s + 2 * KB); a21.Store(s + 2 * KB + W); a22.Store(s + 2 * KB + 2 * W); a23.Store(s + 2 * KB + 3 * W);
+                a30.Store(s + 3 * KB); a31.Store(s + 3 * KB + W); a32.Store(s + 3 * KB + 2 * W); a33.Store(s + 3 * KB + 3 * W);
+                alpha[0] = b0; alpha[1] = b1; alpha[2] = b2; alpha[3] = b3;
+                return false;
+            }
+
+            alpha[0] = FlashFusedRow256(a00, a01, a02, a03, b0, scores, m, l);
+            alpha[1] = FlashFusedRow256(a10, a11, a12, a13, b1, scores + KB, m + 1, l + W);
+            alpha[2] = FlashFusedRow256(a20, a21, a22, a23, b2, scores + 2 * KB, m + 2, l + 2 * W);
+            alpha[3] = FlashFusedRow256(a30, a31, a32, a33, b3, scores + 3 * KB, m + 3, l + 3 * W);
+            return true;
+        }
+
+        /// <summary>The online softmax step (exp2) of one row of four vectors of scores whose max <paramref name="blockMax"/> is finite; returns α.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashFusedRow256(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> x3, float blockMax, float* s, float* m, float* l)
+        {
+            const int W = 8;
+            float mOld = *m;
+            float mNew = MathF.Max(mOld, blockMax);
+            float alpha = mOld == mNew ? 1f : FastExp.Exp2(mOld - mNew);
+            Vector256<float> mx = Vector256.Create(mNew);
+            Vector256<float> e0 = FastExp.Exp2NonPositive(x0 - mx), e1 = FastExp.Exp2NonPositive(x1 - mx);
+            Vector256<float> e2 = FastExp.Exp2NonPositive(x2 - mx), e3 = FastExp.Exp2NonPositive(x3 - mx);
+            e0.Store(s); e1.Store(s + W); e2.Store(s + 2 * W); e3.Store(s + 3 * W);
+            *m = mNew;
+            Vector256.FusedMultiplyAdd(Vector256.Load(l), Vector256.Create(alpha), (e0 + e1) + (e2 + e3)).Store(l);
+            return alpha;
         }
 
         /// <summary>
