@@ -7,8 +7,14 @@ namespace StaticAttention.Cpu
     /// <summary>The parts of the flash kernels (<c>AttentionCore.Flash512.cs</c>, <c>AttentionCore.Flash256.cs</c>) that do not depend on the width.</summary>
     public static unsafe partial class AttentionCore
     {
-        /// <summary>Keys per block of the flash kernels (a multiple of both kernels' 2W).</summary>
-        internal const int FlashKeys = 128;
+        /// <summary>
+        /// Keys per block of the flash kernels (a multiple of both kernels' 2W): at 64, a block's kᵀ and values (16 KB each at
+        /// HeadDim 64) fit L1 together, and a Vector512 row of scores is one tile of the scores kernel.
+        /// </summary>
+        internal const int FlashKeys = 64;
+
+        /// <summary>log2(e): without bias or mask the flash kernels scale the scores by it and use exp2.</summary>
+        private const float Log2E = 1.44269504088896341f;
 
         /// <summary>Query rows whose scores for a key block are computed together, so that kᵀ, then the values, stay in L1 across them.</summary>
         internal const int FlashRows = 16;

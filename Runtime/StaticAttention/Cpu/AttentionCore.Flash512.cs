@@ -19,7 +19,9 @@ namespace StaticAttention.Cpu
         /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
         /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
         /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
-        /// accumulator <c>[rows][dPad]</c>, m and l: all independent of KeyTokens.
+        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima: all independent of KeyTokens.
+        /// Without bias or mask (<c>plain</c>) the scores are scaled by scale·log2(e) and exponentiated with exp2, and the
+        /// scores kernel also returns each row's block max (for a block without padded keys).
         /// </summary>
         private static void Flash512(ref CoreJob job, int b, int h, int start, int end)
         {
@@ -29,22 +31,29 @@ namespace StaticAttention.Cpu
             int dPad = (d + W - 1) & ~(W - 1);
             const bool packV = true; // the block's values contiguous: the source rows are a stride apart, one TLB page each
             int rowCount = end - start;
-            float* kT = Buffer(d * KB + FlashRows * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2));
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2 + W) + FlashRows);
             float* scores = kT + (nint)d * KB;
             float* sink = scores + FlashRows * KB;
             float* vPack = sink + dPad;
             float* acc = vPack + (packV ? (nint)KB * dPad : 0);
             float* mRow = acc + (nint)rowCount * dPad;
             float* lRow = mRow + rowCount;
+            float* lVec = lRow + rowCount; // per row W partial sums of l, added up at the end
+            float* blockMax = lVec + (nint)rowCount * W; // the max of each row of a group's block, from the scores kernel
             new Span<float>(acc, rowCount * dPad).Clear();
             new Span<float>(mRow, rowCount).Fill(float.NegativeInfinity);
-            new Span<float>(lRow, rowCount).Clear();
+            new Span<float>(lVec, rowCount * W).Clear();
 
             int g = h / job.GroupSize;
             nint kvStride = job.KvStride;
             float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
             float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
             int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the range sees
+            bool plain = !job.Causal && job.Bias == null && job.Kind is not (
+                AttentionMask.ValidLengths or AttentionMask.ValidLengthsPerQuery or AttentionMask.KeepMask or AttentionMask.KeyPaddingMask);
+            bool base2 = plain; // no bias or mask value to rescale: scores in log2 units, exp2
+            float scale = base2 ? job.Scale * Log2E : job.Scale;
+            bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
 
             for (int j0 = 0; j0 < keyEnd; j0 += KB)
             {
@@ -76,6 +85,7 @@ namespace StaticAttention.Cpu
                     int visibleEnd = job.Causal ? Math.Min(Math.Min(g0 + groupRows, nk), j1) : j1; // keys of the block this group sees
                     if (visibleEnd <= j0) continue;
                     int tile = (visibleEnd - j0 + W - 1) & ~(W - 1);
+                    int fused = 0; // bit per four rows whose softmax step the scores kernel did
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
@@ -83,23 +93,55 @@ namespace StaticAttention.Cpu
                         float* q1 = q0 + (rows > 1 ? job.QStride : 0);
                         float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
                         float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
-                        FlashScores512(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, job.Scale);
+                        if (fusable && rows == 4 && tile == j1 - j0
+                            && FlashScoresSoftmax512(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, scale, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
+                        {
+                            fused |= 1 << ((i0 - g0) >> 2);
+                        }
+                        else
+                        {
+                            FlashScores512(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, scale, blockMax + (i0 - g0));
+                        }
                     }
 
+                    // Without mask or bias, a full block's max comes from the scores kernel; else (or with padded keys) from a pass.
+                    bool scoreMax = plain && tile == j1 - j0;
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
                         float a0 = 1f, a1 = 1f, a2 = 1f, a3 = 1f;
+                        if ((fused & (1 << ((i0 - g0) >> 2))) != 0)
+                        {
+                            a0 = blockMax[i0 - g0];
+                            a1 = blockMax[i0 - g0 + 1];
+                            a2 = blockMax[i0 - g0 + 2];
+                            a3 = blockMax[i0 - g0 + 3];
+                            rows = 0; // the softmax is done
+                        }
+
                         for (int r = 0; r < rows; r++)
                         {
                             int i = i0 + r;
                             float* s = scores + (i - g0) * KB;
-                            job.FlashMaskRow(s, b, h, i, j0, j1, tile);
-                            float alpha = FlashSoftmax512(s, tile, mRow + (i - start), lRow + (i - start));
+                            float rowMax;
+                            if (scoreMax)
+                            {
+                                rowMax = blockMax[i - g0];
+                            }
+                            else
+                            {
+                                job.FlashMaskRow(s, b, h, i, j0, j1, tile);
+                                rowMax = FlashBlockMax512(s, tile);
+                            }
+
+                            float alpha = base2
+                                ? FlashSoftmax512(s, tile, mRow + (i - start), lVec + (i - start) * W, rowMax, true)
+                                : FlashSoftmax512(s, tile, mRow + (i - start), lVec + (i - start) * W, rowMax, false);
                             if (r == 0) a0 = alpha; else if (r == 1) a1 = alpha; else if (r == 2) a2 = alpha; else a3 = alpha;
                         }
 
                         float* c0 = acc + (nint)(i0 - start) * dPad;
+                        rows = Math.Min(4, g0 + groupRows - i0);
                         float* c1 = rows > 1 ? c0 + dPad : sink; // rows past the end accumulate into the sink
                         float* c2 = rows > 2 ? c0 + 2 * dPad : sink;
                         float* c3 = rows > 3 ? c0 + 3 * dPad : sink;
@@ -109,18 +151,24 @@ namespace StaticAttention.Cpu
                 }
             }
 
+            for (int i = 0; i < rowCount; i++)
+            {
+                lRow[i] = Vector512.Sum(Vector512.Load(lVec + i * W));
+            }
+
             job.FlashFinish(acc, lRow, dPad, W, b, h, start, end, vHead);
         }
 
         /// <summary>
         /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and the first <paramref name="tile"/> keys of a block (a
         /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
-        /// accumulated in registers, then two vectors, then one.
+        /// accumulated in registers, then two vectors, then one; <c>rowMax[r]</c> = the max of row r's scores (the native max).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void FlashScores512(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float scale)
+        private static void FlashScores512(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float scale, float* rowMax)
         {
             const int W = 16, KB = FlashKeys;
+            Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
             const bool FourVectors = true; // 16 accumulators: AVX-512 has 32 registers
             Vector512<float> sc = Vector512.Create(scale);
             int j = 0;
@@ -157,10 +205,18 @@ namespace StaticAttention.Cpu
                 }
 
                 float* s = scores + j;
-                (sc * a00).Store(s); (sc * a01).Store(s + W); (sc * a02).Store(s + 2 * W); (sc * a03).Store(s + 3 * W);
-                (sc * a10).Store(s + KB); (sc * a11).Store(s + KB + W); (sc * a12).Store(s + KB + 2 * W); (sc * a13).Store(s + KB + 3 * W);
-                (sc * a20).Store(s + 2 * KB); (sc * a21).Store(s + 2 * KB + W); (sc * a22).Store(s + 2 * KB + 2 * W); (sc * a23).Store(s + 2 * KB + 3 * W);
-                (sc * a30).Store(s + 3 * KB); (sc * a31).Store(s + 3 * KB + W); (sc * a32).Store(s + 3 * KB + 2 * W); (sc * a33).Store(s + 3 * KB + 3 * W);
+                a00 *= sc; a01 *= sc; a02 *= sc; a03 *= sc;
+                a00.Store(s); a01.Store(s + W); a02.Store(s + 2 * W); a03.Store(s + 3 * W);
+                m0 = Vector512.MaxNative(m0, Vector512.MaxNative(Vector512.MaxNative(a00, a01), Vector512.MaxNative(a02, a03)));
+                a10 *= sc; a11 *= sc; a12 *= sc; a13 *= sc;
+                a10.Store(s + KB); a11.Store(s + KB + W); a12.Store(s + KB + 2 * W); a13.Store(s + KB + 3 * W);
+                m1 = Vector512.MaxNative(m1, Vector512.MaxNative(Vector512.MaxNative(a10, a11), Vector512.MaxNative(a12, a13)));
+                a20 *= sc; a21 *= sc; a22 *= sc; a23 *= sc;
+                a20.Store(s + 2 * KB); a21.Store(s + 2 * KB + W); a22.Store(s + 2 * KB + 2 * W); a23.Store(s + 2 * KB + 3 * W);
+                m2 = Vector512.MaxNative(m2, Vector512.MaxNative(Vector512.MaxNative(a20, a21), Vector512.MaxNative(a22, a23)));
+                a30 *= sc; a31 *= sc; a32 *= sc; a33 *= sc;
+                a30.Store(s + 3 * KB); a31.Store(s + 3 * KB + W); a32.Store(s + 3 * KB + 2 * W); a33.Store(s + 3 * KB + 3 * W);
+                m3 = Vector512.MaxNative(m3, Vector512.MaxNative(Vector512.MaxNative(a30, a31), Vector512.MaxNative(a32, a33)));
             }
 
             for (; j + 2 * W <= tile; j += 2 * W)
@@ -186,10 +242,16 @@ namespace StaticAttention.Cpu
                 }
 
                 float* s = scores + j;
-                (sc * a00).Store(s); (sc * a01).Store(s + W);
-                (sc * a10).Store(s + KB); (sc * a11).Store(s + KB + W);
-                (sc * a20).Store(s + 2 * KB); (sc * a21).Store(s + 2 * KB + W);
-                (sc * a30).Store(s + 3 * KB); (sc * a31).Store(s + 3 * KB + W);
+                a00 *= sc; a01 *= sc; a10 *= sc; a11 *= sc;
+                a00.Store(s); a01.Store(s + W);
+                a10.Store(s + KB); a11.Store(s + KB + W);
+                m0 = Vector512.MaxNative(m0, Vector512.MaxNative(a00, a01));
+                m1 = Vector512.MaxNative(m1, Vector512.MaxNative(a10, a11));
+                a20 *= sc; a21 *= sc; a30 *= sc; a31 *= sc;
+                a20.Store(s + 2 * KB); a21.Store(s + 2 * KB + W);
+                a30.Store(s + 3 * KB); a31.Store(s + 3 * KB + W);
+                m2 = Vector512.MaxNative(m2, Vector512.MaxNative(a20, a21));
+                m3 = Vector512.MaxNative(m3, Vector512.MaxNative(a30, a31));
             }
 
             if (j < tile)
@@ -222,31 +284,118 @@ namespace StaticAttention.Cpu
                 }
 
                 float* s = scores + j;
-                (sc * (a00 + a01)).Store(s);
-                (sc * (a10 + a11)).Store(s + KB);
-                (sc * (a20 + a21)).Store(s + 2 * KB);
-                (sc * (a30 + a31)).Store(s + 3 * KB);
+                a00 = sc * (a00 + a01); a10 = sc * (a10 + a11); a20 = sc * (a20 + a21); a30 = sc * (a30 + a31);
+                a00.Store(s);
+                a10.Store(s + KB);
+                a20.Store(s + 2 * KB);
+                a30.Store(s + 3 * KB);
+                m0 = Vector512.MaxNative(m0, a00);
+                m1 = Vector512.MaxNative(m1, a10);
+                m2 = Vector512.MaxNative(m2, a20);
+                m3 = Vector512.MaxNative(m3, a30);
             }
+
+            rowMax[0] = HorizontalMax(m0);
+            rowMax[1] = HorizontalMax(m1);
+            rowMax[2] = HorizontalMax(m2);
+            rowMax[3] = HorizontalMax(m3);
+        }
+
+        /// <summary>
+        /// <see cref="FlashScores512"/> of four rows and a full block of 4·W keys (<c>plain</c>, exp2) followed by the online
+        /// softmax step of each row on the scores in registers, when every row's block max is finite; the four α are written
+        /// to <paramref name="alpha"/>. Otherwise it stores the scores and their maxima as <see cref="FlashScores512"/> and returns false.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool FlashScoresSoftmax512(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float scale, float* m, float* l, float* alpha)
+        {
+            const int W = 16, KB = FlashKeys;
+            Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+            Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+            Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+            Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+            float* k = kT;
+            for (int dd = 0; dd < d; dd++, k += KB)
+            {
+                Vector512<float> k0 = Vector512.Load(k), k1 = Vector512.Load(k + W), k2 = Vector512.Load(k + 2 * W), k3 = Vector512.Load(k + 3 * W);
+                Vector512<float> b = Vector512.Create(q0[dd]);
+                a00 = Vector512.FusedMultiplyAdd(b, k0, a00);
+                a01 = Vector512.FusedMultiplyAdd(b, k1, a01);
+                a02 = Vector512.FusedMultiplyAdd(b, k2, a02);
+                a03 = Vector512.FusedMultiplyAdd(b, k3, a03);
+                b = Vector512.Create(q1[dd]);
+                a10 = Vector512.FusedMultiplyAdd(b, k0, a10);
+                a11 = Vector512.FusedMultiplyAdd(b, k1, a11);
+                a12 = Vector512.FusedMultiplyAdd(b, k2, a12);
+                a13 = Vector512.FusedMultiplyAdd(b, k3, a13);
+                b = Vector512.Create(q2[dd]);
+                a20 = Vector512.FusedMultiplyAdd(b, k0, a20);
+                a21 = Vector512.FusedMultiplyAdd(b, k1, a21);
+                a22 = Vector512.FusedMultiplyAdd(b, k2, a22);
+                a23 = Vector512.FusedMultiplyAdd(b, k3, a23);
+                b = Vector512.Create(q3[dd]);
+                a30 = Vector512.FusedMultiplyAdd(b, k0, a30);
+                a31 = Vector512.FusedMultiplyAdd(b, k1, a31);
+                a32 = Vector512.FusedMultiplyAdd(b, k2, a32);
+                a33 = Vector512.FusedMultiplyAdd(b, k3, a33);
+            }
+
+            Vector512<float> sc = Vector512.Create(scale);
+            a00 *= sc; a01 *= sc; a02 *= sc; a03 *= sc;
+            a10 *= sc; a11 *= sc; a12 *= sc; a13 *= sc;
+            a20 *= sc; a21 *= sc; a22 *= sc; a23 *= sc;
+            a30 *= sc; a31 *= sc; a32 *= sc; a33 *= sc;
+            float b0 = HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(a00, a01), Vector512.MaxNative(a02, a03)));
+            float b1 = HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(a10, a11), Vector512.MaxNative(a12, a13)));
+            float b2 = HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(a20, a21), Vector512.MaxNative(a22, a23)));
+            float b3 = HorizontalMax(Vector512.MaxNative(Vector512.MaxNative(a30, a31), Vector512.MaxNative(a32, a33)));
+            if (!(float.IsFinite(b0) && float.IsFinite(b1) && float.IsFinite(b2) && float.IsFinite(b3)))
+            {
+                float* s = scores;
+                a00.Store(s); a01.Store(s + W); a02.Store(s + 2 * W); a03.Store(s + 3 * W);
+                a10.Store(s + KB); a11.Store(s + KB + W); a12.Store(s + KB + 2 * W); a13.Store(s + KB + 3 * W);
+                a20.Store(s + 2 * KB); a21.Store(s + 2 * KB + W); a22.Store(s + 2 * KB + 2 * W); a23.Store(s + 2 * KB + 3 * W);
+                a30.Store(s + 3 * KB); a31.Store(s + 3 * KB + W); a32.Store(s + 3 * KB + 2 * W); a33.Store(s + 3 * KB + 3 * W);
+                alpha[0] = b0; alpha[1] = b1; alpha[2] = b2; alpha[3] = b3;
+                return false;
+            }
+
+            alpha[0] = FlashFusedRow512(a00, a01, a02, a03, b0, scores, m, l);
+            alpha[1] = FlashFusedRow512(a10, a11, a12, a13, b1, scores + KB, m + 1, l + W);
+            alpha[2] = FlashFusedRow512(a20, a21, a22, a23, b2, scores + 2 * KB, m + 2, l + 2 * W);
+            alpha[3] = FlashFusedRow512(a30, a31, a32, a33, b3, scores + 3 * KB, m + 3, l + 3 * W);
+            return true;
+        }
+
+        /// <summary>The online softmax step (exp2) of one row of four vectors of scores whose max <paramref name="blockMax"/> is finite; returns α.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashFusedRow512(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, float blockMax, float* s, float* m, float* l)
+        {
+            const int W = 16;
+            float mOld = *m;
+            float mNew = MathF.Max(mOld, blockMax);
+            float alpha = mOld == mNew ? 1f : FastExp.Exp2(mOld - mNew);
+            Vector512<float> mx = Vector512.Create(mNew);
+            Vector512<float> e0 = FastExp.Exp2NonPositive(x0 - mx), e1 = FastExp.Exp2NonPositive(x1 - mx);
+            Vector512<float> e2 = FastExp.Exp2NonPositive(x2 - mx), e3 = FastExp.Exp2NonPositive(x3 - mx);
+            e0.Store(s); e1.Store(s + W); e2.Store(s + 2 * W); e3.Store(s + 3 * W);
+            *m = mNew;
+            Vector512.FusedMultiplyAdd(Vector512.Load(l), Vector512.Create(alpha), (e0 + e1) + (e2 + e3)).Store(l);
+            return alpha;
         }
 
         /// <summary>
         /// The online softmax step of one row over a block's scores <paramref name="s"/> (<paramref name="length"/> floats,
-        /// padded with -inf): the new max m, p = exp(s − m) in place, l = l·α + Σp. Returns α = exp(m_old − m_new), by which
+        /// padded with -inf) whose max is <paramref name="blockMax"/>: the new max m, p = exp(s − m) (exp2 with
+        /// <paramref name="base2"/>, the scores then in log2 units) in place, l = l·α + Σp, l kept as W partial sums. Returns α = exp(m_old − m_new), by which
         /// the row's accumulator is to be scaled. While every score so far is -inf, m stays -inf and p = 0 (exp(-inf − 0)),
         /// so that zero weights still multiply every value (a NaN value makes the context NaN, as in the plain loop).
         /// A NaN score makes m or l NaN, and so the row.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float FlashSoftmax512(float* s, int length, float* m, float* l)
+        private static float FlashSoftmax512(float* s, int length, float* m, float* l, float blockMax, bool base2)
         {
             const int W = 16;
-            Vector512<float> mv = Vector512.Load(s);
-            for (int j = W; j < length; j += W)
-            {
-                mv = Vector512.MaxNative(mv, Vector512.Load(s + j));
-            }
-
-            float blockMax = HorizontalMax(mv);
             if (blockMax == float.NegativeInfinity && HasNaN(s, length))
             {
                 blockMax = float.NaN; // the native max may have dropped a NaN
@@ -255,18 +404,19 @@ namespace StaticAttention.Cpu
             float mOld = *m;
             float mNew = MathF.Max(mOld, blockMax); // propagates NaN
             float shift = mNew == float.NegativeInfinity ? 0f : mNew;
-            float alpha = mOld == mNew ? 1f : FastExp.Exp(mOld - shift);
+            float alpha = mOld == mNew ? 1f : base2 ? FastExp.Exp2(mOld - shift) : FastExp.Exp(mOld - shift);
             Vector512<float> mx = Vector512.Create(shift);
             Vector512<float> sum = default;
             for (int j = 0; j < length; j += W)
             {
-                Vector512<float> e = FastExp.Exp(Vector512.Load(s + j) - mx);
+                Vector512<float> x = Vector512.Load(s + j) - mx;
+                Vector512<float> e = base2 ? FastExp.Exp2NonPositive(x) : FastExp.Exp(x);
                 e.Store(s + j);
                 sum += e;
             }
 
             *m = mNew;
-            *l = *l * alpha + Vector512.Sum(sum);
+            Vector512.FusedMultiplyAdd(Vector512.Load(l), Vector512.Create(alpha), sum).Store(l);
             return alpha;
         }
 
@@ -371,6 +521,20 @@ namespace StaticAttention.Cpu
                 a2.Store(c2 + c);
                 a3.Store(c3 + c);
             }
+        }
+
+        /// <summary>The maximum of <paramref name="length"/> scores (a multiple of W; the native max: a NaN may be dropped).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashBlockMax512(float* s, int length)
+        {
+            const int W = 16;
+            Vector512<float> mv = Vector512.Load(s);
+            for (int j = W; j < length; j += W)
+            {
+                mv = Vector512.MaxNative(mv, Vector512.Load(s + j));
+            }
+
+            return HorizontalMax(mv);
         }
 
         /// <summary>The maximum of the lanes (the native max: a NaN lane may be dropped).</summary>

@@ -91,5 +91,89 @@ namespace StaticAttention.Cpu
             return Vector512.ConditionalSelect(
                 Vector512.GreaterThan(x, Vector512.Create(Highest)), Vector512.Create(float.PositiveInfinity), result);
         }
+
+        private const float Magic2 = 12583039f;          // 1.5·2^23 + 127: t = x + Magic2 holds round(x) + 127 in its low mantissa bits
+        private const float Lowest2 = -126f;              // log2(float.MinNormal): below, 0
+        private const float Highest2 = 127f;              // above, +inf
+        private const float Q0 = 1.535336188319500e-4f;   // Cephes exp2f: 2^r = 1 + r·Q(r), r in [-1/2, 1/2]
+        private const float Q1 = 1.339887440266574e-3f;
+        private const float Q2 = 9.618437357674640e-3f;
+        private const float Q3 = 5.550332471162809e-2f;
+        private const float Q4 = 2.402264791363012e-1f;
+        private const float Q5 = 6.931472028550421e-1f;
+
+        /// <summary>
+        /// 2^<paramref name="x"/>: 2^n · 2^r with n = round(x), r = x − n (exact) in [-1/2, 1/2], 2^r = 1 + r·Q(r) with Cephes'
+        /// degree-5 Q. Relative error at most 2 ulp over x in [-126, 127]; below -126 (including -inf) 0, above 127 +inf,
+        /// NaN gives NaN. Lane for lane equal to the vector overloads.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Exp2(float x)
+        {
+            float t = x + Magic2;
+            float n = t - Magic2;
+            float r = x - n;
+            float p = MathF.FusedMultiplyAdd(Q0, r, Q1);
+            p = MathF.FusedMultiplyAdd(p, r, Q2);
+            p = MathF.FusedMultiplyAdd(p, r, Q3);
+            p = MathF.FusedMultiplyAdd(p, r, Q4);
+            p = MathF.FusedMultiplyAdd(p, r, Q5);
+            float y = MathF.FusedMultiplyAdd(p, r, 1f);
+            float result = y * BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(t) << 23);
+            if (x < Lowest2) return 0f;
+            if (x > Highest2) return float.PositiveInfinity;
+            return result;
+        }
+
+        /// <summary>2^x of every lane, as <see cref="Exp2(float)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Exp2(Vector256<float> x) => Vector256.ConditionalSelect(
+            Vector256.GreaterThan(x, Vector256.Create(Highest2)),
+            Vector256.Create(float.PositiveInfinity),
+            Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Lowest2)), Vector256<float>.Zero, Exp2NonPositive(x)));
+
+        /// <summary>2^x of every lane, as <see cref="Exp2(float)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Exp2(Vector512<float> x) => Vector512.ConditionalSelect(
+            Vector512.GreaterThan(x, Vector512.Create(Highest2)),
+            Vector512.Create(float.PositiveInfinity),
+            Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(Lowest2)), Vector512<float>.Zero, Exp2NonPositive(x)));
+
+        /// <summary>
+        /// 2^x of every lane for lanes at most <see cref="Highest2"/> (the softmax's x ≤ 0), NaN or -inf: <see cref="Exp2(float)"/>
+        /// without the tests, x clamped below at -127 (whose scale bits are 0, so the result is 0). Equal to
+        /// <see cref="Exp2(float)"/> for x in [-126, 127], x ≤ -127 and NaN; for x in (-127, -126) a tiny or subnormal value
+        /// instead of 0 (no weight of a softmax, whose largest term is 1, is changed by it).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> Exp2NonPositive(Vector256<float> x)
+        {
+            x = Vector256.MaxNative(Vector256.Create(Lowest2 - 1f), x); // -inf → -127, whose scale is 0; a NaN x stays (the second operand)
+            Vector256<float> t = x + Vector256.Create(Magic2);
+            Vector256<float> r = x - (t - Vector256.Create(Magic2));
+            Vector256<float> p = Vector256.FusedMultiplyAdd(Vector256.Create(Q0), r, Vector256.Create(Q1));
+            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(Q2));
+            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(Q3));
+            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(Q4));
+            p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(Q5));
+            Vector256<float> y = Vector256.FusedMultiplyAdd(p, r, Vector256<float>.One);
+            return y * (t.AsInt32() << 23).AsSingle();
+        }
+
+        /// <summary><see cref="Exp2NonPositive(Vector256{float})"/>, Vector512.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> Exp2NonPositive(Vector512<float> x)
+        {
+            x = Vector512.MaxNative(Vector512.Create(Lowest2 - 1f), x); // -inf → -127, whose scale is 0; a NaN x stays (the second operand)
+            Vector512<float> t = x + Vector512.Create(Magic2);
+            Vector512<float> r = x - (t - Vector512.Create(Magic2));
+            Vector512<float> p = Vector512.FusedMultiplyAdd(Vector512.Create(Q0), r, Vector512.Create(Q1));
+            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(Q2));
+            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(Q3));
+            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(Q4));
+            p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(Q5));
+            Vector512<float> y = Vector512.FusedMultiplyAdd(p, r, Vector512<float>.One);
+            return y * (t.AsInt32() << 23).AsSingle();
+        }
     }
 }

@@ -208,6 +208,26 @@ public class AttentionCoreShortFlashTests
     }
 
     [Fact]
+    public void FlashWithoutMaskKeepsNaNAndInfiniteScores()
+    {
+        // No mask nor bias: full blocks take the scores kernel's fused softmax step unless a row's block max is not finite.
+        // Head 0: key 130 has a NaN, so every row is NaN. Head 1: row 5 has an infinite query element (scores ±inf or NaN),
+        // row 9 huge ones (scores overflow to ±inf), row 13 tiny ones (every score 0).
+        var rng = new Random(12);
+        const int n = 200, h = 2, d = 16;
+        float[] q = RandomLayer.Values(rng, n * h * d, 2), k = RandomLayer.Values(rng, n * h * d, 2), v = RandomLayer.Values(rng, n * h * d, 1);
+        k[(130 * h + 0) * d + 1] = float.NaN;
+        q[(5 * h + 1) * d + 2] = float.PositiveInfinity;
+        for (int x = 0; x < d; x++)
+        {
+            q[(9 * h + 1) * d + x] = x % 2 == 0 ? 1e30f : -1e30f;
+            q[(13 * h + 1) * d + x] = 1e-30f;
+        }
+
+        Check(new Case(q, h * d, k, v, h * d, 1, h, h, d, n, n, 0.125f, AttentionMask.None, [], [], [], false));
+    }
+
+    [Fact]
     public void TemporalShapeMatchesThePlainLoop()
     {
         // The temporal layers' shape, scaled down in batch: T8 D64 H12 with the relative bias and no mask.
