@@ -81,7 +81,7 @@ internal static class Timing
     public static double MillisecondsPerCall(Action call)
     {
         var warmUp = Stopwatch.StartNew();
-        do call(); while (warmUp.ElapsedMilliseconds < 1000); // past tiered compilation
+        do call(); while (warmUp.ElapsedMilliseconds < 1000);
         var samples = new double[5];
         for (int s = 0; s < samples.Length; s++)
         {

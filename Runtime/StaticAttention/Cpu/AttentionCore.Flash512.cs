@@ -23,6 +23,8 @@ namespace StaticAttention.Cpu
         /// Without bias or mask (<c>plain</c>) the scores are scaled by scale·log2(e) and exponentiated with exp2, and the
         /// scores kernel also returns each row's block max (for a block without padded keys).
         /// </summary>
+        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Flash512(ref CoreJob job, int b, int h, int start, int end)
         {
             const int W = 16; // Vector512<float>.Count

@@ -15,6 +15,8 @@ namespace StaticAttention.Cpu
         /// Buffer layout (floats): kᵀ as panels <c>[nkPad / 2W][HeadDim][2W]</c>, scores <c>[16][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
         /// when HeadDim is not a multiple of the vector width, and four context rows of dPad.
         /// </summary>
+        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Rows256(ref CoreJob job, int b, int h, int start, int end)
         {
             const int W = 8; // Vector256<float>.Count

@@ -19,6 +19,8 @@ namespace StaticAttention.Cpu
         /// Buffer layout (floats): qᵀ <c>[HeadDim][W]</c>, scores <c>[KeyTokens][W]</c> and a sink row of HeadDim; the bias
         /// comes as one column per head (<see cref="BiasColumns"/>).
         /// </summary>
+        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Short256(ref CoreJob job, int b, int h, int start, int end)
         {
             const int W = 8; // Vector256<float>.Count

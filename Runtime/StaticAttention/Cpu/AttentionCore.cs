@@ -210,6 +210,8 @@ namespace StaticAttention.Cpu
             public bool Causal, Wide;
 
             /// <remarks>Up to 8 keys fill a Vector256, and half-empty Vector512s would double the work: those use the 256 kernel.</remarks>
+            // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int index)
             {
                 int block = index % QueryBlocks;

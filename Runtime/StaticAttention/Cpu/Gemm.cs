@@ -217,6 +217,8 @@ namespace StaticAttention.Cpu
             public int PanelsPerGroup;
             public int ColumnGroups;
 
+            // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public readonly void Execute(int index)
             {
                 int mr = TKernel.MR, nr = TKernel.NR;
