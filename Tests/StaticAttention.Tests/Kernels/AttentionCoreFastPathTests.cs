@@ -12,7 +12,7 @@ public class AttentionCoreFastPathTests
 {
     private static readonly int[] KeyCounts = [1, 7, 8, 9, 16, 17, 31, 32, 33, 65, 129, 200];
     private static readonly int[] HeadDims = [1, 3, 8, 24, 64, 80, 128];
-    private static readonly WorkerPool Pool = new(1);
+    private static readonly WorkerPool Pool = CoreCase.Pool;
 
     public static TheoryData<int> Seeds()
     {
@@ -21,15 +21,8 @@ public class AttentionCoreFastPathTests
         return seeds;
     }
 
-    private sealed record Case(
-        float[] Q, int QStride, float[] K, float[] V, int KvStride, int Batch, int Heads, int KvHeads, int HeadDim, int Nq, int Nk,
-        float Scale, AttentionMask Kind, int[] ValidLengths, bool[] Mask, float[] Table, bool Weights)
-    {
-        public override string ToString() =>
-            $"B{Batch} H{Heads}/{KvHeads} D{HeadDim} Nq{Nq} Nk{Nk} strides {QStride}/{KvStride} {Kind} bias {Table.Length > 0} weights {Weights}";
-    }
 
-    private static Case Draw(int seed)
+    private static CoreCase Draw(int seed)
     {
         var rng = new Random(seed);
         int nk = KeyCounts[rng.Next(KeyCounts.Length)];
@@ -62,41 +55,19 @@ public class AttentionCoreFastPathTests
         };
         float[] table = nq == nk && rng.Next(2) == 0 ? RandomLayer.Values(rng, (2 * nq - 1) * heads, 2) : [];
         float scale = 1f / MathF.Sqrt(d) * (rng.Next(2) == 0 ? 1f : 0.5f + (float)rng.NextDouble());
-        return new Case(q, qStride, k, v, kvStride, batch, heads, kvHeads, d, nq, nk, scale, kind, lengths, mask, table, rng.Next(2) == 0);
+        return new CoreCase(q, qStride, k, v, kvStride, batch, heads, kvHeads, d, nq, nk, scale, kind, lengths, mask, table, rng.Next(2) == 0);
     }
 
-    private static (float[] Context, float[] Weights) Run(Case c, bool simple, bool wide, int threads)
-    {
-        var context = new float[c.Batch * c.Nq * c.Heads * c.HeadDim];
-        var weights = new float[c.Weights ? c.Batch * c.Heads * c.Nq * c.Nk : 0];
-        var scratch = new float[AttentionCore.ScratchLength(c.Nk)];
-        if (simple)
-        {
-            AttentionCore.ForwardSimple(
-                c.Q, c.QStride, c.K, c.V, c.KvStride, c.Batch, c.Heads, c.KvHeads, c.HeadDim, c.Nq, c.Nk, c.Scale,
-                c.Kind, c.ValidLengths, c.Mask, c.Table, context, weights, scratch);
-            return (context, weights);
-        }
-
-        using (CpuKernel.Force(wide ? VectorWidth.Vector512 : VectorWidth.Vector256))
-        {
-            AttentionCore.Forward(
-                c.Q, c.QStride, c.K, c.V, c.KvStride, c.Batch, c.Heads, c.KvHeads, c.HeadDim, c.Nq, c.Nk, c.Scale,
-                c.Kind, c.ValidLengths, c.Mask, c.Table, context, weights, scratch, Pool, threads);
-        }
-
-        return (context, weights);
-    }
 
     [Theory]
     [MemberData(nameof(Seeds))]
     public void BlockedKernelsMatchThePlainLoop(int seed)
     {
-        Case c = Draw(seed);
-        var (expected, expectedWeights) = Run(c, simple: true, wide: false, 1);
+        CoreCase c = Draw(seed);
+        var (expected, expectedWeights) = c.Run(simple: true, wide: false, 1);
         foreach (bool wide in new[] { false, true })
         {
-            var (context, weights) = Run(c, simple: false, wide, 1);
+            var (context, weights) = c.Run(simple: false, wide, 1);
             Tolerance.AssertClose(expected, context, $"context ({(wide ? 512 : 256)}) of {c}", 1e-5);
             Tolerance.AssertClose(expectedWeights, weights, $"weights ({(wide ? 512 : 256)}) of {c}", 1e-5);
 
@@ -106,7 +77,7 @@ public class AttentionCoreFastPathTests
                 if (expected[n] == 0f && !float.IsNaN(context[n])) Assert.True(context[n] == 0f || Math.Abs(context[n]) < 1e-6f);
             }
 
-            var (context2, weights2) = Run(c, simple: false, wide, 2);
+            var (context2, weights2) = c.Run(simple: false, wide, 2);
             Assert.Equal(context, context2);
             Assert.Equal(weights, weights2);
         }
@@ -119,14 +90,14 @@ public class AttentionCoreFastPathTests
         var rng = new Random(5);
         const int n = 300, h = 2, d = 24;
         float[] x = RandomLayer.Values(rng, n * h * d, 2);
-        var c = new Case(x, h * d, x, x, h * d, 1, h, h, d, n, n, 0.3f, AttentionMask.Causal, [], [], [], true);
-        var (expected, expectedWeights) = Run(c, simple: true, wide: false, 1);
+        var c = new CoreCase(x, h * d, x, x, h * d, 1, h, h, d, n, n, 0.3f, AttentionMask.Causal, [], [], [], true);
+        var (expected, expectedWeights) = c.Run(simple: true, wide: false, 1);
         foreach (bool wide in new[] { false, true })
         {
-            var (context, weights) = Run(c, simple: false, wide, 1);
+            var (context, weights) = c.Run(simple: false, wide, 1);
             Tolerance.AssertClose(expected, context, "context", 1e-5);
             Tolerance.AssertClose(expectedWeights, weights, "weights", 1e-5);
-            var (context2, weights2) = Run(c, simple: false, wide, 2);
+            var (context2, weights2) = c.Run(simple: false, wide, 2);
             Assert.Equal(context, context2);
             Assert.Equal(weights, weights2);
         }
@@ -138,8 +109,8 @@ public class AttentionCoreFastPathTests
         // Row scores [NaN, -inf]: the plain loop's max is NaN, so the row is NaN, not a zero row.
         foreach (bool wide in new[] { false, true })
         {
-            var c = new Case([1], 1, [float.NaN, 1], [1, 2], 1, 1, 1, 1, 1, 1, 2, 1f, AttentionMask.KeyPaddingMask, [], [false, true], [], true);
-            var (context, weights) = Run(c, simple: false, wide, 1);
+            var c = new CoreCase([1], 1, [float.NaN, 1], [1, 2], 1, 1, 1, 1, 1, 1, 2, 1f, AttentionMask.KeyPaddingMask, [], [false, true], [], true);
+            var (context, weights) = c.Run(simple: false, wide, 1);
             Assert.True(float.IsNaN(context[0]));
             Assert.All(weights, w => Assert.True(float.IsNaN(w)));
         }

@@ -13,15 +13,7 @@ public class AttentionCoreShortFlashTests
 {
     private static readonly int[] HeadDims = [1, 3, 24, 64, 80, 128];
     private static readonly int[] LongKeyCounts = [17, 40, 63, 64, 65, 100, 129, 200];
-    private static readonly WorkerPool Pool = new(1);
 
-    private sealed record Case(
-        float[] Q, int QStride, float[] K, float[] V, int KvStride, int Batch, int Heads, int KvHeads, int HeadDim, int Nq, int Nk,
-        float Scale, AttentionMask Kind, int[] ValidLengths, bool[] Mask, float[] Table, bool Weights)
-    {
-        public override string ToString() =>
-            $"B{Batch} H{Heads}/{KvHeads} D{HeadDim} Nq{Nq} Nk{Nk} strides {QStride}/{KvStride} {Kind} bias {Table.Length > 0} weights {Weights}";
-    }
 
     public static TheoryData<int> ShortSeeds()
     {
@@ -38,7 +30,7 @@ public class AttentionCoreShortFlashTests
         return seeds;
     }
 
-    private static Case Draw(Random rng, int nk, int nq, int d, AttentionMask kind, bool weights, int maxPairs)
+    private static CoreCase Draw(Random rng, int nk, int nq, int d, AttentionMask kind, bool weights, int maxPairs)
     {
         int kvHeads = rng.Next(1, 3);
         int heads = kvHeads * rng.Next(1, 3);
@@ -71,41 +63,19 @@ public class AttentionCoreShortFlashTests
         };
         float[] table = nq == nk && rng.Next(2) == 0 ? RandomLayer.Values(rng, (2 * nq - 1) * heads, 2) : [];
         float scale = 1f / MathF.Sqrt(d) * (rng.Next(2) == 0 ? 1f : 0.5f + (float)rng.NextDouble());
-        return new Case(q, qStride, k, v, kvStride, batch, heads, kvHeads, d, nq, nk, scale, kind, lengths, mask, table, weights);
+        return new CoreCase(q, qStride, k, v, kvStride, batch, heads, kvHeads, d, nq, nk, scale, kind, lengths, mask, table, weights);
     }
 
     private static AttentionMask Kind(int n, bool causal) =>
         (AttentionMask)((n % 5) switch { 0 => 0, var m => 1 << (m - 1) }) | (causal ? AttentionMask.Causal : 0);
 
-    private static (float[] Context, float[] Weights) Run(Case c, bool simple, bool wide, int threads)
+
+    private static void Check(CoreCase c)
     {
-        var context = new float[c.Batch * c.Nq * c.Heads * c.HeadDim];
-        var weights = new float[c.Weights ? c.Batch * c.Heads * c.Nq * c.Nk : 0];
-        var scratch = new float[AttentionCore.ScratchLength(c.Nk)];
-        if (simple)
-        {
-            AttentionCore.ForwardSimple(
-                c.Q, c.QStride, c.K, c.V, c.KvStride, c.Batch, c.Heads, c.KvHeads, c.HeadDim, c.Nq, c.Nk, c.Scale,
-                c.Kind, c.ValidLengths, c.Mask, c.Table, context, weights, scratch);
-            return (context, weights);
-        }
-
-        using (CpuKernel.Force(wide ? VectorWidth.Vector512 : VectorWidth.Vector256))
-        {
-            AttentionCore.Forward(
-                c.Q, c.QStride, c.K, c.V, c.KvStride, c.Batch, c.Heads, c.KvHeads, c.HeadDim, c.Nq, c.Nk, c.Scale,
-                c.Kind, c.ValidLengths, c.Mask, c.Table, context, weights, scratch, Pool, threads);
-        }
-
-        return (context, weights);
-    }
-
-    private static void Check(Case c)
-    {
-        var (expected, expectedWeights) = Run(c, simple: true, wide: false, 1);
+        var (expected, expectedWeights) = c.Run(simple: true, wide: false, 1);
         foreach (bool wide in new[] { false, true })
         {
-            var (context, weights) = Run(c, simple: false, wide, 1);
+            var (context, weights) = c.Run(simple: false, wide, 1);
             Tolerance.AssertClose(expected, context, $"context ({(wide ? 512 : 256)}) of {c}", 1e-5);
             Tolerance.AssertClose(expectedWeights, weights, $"weights ({(wide ? 512 : 256)}) of {c}", 1e-5);
             for (int n = 0; n < expected.Length; n++)
@@ -113,7 +83,7 @@ public class AttentionCoreShortFlashTests
                 if (expected[n] == 0f && !float.IsNaN(context[n])) Assert.True(Math.Abs(context[n]) < 1e-6f, $"element {n} of {c}");
             }
 
-            var (context2, weights2) = Run(c, simple: false, wide, 2);
+            var (context2, weights2) = c.Run(simple: false, wide, 2);
             Assert.Equal(context, context2);
             Assert.Equal(weights, weights2);
         }
@@ -148,7 +118,7 @@ public class AttentionCoreShortFlashTests
         var rng = new Random(7);
         const int n = 600, d = 8;
         float[] x = RandomLayer.Values(rng, n * d, 3);
-        var c = new Case(x, d, x, x, d, 1, 1, 1, d, n, n, 0.5f, AttentionMask.Causal, [], [], [], false);
+        var c = new CoreCase(x, d, x, x, d, 1, 1, 1, d, n, n, 0.5f, AttentionMask.Causal, [], [], [], false);
         Check(c);
     }
 
@@ -171,8 +141,8 @@ public class AttentionCoreShortFlashTests
         float[] q = RandomLayer.Values(rng, n * d, 1), k = RandomLayer.Values(rng, n * d, 1), v = RandomLayer.Values(rng, n * d, 1);
         v[190 * d + 3] = float.NaN;
         v[150 * d + 5] = float.PositiveInfinity;
-        var c = new Case(q, d, k, v, d, 1, 1, 1, d, n, n, 0.3f, AttentionMask.Causal, [], [], [], false);
-        var (context, _) = Run(c, simple: false, wide: true, 1);
+        var c = new CoreCase(q, d, k, v, d, 1, 1, 1, d, n, n, 0.3f, AttentionMask.Causal, [], [], [], false);
+        var (context, _) = c.Run(simple: false, wide: true, 1);
         for (int i = 0; i < n; i++)
         {
             Assert.True(float.IsNaN(context[i * d + 3]), $"row {i}");
@@ -180,10 +150,10 @@ public class AttentionCoreShortFlashTests
             Assert.True(float.IsFinite(context[i * d]), $"row {i}");
         }
 
-        var (expected, _) = Run(c, simple: true, wide: false, 1);
+        var (expected, _) = c.Run(simple: true, wide: false, 1);
         foreach (bool wide in new[] { false, true })
         {
-            (context, _) = Run(c, simple: false, wide, 1);
+            (context, _) = c.Run(simple: false, wide, 1);
             for (int x = 0; x < expected.Length; x++)
             {
                 Assert.True(float.IsFinite(expected[x]) ? Math.Abs(expected[x] - context[x]) < 1e-5f : expected[x].Equals(context[x]), $"element {x}");
@@ -200,8 +170,8 @@ public class AttentionCoreShortFlashTests
         float[] q = RandomLayer.Values(rng, 2 * n * d, 1), k = RandomLayer.Values(rng, 2 * n * d, 1), v = RandomLayer.Values(rng, 2 * n * d, 1);
         k[70 * d] = float.NaN;
         bool[] padded = Enumerable.Range(0, 2 * n).Select(j => j >= n || j == 3).ToArray();
-        var c = new Case(q, d, k, v, d, 2, 1, 1, d, n, n, 0.5f, AttentionMask.KeyPaddingMask, [], padded, [], false);
-        var (context, _) = Run(c, simple: false, wide: false, 1);
+        var c = new CoreCase(q, d, k, v, d, 2, 1, 1, d, n, n, 0.5f, AttentionMask.KeyPaddingMask, [], padded, [], false);
+        var (context, _) = c.Run(simple: false, wide: false, 1);
         Assert.All(context.Take(n * d), x => Assert.True(float.IsNaN(x)));
         Assert.All(context.Skip(n * d), x => Assert.Equal(0f, x));
         Check(c);
@@ -224,7 +194,7 @@ public class AttentionCoreShortFlashTests
             q[(13 * h + 1) * d + x] = 1e-30f;
         }
 
-        Check(new Case(q, h * d, k, v, h * d, 1, h, h, d, n, n, 0.125f, AttentionMask.None, [], [], [], false));
+        Check(new CoreCase(q, h * d, k, v, h * d, 1, h, h, d, n, n, 0.125f, AttentionMask.None, [], [], [], false));
     }
 
     [Fact]
@@ -234,7 +204,7 @@ public class AttentionCoreShortFlashTests
         var rng = new Random(10);
         const int b = 3, h = 12, t = 8, d = 64;
         float[] q = RandomLayer.Values(rng, b * t * h * d, 2), k = RandomLayer.Values(rng, b * t * h * d, 2), v = RandomLayer.Values(rng, b * t * h * d, 1);
-        var c = new Case(q, h * d, k, v, h * d, b, h, h, d, t, t, 0.125f, AttentionMask.None, [], [], RandomLayer.Values(rng, (2 * t - 1) * h, 1), false);
+        var c = new CoreCase(q, h * d, k, v, h * d, b, h, h, d, t, t, 0.125f, AttentionMask.None, [], [], RandomLayer.Values(rng, (2 * t - 1) * h, 1), false);
         Check(c);
     }
 }
