@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace StaticAttention.Cpu
 {
-    /// <summary>The parts of the flash kernels (<c>AttentionCore.Flash512.cs</c>, <c>AttentionCore.Flash256.cs</c>) that do not depend on the width.</summary>
+    /// <summary>The parts of the flash kernels (<c>AttentionCore.FlashKernel.cs</c>) that do not depend on the width.</summary>
     public static unsafe partial class AttentionCore
     {
         /// <summary>

@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace StaticAttention.Cpu
 {
-    /// <summary>The parts of the key-major short kernels (<c>AttentionCore.Short256.cs</c>, <c>AttentionCore.Short512.cs</c>) that do not depend on the width.</summary>
+    /// <summary>The parts of the key-major short kernels (<c>AttentionCore.ShortKernel.cs</c>) that do not depend on the width.</summary>
     public static unsafe partial class AttentionCore
     {
         /// <summary>Heads with at most this many keys use the key-major short kernel: their scores stay in a few vectors.</summary>

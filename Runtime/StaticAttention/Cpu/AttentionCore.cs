@@ -2,6 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using StaticAttention.Cpu.Vectors;
 using StaticAttention.Threading;
 
 namespace StaticAttention.Cpu
@@ -11,7 +12,8 @@ namespace StaticAttention.Cpu
     /// head <c>h / (Heads / KvHeads)</c>) and query row i, <c>context[b, i, h, :] = softmax(scale · q·kᵀ + bias, masked) · v</c>.
     /// </summary>
     /// <remarks>
-    /// Three kernels, each in a Vector512 and a Vector256 version, chosen by shape:
+    /// Three kernels, chosen by shape, each written once over <see cref="Vectors.IFloatVectorOps{TV}"/> and run with
+    /// Vector512 or Vector256 (<see cref="CpuKernel.Width"/>):
     /// <list type="bullet">
     /// <item>At most <see cref="ShortKeys"/> keys (<c>AttentionCore.Short*.cs</c>): key-major. For a block of 8 or 16 query
     /// rows, vector j holds the scores of key j for every row, so masks and the softmax are lane-wise across key vectors
@@ -19,7 +21,7 @@ namespace StaticAttention.Cpu
     /// <item>More keys and no weights output (<c>AttentionCore.Flash*.cs</c>): flash. Keys stream in blocks of
     /// <see cref="FlashKeys"/> with an online softmax (running max and sum per row, accumulators rescaled when the max
     /// grows); per-thread memory does not depend on the number of keys, and causal skips blocks no row sees.</item>
-    /// <item>More keys with weights output (<c>AttentionCore.Kernel512.cs</c>, <c>AttentionCore.Kernel256.cs</c>): two-pass.
+    /// <item>More keys with weights output (<c>AttentionCore.Kernel.cs</c>): two-pass.
     /// It packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes whole score rows for four query rows at once as
     /// broadcast-FMAs over key vectors, applies bias and masks, takes the softmax, writes the weights, and accumulates the
     /// context of the four rows in registers over the value rows.</item>
@@ -223,13 +225,18 @@ namespace StaticAttention.Cpu
                     int last = Math.Min(pair * PairsPerIndex + PairsPerIndex, Pairs);
                     for (int p = pair * PairsPerIndex; p < last; p++)
                     {
-                        if (Wide && QueryTokens > 8)
+                        if (!Wide)
                         {
-                            Short512(ref this, p / Heads, p % Heads, start, end);
+                            Short<Vector256<float>, Float256, Vector256<float>, Float256>(ref this, p / Heads, p % Heads, start, end);
+                        }
+                        else if (QueryTokens > 8)
+                        {
+                            Short<Vector512<float>, Float512, Vector512<float>, Float512>(ref this, p / Heads, p % Heads, start, end);
                         }
                         else
                         {
-                            Short256(ref this, p / Heads, p % Heads, start, end);
+                            // Eight lanes hold every query row; the context still takes 16 columns per instruction.
+                            Short<Vector256<float>, Float256, Vector512<float>, Float512>(ref this, p / Heads, p % Heads, start, end);
                         }
                     }
 
@@ -240,20 +247,20 @@ namespace StaticAttention.Cpu
                 {
                     if (Wide)
                     {
-                        Flash512(ref this, pair / Heads, pair % Heads, start, end);
+                        Flash<Vector512<float>, Float512>(ref this, pair / Heads, pair % Heads, start, end);
                     }
                     else
                     {
-                        Flash256(ref this, pair / Heads, pair % Heads, start, end);
+                        Flash<Vector256<float>, Float256>(ref this, pair / Heads, pair % Heads, start, end);
                     }
                 }
                 else if (Wide && KeyTokens > 8)
                 {
-                    Rows512(ref this, pair / Heads, pair % Heads, start, end);
+                    Rows<Vector512<float>, Float512>(ref this, pair / Heads, pair % Heads, start, end);
                 }
                 else
                 {
-                    Rows256(ref this, pair / Heads, pair % Heads, start, end);
+                    Rows<Vector256<float>, Float256>(ref this, pair / Heads, pair % Heads, start, end);
                 }
             }
 

@@ -1,0 +1,562 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using StaticAttention.Cpu.Vectors;
+
+namespace StaticAttention.Cpu
+{
+    /// <summary>
+    /// The flash (online softmax) kernel, written once for both widths: TV and TOps are Vector512 and <see cref="Float512"/>, or
+    /// Vector256 and <see cref="Float256"/>. The tiles of four vectors per row need 32 registers (AVX-512); with 16 (AVX2) the kernels
+    /// take two, by <see cref="IFloatVectorOps{TV}.Registers"/>, a constant the JIT folds.
+    /// </summary>
+    public static unsafe partial class AttentionCore
+    {
+        /// <summary>
+        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head
+        /// <paramref name="h"/>, without weights output. Keys are streamed in blocks of <see cref="FlashKeys"/>: each block's
+        /// kᵀ is packed once (in registers, 8×8 at a time) and used by every group of 16 rows; a row keeps its running
+        /// max m, its running sum l and its context accumulator, rescaled by exp(m_old − m_new) when the max grows, and is
+        /// divided by l at the end. Causal blocks that no row of a group sees are skipped.
+        /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
+        /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
+        /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
+        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima: all independent of KeyTokens.
+        /// Without bias or mask (<c>plain</c>) the scores are scaled by scale·log2(e) and exponentiated with exp2, and the
+        /// scores kernel also returns each row's block max (for a block without padded keys).
+        /// </summary>
+        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Flash<TV, TOps>(ref CoreJob job, int b, int h, int start, int end)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            const int KB = FlashKeys;
+            int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
+            int dPad = (d + W - 1) & ~(W - 1);
+            const bool packV = true; // the block's values contiguous: the source rows are a stride apart, one TLB page each
+            int rowCount = end - start;
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2 + W) + FlashRows);
+            float* scores = kT + (nint)d * KB;
+            float* sink = scores + FlashRows * KB;
+            float* vPack = sink + dPad;
+            float* acc = vPack + (packV ? (nint)KB * dPad : 0);
+            float* mRow = acc + (nint)rowCount * dPad;
+            float* lRow = mRow + rowCount;
+            float* lVec = lRow + rowCount; // per row W partial sums of l, added up at the end
+            float* blockMax = lVec + (nint)rowCount * W; // the max of each row of a group's block, from the scores kernel
+            new Span<float>(acc, rowCount * dPad).Clear();
+            new Span<float>(mRow, rowCount).Fill(float.NegativeInfinity);
+            new Span<float>(lVec, rowCount * W).Clear();
+
+            int g = h / job.GroupSize;
+            nint kvStride = job.KvStride;
+            float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
+            float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
+            int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the range sees
+            bool plain = !job.Causal && job.Bias == null && job.Kind is not (
+                AttentionMask.ValidLengths or AttentionMask.ValidLengthsPerQuery or AttentionMask.KeepMask or AttentionMask.KeyPaddingMask);
+            bool base2 = plain; // no bias or mask value to rescale: scores in log2 units, exp2
+            float scale = base2 ? job.Scale * Log2E : job.Scale;
+            bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
+
+            for (int j0 = 0; j0 < keyEnd; j0 += KB)
+            {
+                int j1 = Math.Min(j0 + KB, keyEnd);
+                for (int jj = 0; jj < j1 - j0; jj += 8)
+                {
+                    // kᵀ of the block: key j0 + jj, dim dd at kT[dd·KB + jj]; keys past j1 (up to a multiple of 8) repeat the last.
+                    TransposeRows(kHead + (j0 + jj) * kvStride, kvStride, 0, Math.Min(8, j1 - j0 - jj), d, kT + jj, KB);
+                }
+
+                float* vRows = vHead + j0 * kvStride;
+                nint vStride = kvStride;
+                if (packV)
+                {
+                    for (int j = 0; j < j1 - j0; j++)
+                    {
+                        float* dst = vPack + (nint)j * dPad;
+                        new ReadOnlySpan<float>(vRows + j * kvStride, d).CopyTo(new Span<float>(dst, d));
+                        new Span<float>(dst + d, dPad - d).Clear();
+                    }
+
+                    vRows = vPack;
+                    vStride = dPad;
+                }
+
+                for (int g0 = start; g0 < end; g0 += FlashRows)
+                {
+                    int groupRows = Math.Min(FlashRows, end - g0);
+                    int visibleEnd = job.Causal ? Math.Min(Math.Min(g0 + groupRows, nk), j1) : j1; // keys of the block this group sees
+                    if (visibleEnd <= j0) continue;
+                    int tile = (visibleEnd - j0 + W - 1) & ~(W - 1);
+                    int fused = 0; // bit per four rows whose softmax step the scores kernel did
+                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                    {
+                        int rows = Math.Min(4, g0 + groupRows - i0);
+                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
+                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
+                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
+                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
+                        if (fusable && rows == 4 && tile == j1 - j0
+                            && FlashScoresSoftmax<TV, TOps>(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, scale, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
+                        {
+                            fused |= 1 << ((i0 - g0) >> 2);
+                        }
+                        else
+                        {
+                            FlashScores<TV, TOps>(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, scale, blockMax + (i0 - g0));
+                        }
+                    }
+
+                    // Without mask or bias, a full block's max comes from the scores kernel; else (or with padded keys) from a pass.
+                    bool scoreMax = plain && tile == j1 - j0;
+                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
+                    {
+                        int rows = Math.Min(4, g0 + groupRows - i0);
+                        float a0 = 1f, a1 = 1f, a2 = 1f, a3 = 1f;
+                        if ((fused & (1 << ((i0 - g0) >> 2))) != 0)
+                        {
+                            a0 = blockMax[i0 - g0];
+                            a1 = blockMax[i0 - g0 + 1];
+                            a2 = blockMax[i0 - g0 + 2];
+                            a3 = blockMax[i0 - g0 + 3];
+                            rows = 0; // the softmax is done
+                        }
+
+                        for (int r = 0; r < rows; r++)
+                        {
+                            int i = i0 + r;
+                            float* s = scores + (i - g0) * KB;
+                            float rowMax;
+                            if (scoreMax)
+                            {
+                                rowMax = blockMax[i - g0];
+                            }
+                            else
+                            {
+                                job.FlashMaskRow(s, b, h, i, j0, j1, tile);
+                                rowMax = FlashBlockMax<TV, TOps>(s, tile);
+                            }
+
+                            float alpha = base2
+                                ? FlashSoftmax<TV, TOps>(s, tile, mRow + (i - start), lVec + (i - start) * W, rowMax, true)
+                                : FlashSoftmax<TV, TOps>(s, tile, mRow + (i - start), lVec + (i - start) * W, rowMax, false);
+                            if (r == 0) a0 = alpha; else if (r == 1) a1 = alpha; else if (r == 2) a2 = alpha; else a3 = alpha;
+                        }
+
+                        float* c0 = acc + (nint)(i0 - start) * dPad;
+                        rows = Math.Min(4, g0 + groupRows - i0);
+                        float* c1 = rows > 1 ? c0 + dPad : sink; // rows past the end accumulate into the sink
+                        float* c2 = rows > 2 ? c0 + 2 * dPad : sink;
+                        float* c3 = rows > 3 ? c0 + 3 * dPad : sink;
+                        float* w = scores + (i0 - g0) * KB;
+                        FlashContext<TV, TOps>(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, a0, c1, a1, c2, a2, c3, a3);
+                    }
+                }
+            }
+
+            for (int i = 0; i < rowCount; i++)
+            {
+                lRow[i] = TOps.Sum(TOps.Load(lVec + i * W));
+            }
+
+            job.FlashFinish(acc, lRow, dPad, W, b, h, start, end, vHead);
+        }
+
+        /// <summary>
+        /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and the first <paramref name="tile"/> keys of a block (a
+        /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
+        /// accumulated in registers, then two vectors, then one; <c>rowMax[r]</c> = the max of row r's scores (the native max).
+        /// </summary>
+        // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static void FlashScores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float scale, float* rowMax)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            const int KB = FlashKeys;
+            TV m0 = TOps.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+            bool FourVectors = TOps.Registers >= 32; // 16 accumulators: AVX-512 has 32 registers, AVX2 16
+            TV sc = TOps.Create(scale);
+            int j = 0;
+            for (; FourVectors && j + 4 * W <= tile; j += 4 * W)
+            {
+                TV a00 = default, a01 = default, a02 = default, a03 = default;
+                TV a10 = default, a11 = default, a12 = default, a13 = default;
+                TV a20 = default, a21 = default, a22 = default, a23 = default;
+                TV a30 = default, a31 = default, a32 = default, a33 = default;
+                float* k = kT + j;
+                for (int dd = 0; dd < d; dd++, k += KB)
+                {
+                    TV k0 = TOps.Load(k), k1 = TOps.Load(k + W), k2 = TOps.Load(k + 2 * W), k3 = TOps.Load(k + 3 * W);
+                    TV b = TOps.Create(q0[dd]);
+                    a00 = TOps.FusedMultiplyAdd(b, k0, a00);
+                    a01 = TOps.FusedMultiplyAdd(b, k1, a01);
+                    a02 = TOps.FusedMultiplyAdd(b, k2, a02);
+                    a03 = TOps.FusedMultiplyAdd(b, k3, a03);
+                    b = TOps.Create(q1[dd]);
+                    a10 = TOps.FusedMultiplyAdd(b, k0, a10);
+                    a11 = TOps.FusedMultiplyAdd(b, k1, a11);
+                    a12 = TOps.FusedMultiplyAdd(b, k2, a12);
+                    a13 = TOps.FusedMultiplyAdd(b, k3, a13);
+                    b = TOps.Create(q2[dd]);
+                    a20 = TOps.FusedMultiplyAdd(b, k0, a20);
+                    a21 = TOps.FusedMultiplyAdd(b, k1, a21);
+                    a22 = TOps.FusedMultiplyAdd(b, k2, a22);
+                    a23 = TOps.FusedMultiplyAdd(b, k3, a23);
+                    b = TOps.Create(q3[dd]);
+                    a30 = TOps.FusedMultiplyAdd(b, k0, a30);
+                    a31 = TOps.FusedMultiplyAdd(b, k1, a31);
+                    a32 = TOps.FusedMultiplyAdd(b, k2, a32);
+                    a33 = TOps.FusedMultiplyAdd(b, k3, a33);
+                }
+
+                float* s = scores + j;
+                a00 = TOps.Multiply(a00, sc); a01 = TOps.Multiply(a01, sc); a02 = TOps.Multiply(a02, sc); a03 = TOps.Multiply(a03, sc);
+                TOps.Store(a00, s); TOps.Store(a01, s + W); TOps.Store(a02, s + 2 * W); TOps.Store(a03, s + 3 * W);
+                m0 = TOps.MaxNative(m0, TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03)));
+                a10 = TOps.Multiply(a10, sc); a11 = TOps.Multiply(a11, sc); a12 = TOps.Multiply(a12, sc); a13 = TOps.Multiply(a13, sc);
+                TOps.Store(a10, s + KB); TOps.Store(a11, s + KB + W); TOps.Store(a12, s + KB + 2 * W); TOps.Store(a13, s + KB + 3 * W);
+                m1 = TOps.MaxNative(m1, TOps.MaxNative(TOps.MaxNative(a10, a11), TOps.MaxNative(a12, a13)));
+                a20 = TOps.Multiply(a20, sc); a21 = TOps.Multiply(a21, sc); a22 = TOps.Multiply(a22, sc); a23 = TOps.Multiply(a23, sc);
+                TOps.Store(a20, s + 2 * KB); TOps.Store(a21, s + 2 * KB + W); TOps.Store(a22, s + 2 * KB + 2 * W); TOps.Store(a23, s + 2 * KB + 3 * W);
+                m2 = TOps.MaxNative(m2, TOps.MaxNative(TOps.MaxNative(a20, a21), TOps.MaxNative(a22, a23)));
+                a30 = TOps.Multiply(a30, sc); a31 = TOps.Multiply(a31, sc); a32 = TOps.Multiply(a32, sc); a33 = TOps.Multiply(a33, sc);
+                TOps.Store(a30, s + 3 * KB); TOps.Store(a31, s + 3 * KB + W); TOps.Store(a32, s + 3 * KB + 2 * W); TOps.Store(a33, s + 3 * KB + 3 * W);
+                m3 = TOps.MaxNative(m3, TOps.MaxNative(TOps.MaxNative(a30, a31), TOps.MaxNative(a32, a33)));
+            }
+
+            for (; j + 2 * W <= tile; j += 2 * W)
+            {
+                TV a00 = default, a01 = default, a10 = default, a11 = default;
+                TV a20 = default, a21 = default, a30 = default, a31 = default;
+                float* k = kT + j;
+                for (int dd = 0; dd < d; dd++, k += KB)
+                {
+                    TV k0 = TOps.Load(k), k1 = TOps.Load(k + W);
+                    TV b = TOps.Create(q0[dd]);
+                    a00 = TOps.FusedMultiplyAdd(b, k0, a00);
+                    a01 = TOps.FusedMultiplyAdd(b, k1, a01);
+                    b = TOps.Create(q1[dd]);
+                    a10 = TOps.FusedMultiplyAdd(b, k0, a10);
+                    a11 = TOps.FusedMultiplyAdd(b, k1, a11);
+                    b = TOps.Create(q2[dd]);
+                    a20 = TOps.FusedMultiplyAdd(b, k0, a20);
+                    a21 = TOps.FusedMultiplyAdd(b, k1, a21);
+                    b = TOps.Create(q3[dd]);
+                    a30 = TOps.FusedMultiplyAdd(b, k0, a30);
+                    a31 = TOps.FusedMultiplyAdd(b, k1, a31);
+                }
+
+                float* s = scores + j;
+                a00 = TOps.Multiply(a00, sc); a01 = TOps.Multiply(a01, sc); a10 = TOps.Multiply(a10, sc); a11 = TOps.Multiply(a11, sc);
+                TOps.Store(a00, s); TOps.Store(a01, s + W);
+                TOps.Store(a10, s + KB); TOps.Store(a11, s + KB + W);
+                m0 = TOps.MaxNative(m0, TOps.MaxNative(a00, a01));
+                m1 = TOps.MaxNative(m1, TOps.MaxNative(a10, a11));
+                a20 = TOps.Multiply(a20, sc); a21 = TOps.Multiply(a21, sc); a30 = TOps.Multiply(a30, sc); a31 = TOps.Multiply(a31, sc);
+                TOps.Store(a20, s + 2 * KB); TOps.Store(a21, s + 2 * KB + W);
+                TOps.Store(a30, s + 3 * KB); TOps.Store(a31, s + 3 * KB + W);
+                m2 = TOps.MaxNative(m2, TOps.MaxNative(a20, a21));
+                m3 = TOps.MaxNative(m3, TOps.MaxNative(a30, a31));
+            }
+
+            if (j < tile)
+            {
+                // One vector of keys: two accumulators per row (even and odd dd) keep eight FMA chains in flight.
+                TV a00 = default, a01 = default, a10 = default, a11 = default;
+                TV a20 = default, a21 = default, a30 = default, a31 = default;
+                float* k = kT + j;
+                int dd = 0;
+                for (; dd + 2 <= d; dd += 2, k += 2 * KB)
+                {
+                    TV k0 = TOps.Load(k), k1 = TOps.Load(k + KB);
+                    a00 = TOps.FusedMultiplyAdd(TOps.Create(q0[dd]), k0, a00);
+                    a01 = TOps.FusedMultiplyAdd(TOps.Create(q0[dd + 1]), k1, a01);
+                    a10 = TOps.FusedMultiplyAdd(TOps.Create(q1[dd]), k0, a10);
+                    a11 = TOps.FusedMultiplyAdd(TOps.Create(q1[dd + 1]), k1, a11);
+                    a20 = TOps.FusedMultiplyAdd(TOps.Create(q2[dd]), k0, a20);
+                    a21 = TOps.FusedMultiplyAdd(TOps.Create(q2[dd + 1]), k1, a21);
+                    a30 = TOps.FusedMultiplyAdd(TOps.Create(q3[dd]), k0, a30);
+                    a31 = TOps.FusedMultiplyAdd(TOps.Create(q3[dd + 1]), k1, a31);
+                }
+
+                if (dd < d)
+                {
+                    TV k0 = TOps.Load(k);
+                    a00 = TOps.FusedMultiplyAdd(TOps.Create(q0[dd]), k0, a00);
+                    a10 = TOps.FusedMultiplyAdd(TOps.Create(q1[dd]), k0, a10);
+                    a20 = TOps.FusedMultiplyAdd(TOps.Create(q2[dd]), k0, a20);
+                    a30 = TOps.FusedMultiplyAdd(TOps.Create(q3[dd]), k0, a30);
+                }
+
+                float* s = scores + j;
+                a00 = TOps.Multiply(sc, TOps.Add(a00, a01)); a10 = TOps.Multiply(sc, TOps.Add(a10, a11)); a20 = TOps.Multiply(sc, TOps.Add(a20, a21)); a30 = TOps.Multiply(sc, TOps.Add(a30, a31));
+                TOps.Store(a00, s);
+                TOps.Store(a10, s + KB);
+                TOps.Store(a20, s + 2 * KB);
+                TOps.Store(a30, s + 3 * KB);
+                m0 = TOps.MaxNative(m0, a00);
+                m1 = TOps.MaxNative(m1, a10);
+                m2 = TOps.MaxNative(m2, a20);
+                m3 = TOps.MaxNative(m3, a30);
+            }
+
+            rowMax[0] = TOps.HorizontalMax(m0);
+            rowMax[1] = TOps.HorizontalMax(m1);
+            rowMax[2] = TOps.HorizontalMax(m2);
+            rowMax[3] = TOps.HorizontalMax(m3);
+        }
+
+        /// <summary>
+        /// <see cref="FlashScores{TV, TOps}"/> of four rows and a full block of 4·W keys (<c>plain</c>, exp2) followed by the online
+        /// softmax step of each row on the scores in registers, when every row's block max is finite; the four α are written
+        /// to <paramref name="alpha"/>. Otherwise it stores the scores and their maxima as <see cref="FlashScores{TV, TOps}"/> and returns false.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static bool FlashScoresSoftmax<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float scale, float* m, float* l, float* alpha)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            const int KB = FlashKeys;
+            TV a00 = default, a01 = default, a02 = default, a03 = default;
+            TV a10 = default, a11 = default, a12 = default, a13 = default;
+            TV a20 = default, a21 = default, a22 = default, a23 = default;
+            TV a30 = default, a31 = default, a32 = default, a33 = default;
+            float* k = kT;
+            for (int dd = 0; dd < d; dd++, k += KB)
+            {
+                TV k0 = TOps.Load(k), k1 = TOps.Load(k + W), k2 = TOps.Load(k + 2 * W), k3 = TOps.Load(k + 3 * W);
+                TV b = TOps.Create(q0[dd]);
+                a00 = TOps.FusedMultiplyAdd(b, k0, a00);
+                a01 = TOps.FusedMultiplyAdd(b, k1, a01);
+                a02 = TOps.FusedMultiplyAdd(b, k2, a02);
+                a03 = TOps.FusedMultiplyAdd(b, k3, a03);
+                b = TOps.Create(q1[dd]);
+                a10 = TOps.FusedMultiplyAdd(b, k0, a10);
+                a11 = TOps.FusedMultiplyAdd(b, k1, a11);
+                a12 = TOps.FusedMultiplyAdd(b, k2, a12);
+                a13 = TOps.FusedMultiplyAdd(b, k3, a13);
+                b = TOps.Create(q2[dd]);
+                a20 = TOps.FusedMultiplyAdd(b, k0, a20);
+                a21 = TOps.FusedMultiplyAdd(b, k1, a21);
+                a22 = TOps.FusedMultiplyAdd(b, k2, a22);
+                a23 = TOps.FusedMultiplyAdd(b, k3, a23);
+                b = TOps.Create(q3[dd]);
+                a30 = TOps.FusedMultiplyAdd(b, k0, a30);
+                a31 = TOps.FusedMultiplyAdd(b, k1, a31);
+                a32 = TOps.FusedMultiplyAdd(b, k2, a32);
+                a33 = TOps.FusedMultiplyAdd(b, k3, a33);
+            }
+
+            TV sc = TOps.Create(scale);
+            a00 = TOps.Multiply(a00, sc); a01 = TOps.Multiply(a01, sc); a02 = TOps.Multiply(a02, sc); a03 = TOps.Multiply(a03, sc);
+            a10 = TOps.Multiply(a10, sc); a11 = TOps.Multiply(a11, sc); a12 = TOps.Multiply(a12, sc); a13 = TOps.Multiply(a13, sc);
+            a20 = TOps.Multiply(a20, sc); a21 = TOps.Multiply(a21, sc); a22 = TOps.Multiply(a22, sc); a23 = TOps.Multiply(a23, sc);
+            a30 = TOps.Multiply(a30, sc); a31 = TOps.Multiply(a31, sc); a32 = TOps.Multiply(a32, sc); a33 = TOps.Multiply(a33, sc);
+            float b0 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03)));
+            float b1 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a10, a11), TOps.MaxNative(a12, a13)));
+            float b2 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a20, a21), TOps.MaxNative(a22, a23)));
+            float b3 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a30, a31), TOps.MaxNative(a32, a33)));
+            if (!(float.IsFinite(b0) && float.IsFinite(b1) && float.IsFinite(b2) && float.IsFinite(b3)))
+            {
+                float* s = scores;
+                TOps.Store(a00, s); TOps.Store(a01, s + W); TOps.Store(a02, s + 2 * W); TOps.Store(a03, s + 3 * W);
+                TOps.Store(a10, s + KB); TOps.Store(a11, s + KB + W); TOps.Store(a12, s + KB + 2 * W); TOps.Store(a13, s + KB + 3 * W);
+                TOps.Store(a20, s + 2 * KB); TOps.Store(a21, s + 2 * KB + W); TOps.Store(a22, s + 2 * KB + 2 * W); TOps.Store(a23, s + 2 * KB + 3 * W);
+                TOps.Store(a30, s + 3 * KB); TOps.Store(a31, s + 3 * KB + W); TOps.Store(a32, s + 3 * KB + 2 * W); TOps.Store(a33, s + 3 * KB + 3 * W);
+                alpha[0] = b0; alpha[1] = b1; alpha[2] = b2; alpha[3] = b3;
+                return false;
+            }
+
+            alpha[0] = FlashFusedRow<TV, TOps>(a00, a01, a02, a03, b0, scores, m, l);
+            alpha[1] = FlashFusedRow<TV, TOps>(a10, a11, a12, a13, b1, scores + KB, m + 1, l + W);
+            alpha[2] = FlashFusedRow<TV, TOps>(a20, a21, a22, a23, b2, scores + 2 * KB, m + 2, l + 2 * W);
+            alpha[3] = FlashFusedRow<TV, TOps>(a30, a31, a32, a33, b3, scores + 3 * KB, m + 3, l + 3 * W);
+            return true;
+        }
+
+        /// <summary>The online softmax step (exp2) of one row of four vectors of scores whose max <paramref name="blockMax"/> is finite; returns α.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashFusedRow<TV, TOps>(TV x0, TV x1, TV x2, TV x3, float blockMax, float* s, float* m, float* l)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            float mOld = *m;
+            float mNew = MathF.Max(mOld, blockMax);
+            float alpha = mOld == mNew ? 1f : FastExp.Exp2(mOld - mNew);
+            TV mx = TOps.Create(mNew);
+            TV e0 = TOps.Exp2NonPositive(TOps.Subtract(x0, mx)), e1 = TOps.Exp2NonPositive(TOps.Subtract(x1, mx));
+            TV e2 = TOps.Exp2NonPositive(TOps.Subtract(x2, mx)), e3 = TOps.Exp2NonPositive(TOps.Subtract(x3, mx));
+            TOps.Store(e0, s); TOps.Store(e1, s + W); TOps.Store(e2, s + 2 * W); TOps.Store(e3, s + 3 * W);
+            *m = mNew;
+            TOps.Store(TOps.FusedMultiplyAdd(TOps.Load(l), TOps.Create(alpha), TOps.Add(TOps.Add(e0, e1), TOps.Add(e2, e3))), l);
+            return alpha;
+        }
+
+        /// <summary>
+        /// The online softmax step of one row over a block's scores <paramref name="s"/> (<paramref name="length"/> floats,
+        /// padded with -inf) whose max is <paramref name="blockMax"/>: the new max m, p = exp(s − m) (exp2 with
+        /// <paramref name="base2"/>, the scores then in log2 units) in place, l = l·α + Σp, l kept as W partial sums. Returns α = exp(m_old − m_new), by which
+        /// the row's accumulator is to be scaled. While every score so far is -inf, m stays -inf and p = 0 (exp(-inf − 0)),
+        /// so that zero weights still multiply every value (a NaN value makes the context NaN, as in the plain loop).
+        /// A NaN score makes m or l NaN, and so the row.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashSoftmax<TV, TOps>(float* s, int length, float* m, float* l, float blockMax, bool base2)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            if (blockMax == float.NegativeInfinity && HasNaN(s, length))
+            {
+                blockMax = float.NaN; // the native max may have dropped a NaN
+            }
+
+            float mOld = *m;
+            float mNew = MathF.Max(mOld, blockMax); // propagates NaN
+            float shift = mNew == float.NegativeInfinity ? 0f : mNew;
+            float alpha = mOld == mNew ? 1f : base2 ? FastExp.Exp2(mOld - shift) : FastExp.Exp(mOld - shift);
+            TV mx = TOps.Create(shift);
+            TV sum = default;
+            for (int j = 0; j < length; j += W)
+            {
+                TV x = TOps.Subtract(TOps.Load(s + j), mx);
+                TV e = base2 ? TOps.Exp2NonPositive(x) : TOps.Exp(x);
+                TOps.Store(e, s + j);
+                sum = TOps.Add(sum, e);
+            }
+
+            *m = mNew;
+            TOps.Store(TOps.FusedMultiplyAdd(TOps.Load(l), TOps.Create(alpha), sum), l);
+            return alpha;
+        }
+
+        /// <summary>
+        /// Accumulators <c>c_r = α_r · c_r + Σ_{j &lt; keys} p_rj · v_j</c> for four rows over <paramref name="dPad"/> columns
+        /// (<paramref name="v"/> rows readable that far): FourVectors·W columns of a row at a time, then two vectors, then one.
+        /// </summary>
+        // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static void FlashContext<TV, TOps>(
+            float* p, int pStride, int keys, float* v, nint vStride, int dPad,
+            float* c0, float alpha0, float* c1, float alpha1, float* c2, float alpha2, float* c3, float alpha3)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            float* p1 = p + pStride, p2 = p + 2 * pStride, p3 = p + 3 * pStride;
+            TV s0 = TOps.Create(alpha0), s1 = TOps.Create(alpha1), s2 = TOps.Create(alpha2), s3 = TOps.Create(alpha3);
+            int c = 0;
+            bool FourVectors = TOps.Registers >= 32; // 16 accumulators: AVX-512 has 32 registers, AVX2 16
+            for (; FourVectors && c + 4 * W <= dPad; c += 4 * W)
+            {
+                TV a00 = TOps.Multiply(s0, TOps.Load(c0 + c)), a01 = TOps.Multiply(s0, TOps.Load(c0 + c + W)), a02 = TOps.Multiply(s0, TOps.Load(c0 + c + 2 * W)), a03 = TOps.Multiply(s0, TOps.Load(c0 + c + 3 * W));
+                TV a10 = TOps.Multiply(s1, TOps.Load(c1 + c)), a11 = TOps.Multiply(s1, TOps.Load(c1 + c + W)), a12 = TOps.Multiply(s1, TOps.Load(c1 + c + 2 * W)), a13 = TOps.Multiply(s1, TOps.Load(c1 + c + 3 * W));
+                TV a20 = TOps.Multiply(s2, TOps.Load(c2 + c)), a21 = TOps.Multiply(s2, TOps.Load(c2 + c + W)), a22 = TOps.Multiply(s2, TOps.Load(c2 + c + 2 * W)), a23 = TOps.Multiply(s2, TOps.Load(c2 + c + 3 * W));
+                TV a30 = TOps.Multiply(s3, TOps.Load(c3 + c)), a31 = TOps.Multiply(s3, TOps.Load(c3 + c + W)), a32 = TOps.Multiply(s3, TOps.Load(c3 + c + 2 * W)), a33 = TOps.Multiply(s3, TOps.Load(c3 + c + 3 * W));
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    TV v0 = TOps.Load(vj), v1 = TOps.Load(vj + W), v2 = TOps.Load(vj + 2 * W), v3 = TOps.Load(vj + 3 * W);
+                    TV w = TOps.Create(p[j]);
+                    a00 = TOps.FusedMultiplyAdd(w, v0, a00);
+                    a01 = TOps.FusedMultiplyAdd(w, v1, a01);
+                    a02 = TOps.FusedMultiplyAdd(w, v2, a02);
+                    a03 = TOps.FusedMultiplyAdd(w, v3, a03);
+                    w = TOps.Create(p1[j]);
+                    a10 = TOps.FusedMultiplyAdd(w, v0, a10);
+                    a11 = TOps.FusedMultiplyAdd(w, v1, a11);
+                    a12 = TOps.FusedMultiplyAdd(w, v2, a12);
+                    a13 = TOps.FusedMultiplyAdd(w, v3, a13);
+                    w = TOps.Create(p2[j]);
+                    a20 = TOps.FusedMultiplyAdd(w, v0, a20);
+                    a21 = TOps.FusedMultiplyAdd(w, v1, a21);
+                    a22 = TOps.FusedMultiplyAdd(w, v2, a22);
+                    a23 = TOps.FusedMultiplyAdd(w, v3, a23);
+                    w = TOps.Create(p3[j]);
+                    a30 = TOps.FusedMultiplyAdd(w, v0, a30);
+                    a31 = TOps.FusedMultiplyAdd(w, v1, a31);
+                    a32 = TOps.FusedMultiplyAdd(w, v2, a32);
+                    a33 = TOps.FusedMultiplyAdd(w, v3, a33);
+                }
+
+                TOps.Store(a00, c0 + c); TOps.Store(a01, c0 + c + W); TOps.Store(a02, c0 + c + 2 * W); TOps.Store(a03, c0 + c + 3 * W);
+                TOps.Store(a10, c1 + c); TOps.Store(a11, c1 + c + W); TOps.Store(a12, c1 + c + 2 * W); TOps.Store(a13, c1 + c + 3 * W);
+                TOps.Store(a20, c2 + c); TOps.Store(a21, c2 + c + W); TOps.Store(a22, c2 + c + 2 * W); TOps.Store(a23, c2 + c + 3 * W);
+                TOps.Store(a30, c3 + c); TOps.Store(a31, c3 + c + W); TOps.Store(a32, c3 + c + 2 * W); TOps.Store(a33, c3 + c + 3 * W);
+            }
+
+            for (; c + 2 * W <= dPad; c += 2 * W)
+            {
+                TV a00 = TOps.Multiply(s0, TOps.Load(c0 + c)), a01 = TOps.Multiply(s0, TOps.Load(c0 + c + W));
+                TV a10 = TOps.Multiply(s1, TOps.Load(c1 + c)), a11 = TOps.Multiply(s1, TOps.Load(c1 + c + W));
+                TV a20 = TOps.Multiply(s2, TOps.Load(c2 + c)), a21 = TOps.Multiply(s2, TOps.Load(c2 + c + W));
+                TV a30 = TOps.Multiply(s3, TOps.Load(c3 + c)), a31 = TOps.Multiply(s3, TOps.Load(c3 + c + W));
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    TV v0 = TOps.Load(vj), v1 = TOps.Load(vj + W);
+                    TV w = TOps.Create(p[j]);
+                    a00 = TOps.FusedMultiplyAdd(w, v0, a00);
+                    a01 = TOps.FusedMultiplyAdd(w, v1, a01);
+                    w = TOps.Create(p1[j]);
+                    a10 = TOps.FusedMultiplyAdd(w, v0, a10);
+                    a11 = TOps.FusedMultiplyAdd(w, v1, a11);
+                    w = TOps.Create(p2[j]);
+                    a20 = TOps.FusedMultiplyAdd(w, v0, a20);
+                    a21 = TOps.FusedMultiplyAdd(w, v1, a21);
+                    w = TOps.Create(p3[j]);
+                    a30 = TOps.FusedMultiplyAdd(w, v0, a30);
+                    a31 = TOps.FusedMultiplyAdd(w, v1, a31);
+                }
+
+                TOps.Store(a00, c0 + c); TOps.Store(a01, c0 + c + W);
+                TOps.Store(a10, c1 + c); TOps.Store(a11, c1 + c + W);
+                TOps.Store(a20, c2 + c); TOps.Store(a21, c2 + c + W);
+                TOps.Store(a30, c3 + c); TOps.Store(a31, c3 + c + W);
+            }
+
+            if (c < dPad)
+            {
+                TV a0 = TOps.Multiply(s0, TOps.Load(c0 + c)), a1 = TOps.Multiply(s1, TOps.Load(c1 + c));
+                TV a2 = TOps.Multiply(s2, TOps.Load(c2 + c)), a3 = TOps.Multiply(s3, TOps.Load(c3 + c));
+                float* vj = v + c;
+                for (int j = 0; j < keys; j++, vj += vStride)
+                {
+                    TV v0 = TOps.Load(vj);
+                    a0 = TOps.FusedMultiplyAdd(TOps.Create(p[j]), v0, a0);
+                    a1 = TOps.FusedMultiplyAdd(TOps.Create(p1[j]), v0, a1);
+                    a2 = TOps.FusedMultiplyAdd(TOps.Create(p2[j]), v0, a2);
+                    a3 = TOps.FusedMultiplyAdd(TOps.Create(p3[j]), v0, a3);
+                }
+
+                TOps.Store(a0, c0 + c);
+                TOps.Store(a1, c1 + c);
+                TOps.Store(a2, c2 + c);
+                TOps.Store(a3, c3 + c);
+            }
+        }
+
+        /// <summary>The maximum of <paramref name="length"/> scores (a multiple of W; the native max: a NaN may be dropped).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static float FlashBlockMax<TV, TOps>(float* s, int length)
+            where TV : struct
+            where TOps : struct, IFloatVectorOps<TV>
+        {
+            int W = TOps.Count;
+            TV mv = TOps.Load(s);
+            for (int j = W; j < length; j += W)
+            {
+                mv = TOps.MaxNative(mv, TOps.Load(s + j));
+            }
+
+            return TOps.HorizontalMax(mv);
+        }
+    }
+}
