@@ -35,13 +35,12 @@ namespace StaticAttention.Cpu
             const int KB = FlashKeys;
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
             int dPad = (d + W - 1) & ~(W - 1);
-            const bool packV = true; // the block's values contiguous: the source rows are a stride apart, one TLB page each
             int rowCount = end - start;
-            float* kT = Buffer(d * KB + FlashRows * KB + dPad + (packV ? KB * dPad : 0) + rowCount * (dPad + 2 + W) + FlashRows);
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows);
             float* scores = kT + (nint)d * KB;
             float* sink = scores + FlashRows * KB;
             float* vPack = sink + dPad;
-            float* acc = vPack + (packV ? (nint)KB * dPad : 0);
+            float* acc = vPack + (nint)KB * dPad; // the block's values contiguous: the source rows are a stride apart, one TLB page each
             float* mRow = acc + (nint)rowCount * dPad;
             float* lRow = mRow + rowCount;
             float* lVec = lRow + rowCount; // per row W partial sums of l, added up at the end
@@ -61,29 +60,24 @@ namespace StaticAttention.Cpu
             float scale = base2 ? job.Scale * Log2E : job.Scale;
             bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
 
+            float* ownKT = kT;
             for (int j0 = 0; j0 < keyEnd; j0 += KB)
             {
                 int j1 = Math.Min(j0 + KB, keyEnd);
-                for (int jj = 0; jj < j1 - j0; jj += 8)
+                float* vRows;
+                if (job.Panels != null)
                 {
-                    // kᵀ of the block: key j0 + jj, dim dd at kT[dd·KB + jj]; keys past j1 (up to a multiple of 8) repeat the last.
-                    TransposeRows(kHead + (j0 + jj) * kvStride, kvStride, 0, Math.Min(8, j1 - j0 - jj), d, kT + jj, KB);
+                    // Packed before the jobs (the whole block: a causal range may read fewer of its keys).
+                    kT = job.Panels + ((nint)(b * (job.Heads / job.GroupSize) + g) * job.KeyBlocks + j0 / KB) * FlashPanelFloats(d, dPad);
+                    vRows = kT + (nint)d * KB;
                 }
-
-                float* vRows = vHead + j0 * kvStride;
-                nint vStride = kvStride;
-                if (packV)
+                else
                 {
-                    for (int j = 0; j < j1 - j0; j++)
-                    {
-                        float* dst = vPack + (nint)j * dPad;
-                        new ReadOnlySpan<float>(vRows + j * kvStride, d).CopyTo(new Span<float>(dst, d));
-                        new Span<float>(dst + d, dPad - d).Clear();
-                    }
-
+                    PackFlashBlock(kHead, vHead, kvStride, j0, j1, d, dPad, ownKT, vPack);
                     vRows = vPack;
-                    vStride = dPad;
                 }
+
+                nint vStride = dPad;
 
                 for (int g0 = start; g0 < end; g0 += FlashRows)
                 {
@@ -99,7 +93,7 @@ namespace StaticAttention.Cpu
                         float* q1 = q0 + (rows > 1 ? job.QStride : 0);
                         float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
                         float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
-                        if (fusable && rows == 4 && tile == j1 - j0
+                        if (fusable && rows == 4 && tile == KB && j1 - j0 == KB // the fused kernel takes a whole block of 4W keys
                             && FlashScoresSoftmax<TV, TOps>(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, scale, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
                         {
                             fused |= 1 << ((i0 - g0) >> 2);

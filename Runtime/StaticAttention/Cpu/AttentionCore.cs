@@ -187,13 +187,30 @@ namespace StaticAttention.Cpu
                     Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex, BiasColumns = columns,
                 };
                 int count = (pairs + pairsPerIndex - 1) / pairsPerIndex * blocks;
-                if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
+
+                // Flash jobs of few rows that share a head share its packed key blocks, packed once before the jobs (with many
+                // rows a job's own packing is a small part of its work, and reads blocks already in its cache).
+                float[]? panels = path == FlashPath && blocks > 1 && queryBlock <= FlashSharedPanelRows
+                    ? RentFlashPanels(batch, kvHeads, keyTokens, headDim, UseVector512 ? 16 : 8)
+                    : null;
+                try
                 {
-                    for (int index = 0; index < count; index++) job.Execute(index);
+                    fixed (float* pp = panels)
+                    {
+                        if (panels is not null) PackFlashPanels(ref job, batch, kvHeads, (float*)(((nint)pp + 63) & ~(nint)63), pool, maxDegreeOfParallelism);
+                        if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
+                        {
+                            for (int index = 0; index < count; index++) job.Execute(index);
+                        }
+                        else
+                        {
+                            pool.Run(ref job, count, maxDegreeOfParallelism);
+                        }
+                    }
                 }
-                else
+                finally
                 {
-                    pool.Run(ref job, count, maxDegreeOfParallelism);
+                    if (panels is not null) System.Buffers.ArrayPool<float>.Shared.Return(panels);
                 }
             }
         }
@@ -202,6 +219,10 @@ namespace StaticAttention.Cpu
         private partial struct CoreJob : IParallelJob
         {
             public float* Q, K, V, Context, Weights, Bias, BiasColumns;
+
+            /// <summary>The flash kernels' packed key blocks of every (b, g), or null: each job packs its own.</summary>
+            public float* Panels;
+            public int KeyBlocks;
             public int* ValidLengths;
             public bool* Mask;
             public int ValidLengthsLength, MaskLength;

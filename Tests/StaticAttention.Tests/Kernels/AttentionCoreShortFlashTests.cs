@@ -12,7 +12,7 @@ namespace StaticAttention.Tests.Kernels;
 public class AttentionCoreShortFlashTests
 {
     private static readonly int[] HeadDims = [1, 3, 24, 64, 80, 128];
-    private static readonly int[] LongKeyCounts = [17, 40, 63, 64, 65, 100, 129, 200];
+    private static readonly int[] LongKeyCounts = [17, 32, 40, 48, 63, 64, 65, 80, 100, 129, 144, 200]; // 32, 48, 80, 144: a last block of whole Vector512s
 
 
     public static TheoryData<int> ShortSeeds()
@@ -120,6 +120,21 @@ public class AttentionCoreShortFlashTests
         float[] x = RandomLayer.Values(rng, n * d, 3);
         var c = new CoreCase(x, d, x, x, d, 1, 1, 1, d, n, n, 0.5f, AttentionMask.Causal, [], [], [], false);
         Check(c);
+    }
+
+    [Theory]
+    [InlineData(1, 12, 197, AttentionMask.None)]     // 12 heads in jobs of 52 rows: shared key/value panels
+    [InlineData(1, 12, 197, AttentionMask.Causal)]
+    [InlineData(2, 8, 400, AttentionMask.None)]      // 16 heads in jobs of 136 rows: each job packs its own blocks
+    [InlineData(2, 8, 400, AttentionMask.KeyPaddingMask)]
+    public void FlashSplitHeadsMatchThePlainLoopWithSharedOrOwnPanels(int batch, int heads, int n, AttentionMask kind)
+    {
+        var rng = new Random(n + heads);
+        const int d = 12;
+        int stride = heads * d + 1;
+        float[] x = RandomLayer.Values(rng, batch * n * stride, 2);
+        bool[] mask = kind == AttentionMask.KeyPaddingMask ? Enumerable.Range(0, batch * n).Select(_ => rng.Next(5) == 0).ToArray() : [];
+        Check(new CoreCase(x, stride, x, x, stride, batch, heads, heads, d, n, n, 0.3f, kind, [], mask, [], false));
     }
 
     [Fact]
