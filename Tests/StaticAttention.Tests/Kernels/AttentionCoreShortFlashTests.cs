@@ -123,6 +123,25 @@ public class AttentionCoreShortFlashTests
     }
 
     [Theory]
+    [InlineData(AttentionMask.None)]
+    [InlineData(AttentionMask.Causal)]
+    [InlineData(AttentionMask.ValidLengths)]
+    public void FlashMatchesThePlainLoopForEveryKeyCountUpTo160(AttentionMask kind)
+    {
+        // Every remainder of the last key block (and of the tiles within it) at both widths, with 13 query rows
+        // (three groups of four and one left over).
+        for (int nk = AttentionCore.ShortKeys + 1; nk <= 160; nk++)
+        {
+            var rng = new Random(nk);
+            const int d = 5, nq = 13;
+            float[] q = RandomLayer.Values(rng, nq * d, 2);
+            float[] kv = RandomLayer.Values(rng, nk * d, 2);
+            int[] lengths = kind == AttentionMask.ValidLengths ? [rng.Next(nk + 1)] : [];
+            Check(new CoreCase(q, d, kv, kv, d, 1, 1, 1, d, nq, nk, 0.7f, kind, lengths, [], [], false));
+        }
+    }
+
+    [Theory]
     [InlineData(1, 12, 197, AttentionMask.None)]     // 12 heads in jobs of 52 rows: shared key/value panels
     [InlineData(1, 12, 197, AttentionMask.Causal)]
     [InlineData(2, 8, 400, AttentionMask.None)]      // 16 heads in jobs of 136 rows: each job packs its own blocks
