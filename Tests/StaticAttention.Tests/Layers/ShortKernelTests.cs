@@ -168,4 +168,51 @@ public sealed class ShortKernelTests
 
         io.AssertMatchesReference(layer.Weights);
     }
+
+    [Theory, MemberData(nameof(Widths))]
+    public void ForwardAllocatesNothingAfterTheFirstCall(VectorWidth width)
+    {
+        using var forced = CpuKernel.Force(width);
+        var layer = ShortFusedT12.Load(RandomCheckpoint.For(ShortFusedT12.Spec, 37));
+        var io = LayerInputs.For(ShortFusedT12.Spec, 5, 37);
+        layer.Forward(io.Query, io.Output);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) layer.Forward(io.Query, io.Output);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void ForwardShortRejectsWrongSpansWithTheNumbers()
+    {
+        // ShortT8D64Bias: Heads 2, HeadDim 64, 8 tokens, strides 128; the table is [15, 2].
+        const int batch = 2, items = batch * 8 * 128;
+        float[] x = new float[items], context = new float[items], table = new float[15 * 2];
+
+        var q = Assert.Throws<ArgumentException>(() =>
+            AttentionCore.ForwardShort<ShortT8D64Bias.AttentionKernel>(x.AsSpan(1), x, x, batch, table, context));
+        Assert.Equal("q", q.ParamName);
+        Assert.Contains($"at least {items} elements", q.Message);
+
+        var v = Assert.Throws<ArgumentException>(() =>
+            AttentionCore.ForwardShort<ShortT8D64Bias.AttentionKernel>(x, x, x.AsSpan(0, items - 1), batch, table, context));
+        Assert.Equal("v", v.ParamName);
+
+        var c = Assert.Throws<ArgumentException>(() =>
+            AttentionCore.ForwardShort<ShortT8D64Bias.AttentionKernel>(x, x, x, batch, table, context.AsSpan(1)));
+        Assert.Equal("context", c.ParamName);
+
+        var bias = Assert.Throws<ArgumentException>(() =>
+            AttentionCore.ForwardShort<ShortT8D64Bias.AttentionKernel>(x, x, x, batch, table.AsSpan(1), context));
+        Assert.Equal("relativePositionBias", bias.ParamName);
+        Assert.Contains("must have 30 elements", bias.Message);
+
+        var none = Assert.Throws<ArgumentException>(() =>
+            AttentionCore.ForwardShort<ShortT32D128.AttentionKernel>(new float[32 * 128], new float[32 * 128], new float[32 * 128], 1, table, new float[32 * 128]));
+        Assert.Equal("relativePositionBias", none.ParamName);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            AttentionCore.ForwardShort<ShortT8D64Bias.AttentionKernel>(x, x, x, 0, table, context));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            AttentionCore.ForwardShort<ShortT8D64Bias.AttentionKernel>(x, x, x, batch, table, context, null, 0));
+    }
 }
