@@ -214,9 +214,10 @@ namespace StaticAttention.Generator.Emitting
                 for (int j0 = 0; j0 < computed; j0 += group)
                 {
                     int j1 = System.Math.Min(computed, j0 + group);
-                    bool split = unroll == 2 && j1 - j0 < 4; // few keys: even and odd d in separate chains, for latency
+                    bool split = unroll == 2 && j1 - j0 < 4;
                     w.Line();
-                    w.Line("// Keys " + Int(j0) + ".." + Int(j1 - 1) + ": Σ over HeadDim " + Int(s.D) + ", k_j at j·" + Int(s.KvStride) + (unroll == 2 ? ", two d per step" : "") + ".");
+                    w.Line("// " + Keys(j0, j1 - 1) + ": Σ over HeadDim " + Int(s.D) + ", k_j at j·" + Int(s.KvStride) +
+                           (split ? ", even and odd d in two chains (few keys: latency)" : unroll == 2 ? ", two d per step" : "") + ".");
                     w.Line(T + " " + Join(j0, j1, j => "s" + Int(j) + " = default") + ";");
                     if (split) w.Line(T + " " + Join(j0, j1, j => "t" + Int(j) + " = default") + ";");
                     using (w.Block("for (nuint d = 0; d < " + Int(s.D) + "; d += " + Int(unroll) + ")"))
@@ -235,6 +236,7 @@ namespace StaticAttention.Generator.Emitting
 
                     if (split)
                     {
+                        w.Line();
                         for (int j = j0; j < j1; j++) w.Line("s" + Int(j) + " += t" + Int(j) + ";");
                     }
                 }
@@ -257,9 +259,10 @@ namespace StaticAttention.Generator.Emitting
                     var partial = new List<int>();
                     for (int j = i0 + 1; j < computed; j++) partial.Add(j);
                     w.Line();
+                    bool onePartial = partial.Count == 1, oneHidden = computed == s.Nk - 1;
                     w.Line("// Causal: row i sees keys j ≤ i." +
-                           (partial.Count > 0 ? " Keys " + Int(i0 + 1) + ".." + Int(computed - 1) + " are hidden from the rows before them." : "") +
-                           (computed < s.Nk ? " Keys " + Int(computed) + ".." + Int(s.Nk - 1) + " are hidden from every row of the block: weight 0." : ""));
+                           (partial.Count > 0 ? " " + Keys(i0 + 1, computed - 1) + (onePartial ? " is hidden from the rows before it." : " are hidden from the rows before them.") : "") +
+                           (computed < s.Nk ? " " + Keys(computed, s.Nk - 1) + (oneHidden ? " is" : " are") + " hidden from every row of the block: weight 0." : ""));
                     if (partial.Count > 0)
                     {
                         var lanes = new List<string>();
@@ -293,6 +296,9 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("return " + bits + (valid < 32 && valid < rows ? " & 0b" + new string('1', valid) : "") + ";");
             }
         }
+
+        /// <summary><c>Key 3</c> or <c>Keys 3..7</c>.</summary>
+        private static string Keys(int first, int last) => first == last ? "Key " + Int(first) : "Keys " + Int(first) + ".." + Int(last);
 
         /// <summary>A balanced tree over s_from..s_to-1: <c>op(op(s0, s1), op(s2, s3))</c>, or <c>(s0 + s1) + ...</c> when op is null.</summary>
         private static string Tree(int from, int to, string? op)
