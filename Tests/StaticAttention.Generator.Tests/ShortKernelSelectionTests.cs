@@ -13,7 +13,7 @@ public sealed class ShortKernelSelectionTests
         { "Heads = 2, ModelDim = 8, Tokens = 1, Projections = Projections.None, Mask = AttentionMask.Causal", true },
         { "Heads = 4, ModelDim = 64, Tokens = 8, RelativePositionBias = true, Mask = AttentionMask.Causal", true },
         { "Heads = 4, KvHeads = 2, HeadDim = 24, ModelDim = 40, QueryTokens = 3, KeyTokens = 32, Projections = Projections.Separate", true },
-        { "Heads = 1, ModelDim = 128, Tokens = 33", false },
+        { "Heads = 1, ModelDim = 128, Tokens = 33", false }, // remarks: 33 tokens (more than 32)
         { "Heads = 2, ModelDim = 32, QueryTokens = 33, KeyTokens = 4", false },
         { "Heads = 2, ModelDim = 32, QueryTokens = 4, KeyTokens = 33", false },
         { "Heads = 1, ModelDim = 129, Tokens = 8", false },
@@ -44,5 +44,6 @@ public sealed class ShortKernelSelectionTests
         Assert.Equal(!expected, text.Contains("AttentionCore.Forward(", StringComparison.Ordinal));
         Assert.Equal(expected, text.Contains("using global::System.Runtime.Intrinsics;", StringComparison.Ordinal));
         Assert.DoesNotContain("ScratchLength(KeyTokens)", text, StringComparison.Ordinal);
+        Assert.Equal(!expected, text.Contains("not a kernel written out for this shape: ", StringComparison.Ordinal)); // the remarks say why
     }
 }

@@ -74,6 +74,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <remarks>");
             w.Line("/// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call");
             w.Line("/// uses its own scratch memory; only the first call, or a larger batch, allocates).");
+            w.Line("/// " + Describe.Core(layer) + ".");
             w.Line("/// </remarks>");
         }
     }

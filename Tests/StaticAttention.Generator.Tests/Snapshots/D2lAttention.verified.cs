@@ -13,6 +13,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: the ValidLengths mask.
     /// </remarks>
     partial class D2lAttention
     {
