@@ -115,7 +115,8 @@ namespace StaticAttention.Cpu
         /// <c>[batch, QueryTokens]</c>, each in <c>[0, KeyTokens]</c>); <paramref name="mask"/> likewise (<c>[batch, QueryTokens, KeyTokens]</c>
         /// or <c>[batch, KeyTokens]</c>). <paramref name="context"/>, a non-empty <paramref name="weights"/> and
         /// <paramref name="scratch"/> (<see cref="ScratchLength"/> floats) may be longer than needed.
-        /// <paramref name="scratch"/> is checked but not needed: this is the overload without it, kept for callers that pass one.
+        /// <paramref name="scratch"/> is checked but not needed (the overload without it runs the same kernels); this one
+        /// stays for callers that pass one.
         /// </remarks>
         /// <exception cref="ArgumentException">A size is not positive, <paramref name="heads"/> is not a multiple of
         /// <paramref name="kvHeads"/>, the mask kind is invalid, or a span has the wrong length.</exception>
