@@ -88,7 +88,7 @@ section "summary"
 python3 - "$log" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-names = ["vit_b", "temporal", "seedC", "small", "core_long", "core_temporal", "gemm_qkv_197", "gemm_qkv_1568", "gemm_proj_1568"]
+names = ["vit_b", "temporal", "seedC", "small", "core_long", "core_temporal", "core_temporal_general", "gemm_qkv_197", "gemm_qkv_1568", "gemm_proj_1568"]
 torch_names = {"module vit-b": "vit_b", "module temporal-seed": "temporal", "module seedC": "seedC",
                "module small": "small", "core long": "core_long", "core temporal": "core_temporal"}
 ours = {}   # name -> list of (mean, median, best, gflops, peak, bytes)

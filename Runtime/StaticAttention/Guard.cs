@@ -46,6 +46,13 @@ namespace StaticAttention
         }
 
         /// <summary>
+        /// The scratch a call needs, <paramref name="batch"/>·<paramref name="perItem"/> floats; throws when that does not fit
+        /// in one array, naming the input the batch came from.
+        /// </summary>
+        /// <exception cref="ArgumentException">The batch is too large for one call.</exception>
+        public static int ScratchLength(int batch, int perItem, string paramName) => ScratchLength(batch, perItem, 0, paramName);
+
+        /// <summary>
         /// The scratch a call needs, <paramref name="batch"/>·<paramref name="perItem"/> + <paramref name="fixedLength"/> floats;
         /// throws when that does not fit in one array, naming the input the batch came from.
         /// </summary>

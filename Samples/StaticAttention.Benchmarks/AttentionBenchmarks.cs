@@ -24,6 +24,7 @@ public class AttentionBenchmarks
     [GlobalSetup(Target = nameof(Small))] public void SetupSmall() => Setup("small");
     [GlobalSetup(Target = nameof(CoreLong))] public void SetupCoreLong() => Setup("core_long");
     [GlobalSetup(Target = nameof(CoreTemporal))] public void SetupCoreTemporal() => Setup("core_temporal");
+    [GlobalSetup(Target = nameof(CoreTemporalGeneral))] public void SetupCoreTemporalGeneral() => Setup("core_temporal_general");
     [GlobalSetup(Target = nameof(GemmQkv197))] public void SetupGemmQkv197() => Setup("gemm_qkv_197");
     [GlobalSetup(Target = nameof(GemmQkv1568))] public void SetupGemmQkv1568() => Setup("gemm_qkv_1568");
     [GlobalSetup(Target = nameof(GemmProj1568))] public void SetupGemmProj1568() => Setup("gemm_proj_1568");
@@ -43,8 +44,11 @@ public class AttentionBenchmarks
     /// <summary>Core long: B1 H12 N1024 D64.</summary>
     [Benchmark] public void CoreLong() => _workload.Run();
 
-    /// <summary>Core temporal: B196 H12 T8 D64.</summary>
+    /// <summary>Core temporal: B196 H12 T8 D64, through the kernel the generator writes for that shape.</summary>
     [Benchmark] public void CoreTemporal() => _workload.Run();
+
+    /// <summary>Core temporal through the runtime's general core (its short kernel), for comparison.</summary>
+    [Benchmark] public void CoreTemporalGeneral() => _workload.Run();
 
     /// <summary>The ViT-B qkv projection alone: [197, 768] -> 2304.</summary>
     [Benchmark] public void GemmQkv197() => _workload.Run();

@@ -17,3 +17,10 @@ public partial class SeedCAttention;
 /// <summary>A small layer, where per-call overhead dominates: B1 N16 C64 H4, biases.</summary>
 [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 16, QkvBias = true, OutputBias = true)]
 public partial class SmallAttention;
+
+/// <summary>
+/// The core temporal shape (B196 H12 T8 D64) as a layer without projections: its written-out attention kernel
+/// (<c>CoreTemporalAttention.AttentionKernel</c>) is what <c>core_temporal</c> times, on separate q, k, v buffers.
+/// </summary>
+[MultiHeadAttention(Heads = 12, ModelDim = 768, Tokens = 8, Projections = Projections.None)]
+public partial class CoreTemporalAttention;

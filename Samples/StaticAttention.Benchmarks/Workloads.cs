@@ -117,16 +117,19 @@ public abstract class Workload
 }
 
 /// <summary>
-/// The runtime's attention core called directly on separate q, k, v buffers <c>[B, N, H·D]</c> (as the peers pass
-/// separate tensors), no projections, no mask, scale 1/sqrt(D).
+/// The attention core called directly on separate q, k, v buffers <c>[B, N, H·D]</c> (as the peers pass separate
+/// tensors), no projections, no mask, scale 1/sqrt(D): for <c>core_temporal</c> the kernel the generator writes for that
+/// shape (<see cref="CoreTemporalAttention"/>'s, through <c>AttentionCore.ForwardShort</c>), else the runtime's general
+/// <c>AttentionCore.Forward</c>.
 /// </summary>
 public sealed class CoreWorkload : Workload
 {
     /// <summary>Threads the core uses (the peers run on 2).</summary>
     public const int Threads = 2;
 
-    private readonly float[] _q, _k, _v, _context, _scratch;
+    private readonly float[] _q, _k, _v, _context;
     private readonly float _scale;
+    private readonly bool _emitted;
 
     public CoreWorkload(Shape shape)
         : base(shape)
@@ -136,8 +139,12 @@ public sealed class CoreWorkload : Workload
         _k = Random(length, seed: 12);
         _v = Random(length, seed: 13);
         _context = new float[length];
-        _scratch = new float[AttentionCore.ScratchLength(shape.Tokens)];
         _scale = 1f / MathF.Sqrt(shape.HeadDim);
+        _emitted = shape.Name == "core_temporal";
+        if (_emitted && (shape.Heads != CoreTemporalAttention.Heads || shape.Tokens != CoreTemporalAttention.Tokens || shape.Width != CoreTemporalAttention.ModelDim))
+        {
+            throw new InvalidOperationException($"core_temporal's shape differs from CoreTemporalAttention's: {shape}.");
+        }
     }
 
     /// <summary>The call being timed; switch here between the sequential and the pooled core.</summary>
@@ -146,9 +153,15 @@ public sealed class CoreWorkload : Workload
     private void Forward(Span<float> context)
     {
         Shape s = Shape;
+        if (_emitted)
+        {
+            AttentionCore.ForwardShort<CoreTemporalAttention.AttentionKernel>(_q, _k, _v, s.Batch, default, context, WorkerPool.Shared, Threads);
+            return;
+        }
+
         int stride = s.Width;
         AttentionCore.Forward(_q, stride, _k, _v, stride, s.Batch, s.Heads, s.Heads, s.HeadDim, s.Tokens, s.Tokens, _scale,
-            AttentionMask.None, default, default, default, context, default, _scratch, WorkerPool.Shared, Threads);
+            AttentionMask.None, default, default, default, context, default, WorkerPool.Shared, Threads);
     }
 
     public override double RelativeError()
@@ -165,7 +178,9 @@ public sealed class CoreWorkload : Workload
     }
 
     /// <summary>How the core is called, for the report.</summary>
-    public static string CallDescription => $"AttentionCore.Forward(..., scratch, WorkerPool.Shared, {Threads})";
+    public static string CallDescription =>
+        $"core_temporal: AttentionCore.ForwardShort<CoreTemporalAttention.AttentionKernel>(q, k, v, B, default, context, WorkerPool.Shared, {Threads}); " +
+        $"others: AttentionCore.Forward(..., context, default, WorkerPool.Shared, {Threads})";
 }
 
 /// <summary>

@@ -58,5 +58,21 @@ namespace StaticAttention.Generator.Emitting
             if (l.ReturnWeights) outputs += " and weights [batch, " + Int(l.Heads) + ", " + Int(l.QueryTokens) + ", " + Int(l.KeyTokens) + "]";
             return "Maps " + inputs + " to " + outputs;
         }
+    
+        /// <summary>How the attention core runs: the kernel written out for this shape, or the runtime's and why.</summary>
+        public static string Core(LayerModel l)
+        {
+            if (l.ShortKernel)
+                return "The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>)";
+            var reasons = new List<string>();
+            if (l.QueryTokens > LayerModel.ShortKernelMaxTokens || l.KeyTokens > LayerModel.ShortKernelMaxTokens)
+                reasons.Add(Int(System.Math.Max(l.QueryTokens, l.KeyTokens)) + " tokens (more than " + Int(LayerModel.ShortKernelMaxTokens) + ")");
+            if (l.HeadDim > LayerModel.ShortKernelMaxHeadDim)
+                reasons.Add("a head of " + Int(l.HeadDim) + " (more than " + Int(LayerModel.ShortKernelMaxHeadDim) + ")");
+            if (l.ReturnWeights) reasons.Add("the weights output");
+            if (l.MaskKind != AttentionMask.None) reasons.Add("the " + l.MaskKind + " mask");
+            return "The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: " +
+                   string.Join(", ", reasons);
+        }
     }
 }

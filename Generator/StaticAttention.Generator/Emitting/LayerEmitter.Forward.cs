@@ -142,16 +142,8 @@ namespace StaticAttention.Generator.Emitting
         /// <summary>Projections.None: heads are column blocks of x itself, and the context is the output.</summary>
         private static void EmitCoreOnly(CodeWriter w, LayerModel l)
         {
-            w.Line("float[] scratch = _scratch.Rent(" + Core + ".ScratchLength(KeyTokens)); // one row of scores");
-            using (w.Block("try"))
-            {
-                w.Line("// No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.");
-                EmitCoreCall(w, l, "x", "ModelDim", "x", "x", "ModelDim", "output", "scratch");
-            }
-            using (w.Block("finally"))
-            {
-                w.Line("_scratch.Return(scratch);");
-            }
+            w.Line("// No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.");
+            EmitCoreCall(w, l, "x", "ModelDim", "x", "x", "ModelDim", "output");
         }
 
         private static void EmitProjectedForward(CodeWriter w, LayerModel l)
@@ -160,8 +152,9 @@ namespace StaticAttention.Generator.Emitting
             string queryInput = l.SelfAttention ? "x" : "query";
             string keyInput = l.SelfAttention ? "x" : "key";
             string valueInput = l.SelfAttention ? "x" : "value";
+            GemmShape[] shapes = l.GemmShapes;
 
-            // Scratch layout, in floats per batch item: projected q/k/v, then the context; the core's own row follows.
+            // Scratch layout, in floats per batch item: projected q/k/v, then the context.
             var buffers = new List<(string Name, string PerItem, string Shape)>();
             if (fusedSelf)
             {
@@ -181,8 +174,7 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("const int " + buffer.Name + "PerItem = " + buffer.PerItem + ";");
                 perItem.Add(buffer.Name + "PerItem");
             }
-            w.Line("int coreLength = " + Core + ".ScratchLength(KeyTokens);");
-            w.Line("float[] scratch = _scratch.Rent(" + Guard + ".ScratchLength(batch, " + string.Join(" + ", perItem) + ", coreLength, nameof(" + queryInput + ")));");
+            w.Line("float[] scratch = _scratch.Rent(" + Guard + ".ScratchLength(batch, " + string.Join(" + ", perItem) + ", nameof(" + queryInput + ")));");
             using (w.Block("try"))
             {
                 string offset = "0";
@@ -191,17 +183,16 @@ namespace StaticAttention.Generator.Emitting
                     w.Line(SpanFloat + " " + buffer.Name + " = new " + SpanFloat + "(scratch, " + offset + ", batch * " + buffer.Name + "PerItem); // " + buffer.Shape);
                     offset = offset == "0" ? "batch * " + buffer.Name + "PerItem" : "batch * (" + string.Join(" + ", perItem.GetRange(0, perItem.IndexOf(buffer.Name + "PerItem") + 1)) + ")";
                 }
-                w.Line(SpanFloat + " coreScratch = new " + SpanFloat + "(scratch, " + offset + ", coreLength);");
                 w.Line();
 
                 if (fusedSelf)
                 {
                     w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
-                    w.Line(Gemm + ".Forward(x, batch * QueryTokens, QuerySize, _packed.Fused, qkv, (Heads + 2 * KvHeads) * HeadDim, " + Pool + ", _maxDegreeOfParallelism);");
+                    EmitGemmCall(w, shapes[0], "x", "batch * QueryTokens", "qkv");
                     w.Line();
                     w.Line("// Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.");
                     EmitCoreCall(w, l, "qkv", "(Heads + 2 * KvHeads) * HeadDim", "qkv.Slice(Heads * HeadDim)", "qkv.Slice((Heads + KvHeads) * HeadDim)",
-                        "(Heads + 2 * KvHeads) * HeadDim", "context", "coreScratch");
+                        "(Heads + 2 * KvHeads) * HeadDim", "context");
                 }
                 else
                 {
@@ -209,15 +200,15 @@ namespace StaticAttention.Generator.Emitting
                     {
                         w.Line("// The fused matrix's row blocks q | k | v, packed apart at load: cross-attention projects each input with its own block.");
                     }
-                    ProjectSeparate(w, l, "q", queryInput, "QueryTokens", "QuerySize", "Heads * HeadDim", "Query", l.QueryTokens, l.QuerySize, l.QueryWidth);
-                    ProjectSeparate(w, l, "k", keyInput, "KeyTokens", "KeySize", "KvHeads * HeadDim", "Key", l.KeyTokens, l.KeySize, l.KvWidth);
-                    ProjectSeparate(w, l, "v", valueInput, "KeyTokens", "ValueSize", "KvHeads * HeadDim", "Value", l.KeyTokens, l.ValueSize, l.KvWidth);
+                    ProjectSeparate(w, l, shapes[0], "q", queryInput, "QueryTokens", l.QueryTokens, l.QuerySize, l.QueryWidth);
+                    ProjectSeparate(w, l, shapes[1], "k", keyInput, "KeyTokens", l.KeyTokens, l.KeySize, l.KvWidth);
+                    ProjectSeparate(w, l, shapes[2], "v", valueInput, "KeyTokens", l.KeyTokens, l.ValueSize, l.KvWidth);
                     w.Line();
-                    EmitCoreCall(w, l, "q", "Heads * HeadDim", "k", "v", "KvHeads * HeadDim", "context", "coreScratch");
+                    EmitCoreCall(w, l, "q", "Heads * HeadDim", "k", "v", "KvHeads * HeadDim", "context");
                 }
                 w.Line();
                 w.Line("// output = context · Woᵀ" + (l.OutputBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.ModelDim) + "]");
-                w.Line(Gemm + ".Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, " + Pool + ", _maxDegreeOfParallelism);");
+                EmitGemmCall(w, shapes[shapes.Length - 1], "context", "batch * QueryTokens", "output");
             }
             using (w.Block("finally"))
             {
@@ -225,28 +216,35 @@ namespace StaticAttention.Generator.Emitting
             }
         }
 
-        private static void ProjectSeparate(CodeWriter w, LayerModel l, string target, string input, string tokens, string size, string width,
-            string weight, int tokenCount, int sizeValue, int widthValue)
+        private static void ProjectSeparate(CodeWriter w, LayerModel l, GemmShape shape, string target, string input, string tokens,
+            int tokenCount, int sizeValue, int widthValue)
         {
             w.Line("// " + target + " = " + input + " · W" + target + "ᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(tokenCount) + ", " + Int(sizeValue) + "] -> [batch·" + Int(tokenCount) + ", " + Int(widthValue) + "]");
-            w.Line(Gemm + ".Forward(" + input + ", batch * " + tokens + ", " + size + ", _packed." + weight + ", " + target + ", " + width + ", " + Pool + ", _maxDegreeOfParallelism);");
+            EmitGemmCall(w, shape, input, "batch * " + tokens, target);
         }
 
-        private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context, string scratch)
+        private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context)
         {
             string scale = l.ScaleIsDefault ? Float(l.Scale) + " = 1/sqrt(" + Int(l.HeadDim) + ")" : Float(l.Scale);
             string terms = l.RelativePositionBias ? " + relative bias" : "";
             if (l.MaskKind != AttentionMask.None || (l.Mask & AttentionMask.Causal) != 0) terms += ", masked";
             w.Line("// Per (batch, head): softmax(" + scale + " · q·kᵀ" + terms + ") · v -> " + context + " [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]");
+            string table = l.RelativePositionBias ? "_weights.RelativePositionBiasTable" : "default";
+            if (l.ShortKernel)
+            {
+                w.Line("// through this layer's own kernel, " + ShortKernelEmitter.TypeName + " (strides and sizes are its constants).");
+                w.Line(Core + ".ForwardShort<" + ShortKernelEmitter.TypeName + ">(" + q + ", " + k + ", " + v + ", batch, " + table + ", " + context + ", " + Pool + ", _maxDegreeOfParallelism);");
+                return;
+            }
+
             string validLengths = l.TakesValidLengths ? "validLengths" : "default";
             string mask = l.TakesMask ? "mask" : "default";
-            string table = l.RelativePositionBias ? "_weights.RelativePositionBiasTable" : "default";
             string weights = l.ReturnWeights ? "weights" : "default";
             w.Line(Core + ".Forward(");
             w.Line("    " + q + ", " + qStride + ", " + k + ", " + v + ", " + kvStride + ",");
             w.Line("    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,");
             w.Line("    " + MaskExpression(l.Mask) + ", " + validLengths + ", " + mask + ", " + table + ",");
-            w.Line("    " + context + ", " + weights + ", " + scratch + ", " + Pool + ", _maxDegreeOfParallelism);");
+            w.Line("    " + context + ", " + weights + ", " + Pool + ", _maxDegreeOfParallelism);");
         }
     }
 }

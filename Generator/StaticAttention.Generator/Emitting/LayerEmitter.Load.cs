@@ -21,7 +21,8 @@ namespace StaticAttention.Generator.Emitting
             w.Line("private readonly " + Runtime + ".Weights.AttentionWeights _weights;");
             if (l.Projections != Projections.None)
                 w.Line("private readonly " + Runtime + ".Cpu.PackedProjections _packed;");
-            w.Line("private readonly " + Runtime + ".Cpu.ScratchBuffer _scratch = new " + Runtime + ".Cpu.ScratchBuffer();");
+            if (l.Projections != Projections.None)
+                w.Line("private readonly " + Runtime + ".Cpu.ScratchBuffer _scratch = new " + Runtime + ".Cpu.ScratchBuffer();");
             w.Line("private int _maxDegreeOfParallelism = " + Runtime + ".Threading.WorkerPool.Shared.MaxDegreeOfParallelism;");
             w.Line();
             using (w.Block("private " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights weights)"))

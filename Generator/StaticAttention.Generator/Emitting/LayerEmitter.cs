@@ -19,6 +19,13 @@ namespace StaticAttention.Generator.Emitting
             w.Line("// Written by the StaticAttention source generator from the [MultiHeadAttention] attribute on " + layer.ClassName + ".");
             w.Line("#nullable enable");
             w.Line();
+            if (layer.ShortKernel)
+            {
+                // The written-out attention kernel reads memory through refs (no unsafe code) with the SIMD vector types.
+                w.Line("using global::System.Runtime.CompilerServices;");
+                w.Line("using global::System.Runtime.Intrinsics;");
+                w.Line();
+            }
 
             IDisposable? namespaceBlock = layer.Namespace.Length > 0 ? w.Block("namespace " + layer.Namespace) : null;
             var outerBlocks = new IDisposable[layer.ContainingTypes.Length];
@@ -40,6 +47,13 @@ namespace StaticAttention.Generator.Emitting
                 EmitForward(w, layer);
                 w.Line();
                 EmitTypedForward(w, layer);
+                cancellationToken.ThrowIfCancellationRequested();
+                EmitGemmShapes(w, layer);
+                if (layer.ShortKernel)
+                {
+                    w.Line();
+                    ShortKernelEmitter.Emit(w, layer);
+                }
             }
 
             for (int i = outerBlocks.Length - 1; i >= 0; i--) outerBlocks[i].Dispose();
@@ -60,6 +74,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <remarks>");
             w.Line("/// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call");
             w.Line("/// uses its own scratch memory; only the first call, or a larger batch, allocates).");
+            w.Line("/// " + Describe.Core(layer) + ".");
             w.Line("/// </remarks>");
         }
     }

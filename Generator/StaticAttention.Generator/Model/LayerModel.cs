@@ -51,5 +51,46 @@ namespace StaticAttention.Generator.Model
 
         /// <summary>Whether <c>Forward</c> takes a boolean <c>mask</c>.</summary>
         public bool TakesMask => MaskKind is AttentionMask.KeepMask or AttentionMask.KeyPaddingMask;
+
+        /// <summary>The most query and key tokens a written-out short kernel is emitted for (the runtime's <c>AttentionCore.ShortKernelMaxTokens</c>).</summary>
+        public const int ShortKernelMaxTokens = 32;
+
+        /// <summary>The widest head a written-out short kernel is emitted for (the runtime's <c>AttentionCore.ShortKernelMaxHeadDim</c>).</summary>
+        public const int ShortKernelMaxHeadDim = 128;
+
+        /// <summary>
+        /// Whether the attention core is emitted as a kernel for this exact shape (<c>IShortAttentionKernel</c>): few tokens,
+        /// a head of at most <see cref="ShortKernelMaxHeadDim"/>, no weights output, and no mask but <c>Causal</c> (the
+        /// relative position bias is fine). Other layers call the runtime's general <c>AttentionCore.Forward</c>.
+        /// </summary>
+        public bool ShortKernel =>
+            QueryTokens <= ShortKernelMaxTokens && KeyTokens <= ShortKernelMaxTokens && HeadDim <= ShortKernelMaxHeadDim
+            && !ReturnWeights && MaskKind == AttentionMask.None;
+
+        /// <summary>The projections <c>Forward</c> runs through the packed GEMM, in order (none without projections).</summary>
+        public GemmShape[] GemmShapes
+        {
+            get
+            {
+                if (Projections == Projections.None) return new GemmShape[0];
+                var output = new GemmShape("OutputShape", "output = context · Woᵀ", "Heads·HeadDim", "ModelDim", "Output", QueryWidth, ModelDim);
+                if (Projections == Projections.Fused && SelfAttention)
+                {
+                    return new[]
+                    {
+                        new GemmShape("QkvShape", "qkv = x · Wqkvᵀ", "QuerySize", "(Heads + 2·KvHeads)·HeadDim", "Fused", QuerySize, FusedWidth),
+                        output,
+                    };
+                }
+
+                return new[]
+                {
+                    new GemmShape("QueryShape", "q = " + (SelfAttention ? "x" : "query") + " · Wqᵀ", "QuerySize", "Heads·HeadDim", "Query", QuerySize, QueryWidth),
+                    new GemmShape("KeyShape", "k = " + (SelfAttention ? "x" : "key") + " · Wkᵀ", "KeySize", "KvHeads·HeadDim", "Key", KeySize, KvWidth),
+                    new GemmShape("ValueShape", "v = " + (SelfAttention ? "x" : "value") + " · Wvᵀ", "ValueSize", "KvHeads·HeadDim", "Value", ValueSize, KvWidth),
+                    output,
+                };
+            }
+        }
     }
 }

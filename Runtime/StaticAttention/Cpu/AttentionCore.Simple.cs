@@ -27,7 +27,8 @@ namespace StaticAttention.Cpu
         {
             Validate(
                 q.Length, qRowStride, k.Length, v.Length, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens,
-                maskKind, validLengths, mask.Length, relativePositionBias.Length, context.Length, weights.Length, scratch.Length);
+                maskKind, validLengths, mask.Length, relativePositionBias.Length, context.Length, weights.Length);
+            ValidateScratch(scratch.Length, keyTokens);
 
             int groupSize = heads / kvHeads;
             int contextWidth = heads * headDim;

@@ -12,7 +12,7 @@ namespace StaticAttention.Cpu
             int qLength, int qRowStride, int kLength, int vLength, int kvRowStride,
             int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens,
             AttentionMask maskKind, ReadOnlySpan<int> validLengths, int maskLength, int biasLength,
-            int contextLength, int weightsLength, int scratchLength)
+            int contextLength, int weightsLength)
         {
             if (batch <= 0 || heads <= 0 || kvHeads <= 0 || headDim <= 0 || queryTokens <= 0 || keyTokens <= 0)
             {
@@ -62,11 +62,6 @@ namespace StaticAttention.Cpu
                 throw TooShort("weights", weightsNeeded, weightsLength, $"[batch {batch}, Heads {heads}, QueryTokens {queryTokens}, KeyTokens {keyTokens}]");
             }
 
-            if (scratchLength < ScratchLength(keyTokens))
-            {
-                throw TooShort("scratch", ScratchLength(keyTokens), scratchLength, "ScratchLength(keyTokens)");
-            }
-
             if (biasLength != 0)
             {
                 if (queryTokens != keyTokens)
@@ -82,6 +77,15 @@ namespace StaticAttention.Cpu
             }
 
             ValidateMask(maskKind, batch, queryTokens, keyTokens, validLengths, maskLength);
+        }
+
+        /// <summary>Throws unless a scratch of <paramref name="scratchLength"/> floats covers <see cref="ScratchLength"/>.</summary>
+        private static void ValidateScratch(int scratchLength, int keyTokens)
+        {
+            if (keyTokens > 0 && scratchLength < ScratchLength(keyTokens))
+            {
+                throw TooShort("scratch", ScratchLength(keyTokens), scratchLength, "ScratchLength(keyTokens)");
+            }
         }
 
         private static void ValidateMask(AttentionMask maskKind, int batch, int queryTokens, int keyTokens, ReadOnlySpan<int> validLengths, int maskLength)

@@ -26,6 +26,9 @@ namespace StaticAttention.Cpu
     /// broadcast-FMAs over key vectors, applies bias and masks, takes the softmax, writes the weights, and accumulates the
     /// context of the four rows in registers over the value rows.</item>
     /// </list>
+    /// A fourth kind is written by the source generator for each layer with few tokens and no mask but causal
+    /// (<see cref="IShortAttentionKernel"/>, run by <see cref="ForwardShort{TKernel}"/>): the short kernel's layout with the
+    /// layer's sizes, strides and scale as constants.
     /// All use <see cref="FastExp"/>. <see cref="ForwardSimple"/> is the plain per-row definition they are tested against;
     /// every kernel keeps its semantics exactly (replacement values, -inf rows giving zeros, NaN propagation, including a
     /// zero weight times a NaN value).
@@ -44,13 +47,13 @@ namespace StaticAttention.Cpu
         /// <summary>Whether the kernels use Vector512 (else Vector256): <see cref="CpuKernel.Width"/>, which tests force per thread.</summary>
         private static bool UseVector512 => CpuKernel.Width == VectorWidth.Vector512;
 
-        /// <summary>The scratch length, in floats, that <c>Forward</c> needs.</summary>
+        /// <summary>The scratch length, in floats, that the overloads of <c>Forward</c> taking a <c>scratch</c> check for.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyTokens"/> is not positive.</exception>
         public static int ScratchLength(int keyTokens)
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyTokens);
 
-            // One row of scores. The kernels keep their own per-thread buffers; this stays for the generated code.
+            // One row of scores, what the plain loop needs. The kernels keep their own per-thread buffers.
             return keyTokens;
         }
 
@@ -114,8 +117,8 @@ namespace StaticAttention.Cpu
         /// <c>[batch, QueryTokens]</c>, each in <c>[0, KeyTokens]</c>); <paramref name="mask"/> likewise (<c>[batch, QueryTokens, KeyTokens]</c>
         /// or <c>[batch, KeyTokens]</c>). <paramref name="context"/>, a non-empty <paramref name="weights"/> and
         /// <paramref name="scratch"/> (<see cref="ScratchLength"/> floats) may be longer than needed.
-        /// <paramref name="scratch"/> is checked but not needed by the kernels, which keep per-thread buffers (allocated
-        /// on a thread's first call for a shape at least as large).
+        /// <paramref name="scratch"/> is checked but not needed (the overload without it runs the same kernels); this one
+        /// stays for callers that pass one.
         /// </remarks>
         /// <exception cref="ArgumentException">A size is not positive, <paramref name="heads"/> is not a multiple of
         /// <paramref name="kvHeads"/>, the mask kind is invalid, or a span has the wrong length.</exception>
@@ -129,9 +132,50 @@ namespace StaticAttention.Cpu
             Span<float> context, Span<float> weights, Span<float> scratch,
             WorkerPool? pool, int maxDegreeOfParallelism)
         {
+            ValidateScratch(scratch.Length, keyTokens);
+            Forward(
+                q, qRowStride, k, v, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens, scale,
+                maskKind, validLengths, mask, relativePositionBias, context, weights, pool, maxDegreeOfParallelism);
+        }
+
+        /// <summary>
+        /// Runs attention for <paramref name="batch"/> items, split over (batch item, head, block of query rows) on up to
+        /// <paramref name="maxDegreeOfParallelism"/> threads of <paramref name="pool"/> (null: the calling thread). Every index
+        /// writes its own rows, so the result is bitwise the same for any number of threads.
+        /// Query head h of row (b, i) starts at <c>q[(b·QueryTokens + i)·qRowStride + h·HeadDim]</c>; key and value head g
+        /// of row (b, j) at <c>k[(b·KeyTokens + j)·kvRowStride + g·HeadDim]</c> (likewise <paramref name="v"/>), so the
+        /// columns of a fused qkv projection can be passed as slices without copying.
+        /// <paramref name="context"/> is <c>[batch·QueryTokens, Heads·HeadDim]</c>; <paramref name="weights"/> is
+        /// <c>[batch, Heads, QueryTokens, KeyTokens]</c> or empty.
+        /// Masks (<paramref name="maskKind"/>): <see cref="AttentionMask.ValidLengths"/> / <see cref="AttentionMask.ValidLengthsPerQuery"/>
+        /// replace scores of keys at or beyond the length by -1e6; <see cref="AttentionMask.KeepMask"/> replaces scores where
+        /// <paramref name="mask"/> is false by -1e9; <see cref="AttentionMask.KeyPaddingMask"/> sets keys where
+        /// <paramref name="mask"/> is true to -inf; <see cref="AttentionMask.Causal"/> sets keys j &gt; i to -inf
+        /// (applied after the replacements). A row with every score -inf gives zero weights and a zero context.
+        /// <paramref name="relativePositionBias"/> is the <c>[2·QueryTokens-1, Heads]</c> table or empty; it is added to the
+        /// scaled scores before masking.
+        /// </summary>
+        /// <remarks>
+        /// <paramref name="validLengths"/> must be empty unless the mask kind reads it (then <c>[batch]</c> or
+        /// <c>[batch, QueryTokens]</c>, each in <c>[0, KeyTokens]</c>); <paramref name="mask"/> likewise (<c>[batch, QueryTokens, KeyTokens]</c>
+        /// or <c>[batch, KeyTokens]</c>). <paramref name="context"/> and a non-empty <paramref name="weights"/> may be longer
+        /// than needed. The kernels keep per-thread buffers (allocated on a thread's first call for a shape at least as large).
+        /// </remarks>
+        /// <exception cref="ArgumentException">A size is not positive, <paramref name="heads"/> is not a multiple of
+        /// <paramref name="kvHeads"/>, the mask kind is invalid, or a span has the wrong length.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A valid length is outside <c>[0, keyTokens]</c>.</exception>
+        public static void Forward(
+            ReadOnlySpan<float> q, int qRowStride,
+            ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride,
+            int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale,
+            AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask,
+            ReadOnlySpan<float> relativePositionBias,
+            Span<float> context, Span<float> weights,
+            WorkerPool? pool, int maxDegreeOfParallelism)
+        {
             Validate(
                 q.Length, qRowStride, k.Length, v.Length, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens,
-                maskKind, validLengths, mask.Length, relativePositionBias.Length, context.Length, weights.Length, scratch.Length);
+                maskKind, validLengths, mask.Length, relativePositionBias.Length, context.Length, weights.Length);
 
             // Split (b, h) pairs into blocks of query rows when there are few pairs; the split depends on the shape only.
             int pairs = batch * heads;

@@ -14,7 +14,7 @@ namespace StaticAttention.Cpu
     /// NaN gives NaN. The three overloads compute the same operations in the same order, so a lane of a vector result is
     /// bitwise equal to the scalar result.
     /// </remarks>
-    internal static class FastExp
+    public static class FastExp
     {
         private const float Log2E = 1.44269504088896341f;
         private const float Ln2Hi = 0.693359375f;        // few bits, so n·Ln2Hi is exact

@@ -65,22 +65,94 @@ namespace StaticAttention.Cpu
             Validate(input.Length, rows, inputStride, weights, output.Length, outputStride, maxDegreeOfParallelism);
             if (rows == 0) return;
 
-            // Waking a worker costs microseconds: give each thread at least MinFlopsPerThread of work.
-            double flops = 2.0 * rows * weights.InFeatures * weights.OutFeatures;
-            int degree = pool is null ? 1 : (int)Math.Min(Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism), Math.Max(1, flops / MinFlopsPerThread));
+            int degree = Degree(rows, weights, pool, maxDegreeOfParallelism);
             fixed (float* x = input)
             fixed (float* y = output)
             {
                 switch (weights.Tile)
                 {
-                    case GemmTile.V512x8x32: Run<Kernel512x8x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
-                    case GemmTile.V512x12x32: Run<Kernel512x12x32>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
-                    case GemmTile.V256x6x16: Run<Kernel256x6x16>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
-                    default: Run<Kernel256x4x24>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V512x8x32: Run<Kernel512x8x32, AnyShape>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V512x12x32: Run<Kernel512x12x32, AnyShape>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    case GemmTile.V256x6x16: Run<Kernel256x6x16, AnyShape>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
+                    default: Run<Kernel256x4x24, AnyShape>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
                 }
             }
 
             GC.KeepAlive(weights);
+        }
+
+        /// <summary>
+        /// <see cref="Forward(ReadOnlySpan{float}, int, int, PackedMatrix, Span{float}, int, WorkerPool?, int)"/> for a
+        /// static shape: contiguous rows (<c>inputStride = TShape.Inner</c>, <c>outputStride = TShape.Width</c>), and the
+        /// panel and k-block counts taken from <typeparamref name="TShape"/>, so that the JIT compiles the loops for that
+        /// shape with constant bounds and without the edge branches it does not have. Same results, bit for bit.
+        /// </summary>
+        /// <typeparam name="TShape">The projection's shape, as the source generator writes it.</typeparam>
+        /// <param name="input">Row-major input <c>[rows, TShape.Inner]</c> (or longer).</param>
+        /// <param name="rows">Number of rows (0 does nothing).</param>
+        /// <param name="weights">The packed weight and bias; its sizes must be the shape's.</param>
+        /// <param name="output">Row-major output <c>[rows, TShape.Width]</c> (or longer).</param>
+        /// <param name="pool">Threads to split the work over; null runs on the caller.</param>
+        /// <param name="maxDegreeOfParallelism">Most threads to use (caller included); 1 runs on the caller.</param>
+        /// <exception cref="ArgumentException"><paramref name="weights"/> was packed for other sizes (or another k-block depth)
+        /// than <typeparamref name="TShape"/>, the shape's counts contradict its sizes, a span is too short, or
+        /// <paramref name="rows"/> or <paramref name="maxDegreeOfParallelism"/> is out of range.</exception>
+        public static void Forward<TShape>(
+            ReadOnlySpan<float> input, int rows, PackedMatrix weights, Span<float> output, WorkerPool? pool = null, int maxDegreeOfParallelism = 1)
+            where TShape : struct, IGemmShape
+        {
+            ArgumentNullException.ThrowIfNull(weights);
+            CheckShape<TShape>(weights);
+            Validate(input.Length, rows, TShape.Inner, weights, output.Length, TShape.Width, maxDegreeOfParallelism);
+            if (rows == 0) return;
+
+            int degree = Degree(rows, weights, pool, maxDegreeOfParallelism);
+            fixed (float* x = input)
+            fixed (float* y = output)
+            {
+                switch (weights.Tile)
+                {
+                    case GemmTile.V512x8x32: Run<Kernel512x8x32, TShape>(x, rows, TShape.Inner, weights, y, TShape.Width, pool, degree); break;
+                    case GemmTile.V512x12x32: Run<Kernel512x12x32, TShape>(x, rows, TShape.Inner, weights, y, TShape.Width, pool, degree); break;
+                    case GemmTile.V256x6x16: Run<Kernel256x6x16, TShape>(x, rows, TShape.Inner, weights, y, TShape.Width, pool, degree); break;
+
+                    // A tile of 24 (tests and tuning only): the shape's counts are for panels of 32 and 16.
+                    default: Run<Kernel256x4x24, AnyShape>(x, rows, TShape.Inner, weights, y, TShape.Width, pool, degree); break;
+                }
+            }
+
+            GC.KeepAlive(weights);
+        }
+
+        /// <summary>Throws unless <paramref name="weights"/> and the counts of <typeparamref name="TShape"/> fit its sizes.</summary>
+        private static void CheckShape<TShape>(PackedMatrix weights)
+            where TShape : struct, IGemmShape
+        {
+            if (weights.InFeatures != TShape.Inner || weights.OutFeatures != TShape.Width || weights.BlockDepth != GemmTiles.DefaultBlockDepth)
+            {
+                throw new ArgumentException(
+                    $"weights is packed as [OutFeatures {weights.OutFeatures}, InFeatures {weights.InFeatures}] in k-blocks of {weights.BlockDepth}, " +
+                    $"but the shape {typeof(TShape).Name} is [Width {TShape.Width}, Inner {TShape.Inner}] in k-blocks of {GemmTiles.DefaultBlockDepth}.",
+                    nameof(weights));
+            }
+
+            const int kc = GemmTiles.DefaultBlockDepth;
+            if (TShape.Panels32 * 32 + TShape.Remainder32 != TShape.Width || (uint)TShape.Remainder32 >= 32
+                || TShape.Panels16 * 16 + TShape.Remainder16 != TShape.Width || (uint)TShape.Remainder16 >= 16
+                || TShape.DepthBlocks < 1 || TShape.LastDepth < 1 || TShape.LastDepth > kc || (TShape.DepthBlocks - 1) * kc + TShape.LastDepth != TShape.Inner)
+            {
+                throw new ArgumentException(
+                    $"The shape {typeof(TShape).Name} contradicts itself: Width {TShape.Width} = {TShape.Panels32}·32 + {TShape.Remainder32} = " +
+                    $"{TShape.Panels16}·16 + {TShape.Remainder16}, Inner {TShape.Inner} = ({TShape.DepthBlocks} - 1)·{kc} + {TShape.LastDepth} must hold.",
+                    nameof(TShape));
+            }
+        }
+
+        /// <summary>Threads for a call: waking a worker costs microseconds, so each gets at least MinFlopsPerThread of work.</summary>
+        private static int Degree(int rows, PackedMatrix weights, WorkerPool? pool, int maxDegreeOfParallelism)
+        {
+            double flops = 2.0 * rows * weights.InFeatures * weights.OutFeatures;
+            return pool is null ? 1 : (int)Math.Min(Math.Min(maxDegreeOfParallelism, pool.MaxDegreeOfParallelism), Math.Max(1, flops / MinFlopsPerThread));
         }
 
         private static void Validate(int inputLength, int rows, int inputStride, PackedMatrix weights, int outputLength, int outputStride, int maxDegreeOfParallelism)
@@ -126,8 +198,9 @@ namespace StaticAttention.Cpu
             }
         }
 
-        private static void Run<TKernel>(float* x, int rows, int inputStride, PackedMatrix w, float* y, int outputStride, WorkerPool? pool, int degree)
+        private static void Run<TKernel, TShape>(float* x, int rows, int inputStride, PackedMatrix w, float* y, int outputStride, WorkerPool? pool, int degree)
             where TKernel : struct, IMicroKernel
+            where TShape : struct, IGemmShape
         {
             int groups = (rows + TKernel.MR - 1) / TKernel.MR;
             int panels = w.Panels;
@@ -162,7 +235,7 @@ namespace StaticAttention.Cpu
             rowBlocks = Ceiling(groups, groupsPerBlock);
             columnGroups = Ceiling(panels, panelsPerGroup);
 
-            var job = new Job<TKernel>
+            var job = new Job<TKernel, TShape>
             {
                 Input = x,
                 InputStride = inputStride,
@@ -196,8 +269,14 @@ namespace StaticAttention.Cpu
 
         private static int Ceiling(int a, int b) => (a + b - 1) / b;
 
-        /// <summary>One (row block × panel group) of the output, computed over all k-blocks.</summary>
-        private struct Job<TKernel> : IParallelJob where TKernel : struct, IMicroKernel
+        /// <summary>
+        /// One (row block × panel group) of the output, computed over all k-blocks. With a static <typeparamref name="TShape"/>
+        /// the k-block count, the depth of each k-block and the panels with fewer valid columns are constants; with
+        /// <see cref="AnyShape"/> they come from the fields.
+        /// </summary>
+        private struct Job<TKernel, TShape> : IParallelJob
+            where TKernel : struct, IMicroKernel
+            where TShape : struct, IGemmShape
         {
             public float* Input;
             public nint InputStride;
@@ -222,6 +301,17 @@ namespace StaticAttention.Cpu
             public readonly void Execute(int index)
             {
                 int mr = TKernel.MR, nr = TKernel.NR;
+
+                // A static shape makes these constants (AnyShape: from the fields): the k-blocks, the full-depth block, the
+                // panels holding all NR columns and the columns of the last one (0: every panel is full).
+                bool known = TShape.Inner > 0;
+                int kBlocks = known ? TShape.DepthBlocks : KBlocks;
+                int blockDepth = known ? GemmTiles.DefaultBlockDepth : BlockDepth;
+                int fullPanels = known ? (nr == 32 ? TShape.Panels32 : TShape.Panels16) : OutFeatures / nr;
+                int lastColumns = known ? (nr == 32 ? TShape.Remainder32 : TShape.Remainder16) : OutFeatures % nr;
+                nint inputStride = known ? TShape.Inner : InputStride;
+                nint outputStride = known ? TShape.Width : OutputStride;
+
                 int rowBlock = index / ColumnGroups;
                 int columnGroup = index - rowBlock * ColumnGroups;
                 int g0 = rowBlock * GroupsPerBlock, g1 = Math.Min(Groups, g0 + GroupsPerBlock);
@@ -230,12 +320,12 @@ namespace StaticAttention.Cpu
 
                 // The last, partial row group reads its rows from a zero-padded copy, so the kernel always runs MR rows.
                 int edgeRows = Rows - (g1 - 1) * mr;
-                float* edge = edgeRows < mr ? EdgeBuffer(mr * BlockDepth) : null;
+                float* edge = edgeRows < mr ? EdgeBuffer(mr * blockDepth) : null;
 
-                for (int kb = 0; kb < KBlocks; kb++)
+                for (int kb = 0; kb < kBlocks; kb++)
                 {
-                    int k0 = kb * BlockDepth;
-                    int kc = Math.Min(BlockDepth, InFeatures - k0);
+                    int k0 = kb * blockDepth;
+                    int kc = known ? (kb == kBlocks - 1 ? TShape.LastDepth : blockDepth) : Math.Min(blockDepth, InFeatures - k0);
                     float* bBlock = Packed + (nint)k0 * PaddedOut;
 
                     // Row groups outer, panels inner: the group's input rows (MR × kc floats) stay in L1 while the
@@ -244,49 +334,70 @@ namespace StaticAttention.Cpu
                     {
                         int r = g * mr;
                         int validRows = Math.Min(mr, Rows - r);
-                        float* aRows = Input + r * InputStride + k0;
-                        nint lda = InputStride;
+                        float* aRows = Input + r * inputStride + k0;
+                        nint lda = inputStride;
                         if (validRows < mr)
                         {
                             for (int i = 0; i < validRows; i++)
                             {
-                                new ReadOnlySpan<float>(aRows + i * lda, kc).CopyTo(new Span<float>(edge + i * BlockDepth, kc));
+                                new ReadOnlySpan<float>(aRows + i * lda, kc).CopyTo(new Span<float>(edge + i * blockDepth, kc));
                             }
 
                             aRows = edge;
-                            lda = BlockDepth;
+                            lda = blockDepth;
                         }
 
-                        float* cRow = Output + r * OutputStride;
+                        float* cRow = Output + r * outputStride;
                         for (int p = p0; p < p1; p++)
                         {
                             float* bPanel = bBlock + (nint)p * kc * nr;
                             float* c = cRow + p * nr;
-                            int validColumns = Math.Min(nr, OutFeatures - p * nr);
-                            if (validRows == mr && validColumns == nr)
+                            bool fullColumns = lastColumns == 0 || p < fullPanels;
+                            if (validRows == mr && fullColumns)
                             {
-                                if (kb == 0) TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, c, OutputStride);
-                                else TKernel.Run(aRows, lda, bPanel, kc, c, OutputStride, c, OutputStride);
+                                if (kb == 0) TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, c, outputStride);
+                                else TKernel.Run(aRows, lda, bPanel, kc, c, outputStride, c, outputStride);
                                 continue;
                             }
 
                             // An edge tile: compute it whole in a scratch tile (rows and B columns are zero-padded),
                             // then copy the valid part; the arithmetic per element is the same as in full tiles.
+                            int validColumns = fullColumns ? nr : lastColumns;
                             if (kb == 0)
                             {
                                 TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, tile, nr);
                             }
                             else
                             {
-                                CopyTile(c, OutputStride, tile, nr, validRows, validColumns);
+                                CopyTile(c, outputStride, tile, nr, validRows, validColumns);
                                 TKernel.Run(aRows, lda, bPanel, kc, tile, nr, tile, nr);
                             }
 
-                            CopyTile(tile, nr, c, OutputStride, validRows, validColumns);
+                            CopyTile(tile, nr, c, outputStride, validRows, validColumns);
                         }
                     }
                 }
             }
+        }
+
+        /// <summary>The shape of a call without a static one: <see cref="Job{TKernel, TShape}"/> reads every size from its fields.</summary>
+        private readonly struct AnyShape : IGemmShape
+        {
+            public static int Inner => 0;
+
+            public static int Width => 0;
+
+            public static int Panels32 => 0;
+
+            public static int Remainder32 => 0;
+
+            public static int Panels16 => 0;
+
+            public static int Remainder16 => 0;
+
+            public static int DepthBlocks => 0;
+
+            public static int LastDepth => 0;
         }
 
         private static void CopyTile(float* src, nint srcStride, float* dst, nint dstStride, int rows, int columns)

@@ -13,6 +13,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: the ValidLengths mask.
     /// </remarks>
     partial class D2lAttention
     {
@@ -118,32 +119,30 @@ namespace Samples.Attention
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(query)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(query)));
             try
             {
                 global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·4, 40]
                 global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·6, 40]
                 global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·6, 40]
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·4, 40]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = query · Wqᵀ: [batch·4, 24] -> [batch·4, 40]
-                global::StaticAttention.Cpu.Gemm.Forward(query, batch * QueryTokens, QuerySize, _packed.Query, q, Heads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(query, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = key · Wkᵀ: [batch·6, 16] -> [batch·6, 40]
-                global::StaticAttention.Cpu.Gemm.Forward(key, batch * KeyTokens, KeySize, _packed.Key, k, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(key, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = value · Wvᵀ: [batch·6, 12] -> [batch·6, 40]
-                global::StaticAttention.Cpu.Gemm.Forward(value, batch * KeyTokens, ValueSize, _packed.Value, v, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(value, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·4, 40]
                 global::StaticAttention.Cpu.AttentionCore.Forward(
                     q, Heads * HeadDim, k, v, KvHeads * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.ValidLengths, validLengths, default, default,
-                    context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                    context, default, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·4, 40] -> [batch·4, 40]
-                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -201,6 +200,86 @@ namespace Samples.Attention
             global::System.ArgumentNullException.ThrowIfNull(value);
             global::System.ArgumentNullException.ThrowIfNull(output);
             Forward(query.Span, key.Span, value.Span, validLengths, output.Span);
+        }
+
+        /// <summary>The shape of q = query · Wqᵀ: [rows, 24] · [40, 24]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = QuerySize = 24 input features, N = Heads·HeadDim = 40 output features.
+            public static int Inner => 24;
+            public static int Width => 40;
+
+            // Vector512 panels of 32 features: 40 = 1·32 + 8.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 8;
+
+            // Vector256 panels of 16 features: 40 = 2·16 + 8.
+            public static int Panels16 => 2;
+            public static int Remainder16 => 8;
+
+            // k-blocks of 256 input features: 24 = (1 - 1)·256 + 24.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 24;
+        }
+
+        /// <summary>The shape of k = key · Wkᵀ: [rows, 16] · [40, 16]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = KeySize = 16 input features, N = KvHeads·HeadDim = 40 output features.
+            public static int Inner => 16;
+            public static int Width => 40;
+
+            // Vector512 panels of 32 features: 40 = 1·32 + 8.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 8;
+
+            // Vector256 panels of 16 features: 40 = 2·16 + 8.
+            public static int Panels16 => 2;
+            public static int Remainder16 => 8;
+
+            // k-blocks of 256 input features: 16 = (1 - 1)·256 + 16.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 16;
+        }
+
+        /// <summary>The shape of v = value · Wvᵀ: [rows, 12] · [40, 12]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = ValueSize = 12 input features, N = KvHeads·HeadDim = 40 output features.
+            public static int Inner => 12;
+            public static int Width => 40;
+
+            // Vector512 panels of 32 features: 40 = 1·32 + 8.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 8;
+
+            // Vector256 panels of 16 features: 40 = 2·16 + 8.
+            public static int Panels16 => 2;
+            public static int Remainder16 => 8;
+
+            // k-blocks of 256 input features: 12 = (1 - 1)·256 + 12.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 12;
+        }
+
+        /// <summary>The shape of output = context · Woᵀ: [rows, 40] · [40, 40]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = Heads·HeadDim = 40 input features, N = ModelDim = 40 output features.
+            public static int Inner => 40;
+            public static int Width => 40;
+
+            // Vector512 panels of 32 features: 40 = 1·32 + 8.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 8;
+
+            // Vector256 panels of 16 features: 40 = 2·16 + 8.
+            public static int Panels16 => 2;
+            public static int Remainder16 => 8;
+
+            // k-blocks of 256 input features: 40 = (1 - 1)·256 + 40.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 40;
         }
     }
 }

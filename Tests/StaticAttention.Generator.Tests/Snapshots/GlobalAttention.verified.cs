@@ -2,6 +2,9 @@
 // Written by the StaticAttention source generator from the [MultiHeadAttention] attribute on GlobalAttention.
 #nullable enable
 
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.Intrinsics;
+
 /// <summary>
 /// Multi-head self-attention over 5 tokens: 4 heads of width 8 sharing 1 key/value head (4 query heads per key/value head), model width 32.
 /// Separate projections q [32, 32], k [8, 32], v [8, 32] without bias, then an output projection without bias.
@@ -10,6 +13,7 @@
 /// <remarks>
 /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
 /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+/// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
 /// </remarks>
 partial class GlobalAttention
 {
@@ -105,32 +109,27 @@ partial class GlobalAttention
         const int kPerItem = KeyTokens * KvHeads * HeadDim;
         const int vPerItem = KeyTokens * KvHeads * HeadDim;
         const int contextPerItem = QueryTokens * Heads * HeadDim;
-        int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-        float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(x)));
+        float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(x)));
         try
         {
             global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·5, 32]
             global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·5, 8]
             global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·5, 8]
             global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·5, 32]
-            global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
             // q = x · Wqᵀ: [batch·5, 32] -> [batch·5, 32]
-            global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Query, q, Heads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(x, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             // k = x · Wkᵀ: [batch·5, 32] -> [batch·5, 8]
-            global::StaticAttention.Cpu.Gemm.Forward(x, batch * KeyTokens, KeySize, _packed.Key, k, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(x, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             // v = x · Wvᵀ: [batch·5, 32] -> [batch·5, 8]
-            global::StaticAttention.Cpu.Gemm.Forward(x, batch * KeyTokens, ValueSize, _packed.Value, v, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
             // Per (batch, head): softmax(0.5f · q·kᵀ) · v -> context [batch·5, 32]
-            global::StaticAttention.Cpu.AttentionCore.Forward(
-                q, Heads * HeadDim, k, v, KvHeads * HeadDim,
-                batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
-                global::StaticAttention.AttentionMask.None, default, default, default,
-                context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
+            global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(q, k, v, batch, default, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
             // output = context · Woᵀ: [batch·5, 32] -> [batch·5, 32]
-            global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
         }
         finally
         {
@@ -171,5 +170,290 @@ partial class GlobalAttention
         global::System.ArgumentNullException.ThrowIfNull(x);
         global::System.ArgumentNullException.ThrowIfNull(output);
         Forward(x.Span, output.Span);
+    }
+
+    /// <summary>The shape of q = x · Wqᵀ: [rows, 32] · [32, 32]ᵀ, rows = batch·tokens.</summary>
+    private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+    {
+        // K = QuerySize = 32 input features, N = Heads·HeadDim = 32 output features.
+        public static int Inner => 32;
+        public static int Width => 32;
+
+        // Vector512 panels of 32 features: 32 = 1·32 + 0.
+        public static int Panels32 => 1;
+        public static int Remainder32 => 0;
+
+        // Vector256 panels of 16 features: 32 = 2·16 + 0.
+        public static int Panels16 => 2;
+        public static int Remainder16 => 0;
+
+        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        public static int DepthBlocks => 1;
+        public static int LastDepth => 32;
+    }
+
+    /// <summary>The shape of k = x · Wkᵀ: [rows, 32] · [8, 32]ᵀ, rows = batch·tokens.</summary>
+    private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+    {
+        // K = KeySize = 32 input features, N = KvHeads·HeadDim = 8 output features.
+        public static int Inner => 32;
+        public static int Width => 8;
+
+        // Vector512 panels of 32 features: 8 = 0·32 + 8.
+        public static int Panels32 => 0;
+        public static int Remainder32 => 8;
+
+        // Vector256 panels of 16 features: 8 = 0·16 + 8.
+        public static int Panels16 => 0;
+        public static int Remainder16 => 8;
+
+        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        public static int DepthBlocks => 1;
+        public static int LastDepth => 32;
+    }
+
+    /// <summary>The shape of v = x · Wvᵀ: [rows, 32] · [8, 32]ᵀ, rows = batch·tokens.</summary>
+    private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+    {
+        // K = ValueSize = 32 input features, N = KvHeads·HeadDim = 8 output features.
+        public static int Inner => 32;
+        public static int Width => 8;
+
+        // Vector512 panels of 32 features: 8 = 0·32 + 8.
+        public static int Panels32 => 0;
+        public static int Remainder32 => 8;
+
+        // Vector256 panels of 16 features: 8 = 0·16 + 8.
+        public static int Panels16 => 0;
+        public static int Remainder16 => 8;
+
+        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        public static int DepthBlocks => 1;
+        public static int LastDepth => 32;
+    }
+
+    /// <summary>The shape of output = context · Woᵀ: [rows, 32] · [32, 32]ᵀ, rows = batch·tokens.</summary>
+    private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+    {
+        // K = Heads·HeadDim = 32 input features, N = ModelDim = 32 output features.
+        public static int Inner => 32;
+        public static int Width => 32;
+
+        // Vector512 panels of 32 features: 32 = 1·32 + 0.
+        public static int Panels32 => 1;
+        public static int Remainder32 => 0;
+
+        // Vector256 panels of 16 features: 32 = 2·16 + 0.
+        public static int Panels16 => 2;
+        public static int Remainder16 => 0;
+
+        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        public static int DepthBlocks => 1;
+        public static int LastDepth => 32;
+    }
+
+    /// <summary>
+    /// This layer's attention core written out for its shape, run by <c>AttentionCore.ForwardShort</c> once per (batch item, head):
+    /// 5 query rows × 5 keys, HeadDim 8, scale 0.5f.
+    /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
+    /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
+    /// </summary>
+    internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+    {
+        public static int Heads => 4;
+        public static int KvHeads => 1;
+        public static int HeadDim => 8;
+        public static int QueryTokens => 5;
+        public static int KeyTokens => 5;
+
+        // q [batch·5, 32], k and v [batch·5, 8]; context rows are Heads·HeadDim = 32 apart.
+        public static int QueryStride => 32;
+        public static int KeyValueStride => 8;
+        public static bool RelativePositionBias => false;
+
+        // scale·log2(e) = 0.5f · 1.442695: scores in log2 units, so the softmax exponentiates with exp2.
+        private const float ScaleLog2E = 0.7213475f;
+
+        /// <summary>Vector256: blocks of 8 query rows, the head dimension in Vector256s.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+        {
+            // Rows 0..4 (lanes 5..7 repeat the last row and are not stored).
+            uint empty = Scores8Rows0(ref qT, ref k, ref p);
+            Context256x4(ref p, ref v, ref context);
+            Context256x1(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 128));
+            if (empty != 0) ClearRows(empty, ref context);
+        }
+
+        /// <summary>Vector512: blocks of 8 query rows (Vector256 score vectors), the head dimension in Vector512s.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public static void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+        {
+            // Rows 0..4 (lanes 5..7 repeat the last row and are not stored).
+            uint empty = Scores8Rows0(ref qT, ref k, ref p);
+            Context512x4(ref p, ref v, ref context);
+            Context512x1(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 128));
+            if (empty != 0) ClearRows(empty, ref context);
+        }
+
+        /// <summary>
+        /// Query rows 0..4 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d], then the softmax over the keys.
+        /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static uint Scores8Rows0(ref float qT, ref float k, ref float p)
+        {
+            Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+            // Keys 0..4: Σ over HeadDim 8, k_j at j·8, two d per step.
+            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default;
+            for (nuint d = 0; d < 8; d += 2)
+            {
+                Vector256<float> x = Vector256.LoadUnsafe(ref qT, d * 8);
+                s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 8)), s1);
+                s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 16)), s2);
+                s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 24)), s3);
+                s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 32)), s4);
+                x = Vector256.LoadUnsafe(ref qT, (d + 1) * 8);
+                s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 8)), s1);
+                s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 16)), s2);
+                s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 24)), s3);
+                s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 32)), s4);
+            }
+
+            // Log2 units.
+            s0 *= scale;
+            s1 *= scale;
+            s2 *= scale;
+            s3 *= scale;
+            s4 *= scale;
+
+            // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+            Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), s2), Vector256.MaxNative(s3, s4));
+            m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+            s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+            s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+            s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+            s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+            s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+            Vector256<float> l = ((s0 + s1) + s2) + (s3 + s4);
+            Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+            Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+            (s0 * inverse).StoreUnsafe(ref p, 0);
+            (s1 * inverse).StoreUnsafe(ref p, 8);
+            (s2 * inverse).StoreUnsafe(ref p, 16);
+            (s3 * inverse).StoreUnsafe(ref p, 24);
+            (s4 * inverse).StoreUnsafe(ref p, 32);
+            return empty.ExtractMostSignificantBits() & 0b11111;
+        }
+
+        /// <summary>
+        /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 5 keys (every key, so a zero
+        /// weight times a NaN value is NaN, as in the plain loop); v_j at j·8, c_r at r·32.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Context256x4(ref float p, ref float v, ref float c)
+        {
+            // Columns 0..7: one Vector256 per row.
+            Vector256<float> a00 = default, a10 = default, a20 = default, a30 = default;
+            for (nuint j = 0; j < 5; j++)
+            {
+                ref float vj = ref Unsafe.Add(ref v, j * 8);
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+            }
+
+            a00.StoreUnsafe(ref c, 0);
+            a10.StoreUnsafe(ref c, 32);
+            a20.StoreUnsafe(ref c, 64);
+            a30.StoreUnsafe(ref c, 96);
+        }
+
+        /// <summary>
+        /// One context row of a block: c_r = Σ_j p[j·8 + r] · v_j over the 5 keys (every key, so a zero
+        /// weight times a NaN value is NaN, as in the plain loop); v_j at j·8, c_r at r·32.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Context256x1(ref float p, ref float v, ref float c)
+        {
+            // Columns 0..7: one Vector256 per row.
+            Vector256<float> a00 = default;
+            for (nuint j = 0; j < 5; j++)
+            {
+                ref float vj = ref Unsafe.Add(ref v, j * 8);
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+            }
+
+            a00.StoreUnsafe(ref c, 0);
+        }
+
+        /// <summary>
+        /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 5 keys (every key, so a zero
+        /// weight times a NaN value is NaN, as in the plain loop); v_j at j·8, c_r at r·32.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Context512x4(ref float p, ref float v, ref float c)
+        {
+            // Columns 0..7: one Vector256 per row.
+            Vector256<float> a00 = default, a10 = default, a20 = default, a30 = default;
+            for (nuint j = 0; j < 5; j++)
+            {
+                ref float vj = ref Unsafe.Add(ref v, j * 8);
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+            }
+
+            a00.StoreUnsafe(ref c, 0);
+            a10.StoreUnsafe(ref c, 32);
+            a20.StoreUnsafe(ref c, 64);
+            a30.StoreUnsafe(ref c, 96);
+        }
+
+        /// <summary>
+        /// One context row of a block: c_r = Σ_j p[j·8 + r] · v_j over the 5 keys (every key, so a zero
+        /// weight times a NaN value is NaN, as in the plain loop); v_j at j·8, c_r at r·32.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void Context512x1(ref float p, ref float v, ref float c)
+        {
+            // Columns 0..7: one Vector256 per row.
+            Vector256<float> a00 = default;
+            for (nuint j = 0; j < 5; j++)
+            {
+                ref float vj = ref Unsafe.Add(ref v, j * 8);
+                Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+            }
+
+            a00.StoreUnsafe(ref c, 0);
+        }
+
+        /// <summary>Zeroes the context rows whose bit is set: every score of theirs was -inf, and the plain loop gives them zeros.</summary>
+        private static void ClearRows(uint rows, ref float context)
+        {
+            for (int r = 0; rows != 0; r++, rows >>= 1)
+            {
+                if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 32), 8).Clear();
+            }
+        }
     }
 }

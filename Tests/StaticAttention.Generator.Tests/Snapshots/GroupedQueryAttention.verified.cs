@@ -2,6 +2,9 @@
 // Written by the StaticAttention source generator from the [MultiHeadAttention] attribute on GroupedQueryAttention.
 #nullable enable
 
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.Intrinsics;
+
 namespace Samples.Attention
 {
     /// <summary>
@@ -13,6 +16,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
     /// </remarks>
     partial class GroupedQueryAttention
     {
@@ -108,32 +112,27 @@ namespace Samples.Attention
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(x)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(x)));
             try
             {
                 global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·12, 64]
                 global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·12, 16]
                 global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·12, 16]
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·12, 64]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = x · Wqᵀ: [batch·12, 64] -> [batch·12, 64]
-                global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Query, q, Heads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(x, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = x · Wkᵀ: [batch·12, 64] -> [batch·12, 16]
-                global::StaticAttention.Cpu.Gemm.Forward(x, batch * KeyTokens, KeySize, _packed.Key, k, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(x, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = x · Wvᵀ: [batch·12, 64] -> [batch·12, 16]
-                global::StaticAttention.Cpu.Gemm.Forward(x, batch * KeyTokens, ValueSize, _packed.Value, v, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·12, 64]
-                global::StaticAttention.Cpu.AttentionCore.Forward(
-                    q, Heads * HeadDim, k, v, KvHeads * HeadDim,
-                    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
-                    global::StaticAttention.AttentionMask.Causal, default, default, default,
-                    context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
+                global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(q, k, v, batch, default, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·12, 64] -> [batch·12, 64]
-                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -174,6 +173,498 @@ namespace Samples.Attention
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(output);
             Forward(x.Span, output.Span);
+        }
+
+        /// <summary>The shape of q = x · Wqᵀ: [rows, 64] · [64, 64]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = QuerySize = 64 input features, N = Heads·HeadDim = 64 output features.
+            public static int Inner => 64;
+            public static int Width => 64;
+
+            // Vector512 panels of 32 features: 64 = 2·32 + 0.
+            public static int Panels32 => 2;
+            public static int Remainder32 => 0;
+
+            // Vector256 panels of 16 features: 64 = 4·16 + 0.
+            public static int Panels16 => 4;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 64;
+        }
+
+        /// <summary>The shape of k = x · Wkᵀ: [rows, 64] · [16, 64]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = KeySize = 64 input features, N = KvHeads·HeadDim = 16 output features.
+            public static int Inner => 64;
+            public static int Width => 16;
+
+            // Vector512 panels of 32 features: 16 = 0·32 + 16.
+            public static int Panels32 => 0;
+            public static int Remainder32 => 16;
+
+            // Vector256 panels of 16 features: 16 = 1·16 + 0.
+            public static int Panels16 => 1;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 64;
+        }
+
+        /// <summary>The shape of v = x · Wvᵀ: [rows, 64] · [16, 64]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = ValueSize = 64 input features, N = KvHeads·HeadDim = 16 output features.
+            public static int Inner => 64;
+            public static int Width => 16;
+
+            // Vector512 panels of 32 features: 16 = 0·32 + 16.
+            public static int Panels32 => 0;
+            public static int Remainder32 => 16;
+
+            // Vector256 panels of 16 features: 16 = 1·16 + 0.
+            public static int Panels16 => 1;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 64;
+        }
+
+        /// <summary>The shape of output = context · Woᵀ: [rows, 64] · [64, 64]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = Heads·HeadDim = 64 input features, N = ModelDim = 64 output features.
+            public static int Inner => 64;
+            public static int Width => 64;
+
+            // Vector512 panels of 32 features: 64 = 2·32 + 0.
+            public static int Panels32 => 2;
+            public static int Remainder32 => 0;
+
+            // Vector256 panels of 16 features: 64 = 4·16 + 0.
+            public static int Panels16 => 4;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 64;
+        }
+
+        /// <summary>
+        /// This layer's attention core written out for its shape, run by <c>AttentionCore.ForwardShort</c> once per (batch item, head):
+        /// 12 query rows × 12 keys, HeadDim 8, scale 1/sqrt(8) = 0.35355338f, causal.
+        /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
+        /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
+        /// </summary>
+        internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+        {
+            public static int Heads => 8;
+            public static int KvHeads => 2;
+            public static int HeadDim => 8;
+            public static int QueryTokens => 12;
+            public static int KeyTokens => 12;
+
+            // q [batch·12, 64], k and v [batch·12, 16]; context rows are Heads·HeadDim = 64 apart.
+            public static int QueryStride => 64;
+            public static int KeyValueStride => 16;
+            public static bool RelativePositionBias => false;
+
+            // scale·log2(e) = 0.35355338f · 1.442695: scores in log2 units, so the softmax exponentiates with exp2.
+            private const float ScaleLog2E = 0.5100697f;
+
+            /// <summary>Vector256: blocks of 8 query rows, the head dimension in Vector256s.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public static void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+            {
+                // Rows 0..7.
+                uint empty = Scores8Rows0(ref qT, ref k, ref p);
+                Context256x4(ref p, ref v, ref context);
+                Context256x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 256));
+                if (empty != 0) ClearRows(empty, ref context);
+
+                // Rows 8..11 (lanes 4..7 repeat the last row and are not stored).
+                empty = Scores8Rows8(ref qT, ref k, ref p);
+                Context256x4(ref p, ref v, ref Unsafe.Add(ref context, 512));
+                if (empty != 0) ClearRows(empty, ref Unsafe.Add(ref context, 512));
+            }
+
+            /// <summary>Vector512: blocks of 16 query rows (Vector512 score vectors), the head dimension in Vector512s.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public static void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+            {
+                // Rows 0..11 (lanes 12..15 repeat the last row and are not stored).
+                uint empty = Scores16Rows0(ref qT, ref k, ref p);
+                Context512x4(ref p, ref v, ref context);
+                Context512x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 256));
+                Context512x4(ref Unsafe.Add(ref p, 8), ref v, ref Unsafe.Add(ref context, 512));
+                if (empty != 0) ClearRows(empty, ref context);
+            }
+
+            /// <summary>
+            /// Query rows 0..7 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d], causal, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores8Rows0(ref float qT, ref float k, ref float p)
+            {
+                Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+                // Keys 0..7: Σ over HeadDim 8, k_j at j·16, two d per step.
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (nuint d = 0; d < 8; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref qT, d * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 16)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 32)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 48)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 64)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 80)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 96)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 112)), s7);
+                    x = Vector256.LoadUnsafe(ref qT, (d + 1) * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 16)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 32)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 48)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 64)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 80)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 96)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 112)), s7);
+                }
+
+                // Log2 units.
+                s0 *= scale;
+                s1 *= scale;
+                s2 *= scale;
+                s3 *= scale;
+                s4 *= scale;
+                s5 *= scale;
+                s6 *= scale;
+                s7 *= scale;
+
+                // Causal: row i sees keys j ≤ i. Keys 1..7 are hidden from the rows before them. Keys 8..11 are hidden from every row of the block: weight 0.
+                Vector256<float> row = Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+                Vector256<float> hidden = Vector256.Create(float.NegativeInfinity);
+                s1 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(1f)), hidden, s1);
+                s2 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(2f)), hidden, s2);
+                s3 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(3f)), hidden, s3);
+                s4 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(4f)), hidden, s4);
+                s5 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(5f)), hidden, s5);
+                s6 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(6f)), hidden, s6);
+                s7 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(7f)), hidden, s7);
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
+                m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+                Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 8);
+                (s2 * inverse).StoreUnsafe(ref p, 16);
+                (s3 * inverse).StoreUnsafe(ref p, 24);
+                (s4 * inverse).StoreUnsafe(ref p, 32);
+                (s5 * inverse).StoreUnsafe(ref p, 40);
+                (s6 * inverse).StoreUnsafe(ref p, 48);
+                (s7 * inverse).StoreUnsafe(ref p, 56);
+                Vector256<float>.Zero.StoreUnsafe(ref p, 64);
+                Vector256<float>.Zero.StoreUnsafe(ref p, 72);
+                Vector256<float>.Zero.StoreUnsafe(ref p, 80);
+                Vector256<float>.Zero.StoreUnsafe(ref p, 88);
+                return empty.ExtractMostSignificantBits();
+            }
+
+            /// <summary>
+            /// Query rows 8..11 (lane r is row 8 + r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d], causal, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores8Rows8(ref float qT, ref float k, ref float p)
+            {
+                ref float q = ref Unsafe.Add(ref qT, 64); // this block's qᵀ [8][8]
+                Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+                // Keys 0..7: Σ over HeadDim 8, k_j at j·16, two d per step.
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (nuint d = 0; d < 8; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref q, d * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 16)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 32)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 48)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 64)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 80)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 96)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 112)), s7);
+                    x = Vector256.LoadUnsafe(ref q, (d + 1) * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 16)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 32)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 48)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 64)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 80)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 96)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 112)), s7);
+                }
+
+                // Keys 8..11: Σ over HeadDim 8, k_j at j·16, two d per step.
+                Vector256<float> s8 = default, s9 = default, s10 = default, s11 = default;
+                for (nuint d = 0; d < 8; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref q, d * 8);
+                    s8 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 128)), s8);
+                    s9 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 144)), s9);
+                    s10 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 160)), s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 176)), s11);
+                    x = Vector256.LoadUnsafe(ref q, (d + 1) * 8);
+                    s8 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 128)), s8);
+                    s9 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 144)), s9);
+                    s10 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 160)), s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 176)), s11);
+                }
+
+                // Log2 units.
+                s0 *= scale;
+                s1 *= scale;
+                s2 *= scale;
+                s3 *= scale;
+                s4 *= scale;
+                s5 *= scale;
+                s6 *= scale;
+                s7 *= scale;
+                s8 *= scale;
+                s9 *= scale;
+                s10 *= scale;
+                s11 *= scale;
+
+                // Causal: row i sees keys j ≤ i. Keys 9..11 are hidden from the rows before them.
+                Vector256<float> row = Vector256.Create(8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
+                Vector256<float> hidden = Vector256.Create(float.NegativeInfinity);
+                s9 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(9f)), hidden, s9);
+                s10 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(10f)), hidden, s10);
+                s11 = Vector256.ConditionalSelect(Vector256.LessThan(row, Vector256.Create(11f)), hidden, s11);
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
+                m = Vector256.MaxNative(m, Vector256.MaxNative(Vector256.MaxNative(s8, s9), Vector256.MaxNative(s10, s11)));
+                m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                l += (s8 + s9) + (s10 + s11);
+                Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+                Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 8);
+                (s2 * inverse).StoreUnsafe(ref p, 16);
+                (s3 * inverse).StoreUnsafe(ref p, 24);
+                (s4 * inverse).StoreUnsafe(ref p, 32);
+                (s5 * inverse).StoreUnsafe(ref p, 40);
+                (s6 * inverse).StoreUnsafe(ref p, 48);
+                (s7 * inverse).StoreUnsafe(ref p, 56);
+                (s8 * inverse).StoreUnsafe(ref p, 64);
+                (s9 * inverse).StoreUnsafe(ref p, 72);
+                (s10 * inverse).StoreUnsafe(ref p, 80);
+                (s11 * inverse).StoreUnsafe(ref p, 88);
+                return empty.ExtractMostSignificantBits() & 0b1111;
+            }
+
+            /// <summary>
+            /// Query rows 0..11 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d], causal, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·16 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores16Rows0(ref float qT, ref float k, ref float p)
+            {
+                Vector512<float> scale = Vector512.Create(ScaleLog2E);
+
+                // Keys 0..11: Σ over HeadDim 8, k_j at j·16, two d per step.
+                Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default, s8 = default, s9 = default, s10 = default, s11 = default;
+                for (nuint d = 0; d < 8; d += 2)
+                {
+                    Vector512<float> x = Vector512.LoadUnsafe(ref qT, d * 16);
+                    s0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 16)), s1);
+                    s2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 32)), s2);
+                    s3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 48)), s3);
+                    s4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 64)), s4);
+                    s5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 80)), s5);
+                    s6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 96)), s6);
+                    s7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 112)), s7);
+                    s8 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 128)), s8);
+                    s9 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 144)), s9);
+                    s10 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 160)), s10);
+                    s11 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 176)), s11);
+                    x = Vector512.LoadUnsafe(ref qT, (d + 1) * 16);
+                    s0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 16)), s1);
+                    s2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 32)), s2);
+                    s3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 48)), s3);
+                    s4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 64)), s4);
+                    s5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 80)), s5);
+                    s6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 96)), s6);
+                    s7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 112)), s7);
+                    s8 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 128)), s8);
+                    s9 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 144)), s9);
+                    s10 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 160)), s10);
+                    s11 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 176)), s11);
+                }
+
+                // Log2 units.
+                s0 *= scale;
+                s1 *= scale;
+                s2 *= scale;
+                s3 *= scale;
+                s4 *= scale;
+                s5 *= scale;
+                s6 *= scale;
+                s7 *= scale;
+                s8 *= scale;
+                s9 *= scale;
+                s10 *= scale;
+                s11 *= scale;
+
+                // Causal: row i sees keys j ≤ i. Keys 1..11 are hidden from the rows before them.
+                Vector512<float> row = Vector512.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, 11f, 12f, 13f, 14f, 15f);
+                Vector512<float> hidden = Vector512.Create(float.NegativeInfinity);
+                s1 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(1f)), hidden, s1);
+                s2 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(2f)), hidden, s2);
+                s3 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(3f)), hidden, s3);
+                s4 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(4f)), hidden, s4);
+                s5 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(5f)), hidden, s5);
+                s6 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(6f)), hidden, s6);
+                s7 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(7f)), hidden, s7);
+                s8 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(8f)), hidden, s8);
+                s9 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(9f)), hidden, s9);
+                s10 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(10f)), hidden, s10);
+                s11 = Vector512.ConditionalSelect(Vector512.LessThan(row, Vector512.Create(11f)), hidden, s11);
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector512<float> m = Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(s0, s1), Vector512.MaxNative(s2, s3)), Vector512.MaxNative(Vector512.MaxNative(s4, s5), Vector512.MaxNative(s6, s7)));
+                m = Vector512.MaxNative(m, Vector512.MaxNative(Vector512.MaxNative(s8, s9), Vector512.MaxNative(s10, s11)));
+                m = Vector512.ConditionalSelect(Vector512.Equals(m, Vector512.Create(float.NegativeInfinity)), Vector512<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                Vector512<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                l += (s8 + s9) + (s10 + s11);
+                Vector512<float> empty = Vector512.Equals(l, Vector512<float>.Zero);
+                Vector512<float> inverse = Vector512.ConditionalSelect(empty, Vector512<float>.Zero, Vector512<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 16);
+                (s2 * inverse).StoreUnsafe(ref p, 32);
+                (s3 * inverse).StoreUnsafe(ref p, 48);
+                (s4 * inverse).StoreUnsafe(ref p, 64);
+                (s5 * inverse).StoreUnsafe(ref p, 80);
+                (s6 * inverse).StoreUnsafe(ref p, 96);
+                (s7 * inverse).StoreUnsafe(ref p, 112);
+                (s8 * inverse).StoreUnsafe(ref p, 128);
+                (s9 * inverse).StoreUnsafe(ref p, 144);
+                (s10 * inverse).StoreUnsafe(ref p, 160);
+                (s11 * inverse).StoreUnsafe(ref p, 176);
+                return (uint)empty.ExtractMostSignificantBits() & 0b111111111111;
+            }
+
+            /// <summary>
+            /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 12 keys (every key, so a zero
+            /// weight times a NaN value is NaN, as in the plain loop); v_j at j·16, c_r at r·64.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Context256x4(ref float p, ref float v, ref float c)
+            {
+                // Columns 0..7: one Vector256 per row.
+                Vector256<float> a00 = default, a10 = default, a20 = default, a30 = default;
+                for (nuint j = 0; j < 12; j++)
+                {
+                    ref float vj = ref Unsafe.Add(ref v, j * 16);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                    Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                    a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                    a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                    a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                    a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+                }
+
+                a00.StoreUnsafe(ref c, 0);
+                a10.StoreUnsafe(ref c, 64);
+                a20.StoreUnsafe(ref c, 128);
+                a30.StoreUnsafe(ref c, 192);
+            }
+
+            /// <summary>
+            /// 4 context rows of a block: c_r = Σ_j p[j·16 + r] · v_j over the 12 keys (every key, so a zero
+            /// weight times a NaN value is NaN, as in the plain loop); v_j at j·16, c_r at r·64.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Context512x4(ref float p, ref float v, ref float c)
+            {
+                // Columns 0..7: one Vector256 per row.
+                Vector256<float> a00 = default, a10 = default, a20 = default, a30 = default;
+                for (nuint j = 0; j < 12; j++)
+                {
+                    ref float vj = ref Unsafe.Add(ref v, j * 16);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                    Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 16));
+                    a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 16 + 1));
+                    a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 16 + 2));
+                    a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 16 + 3));
+                    a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+                }
+
+                a00.StoreUnsafe(ref c, 0);
+                a10.StoreUnsafe(ref c, 64);
+                a20.StoreUnsafe(ref c, 128);
+                a30.StoreUnsafe(ref c, 192);
+            }
+
+            /// <summary>Zeroes the context rows whose bit is set: every score of theirs was -inf, and the plain loop gives them zeros.</summary>
+            private static void ClearRows(uint rows, ref float context)
+            {
+                for (int r = 0; rows != 0; r++, rows >>= 1)
+                {
+                    if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 64), 8).Clear();
+                }
+            }
         }
     }
 }

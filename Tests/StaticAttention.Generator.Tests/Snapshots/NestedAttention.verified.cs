@@ -2,6 +2,9 @@
 // Written by the StaticAttention source generator from the [MultiHeadAttention] attribute on NestedAttention.
 #nullable enable
 
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.Intrinsics;
+
 namespace Samples.Attention
 {
     partial class Encoder
@@ -16,6 +19,7 @@ namespace Samples.Attention
             /// <remarks>
             /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
             /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+            /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
             /// </remarks>
             partial class NestedAttention
             {
@@ -109,27 +113,22 @@ namespace Samples.Attention
 
                     const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
                     const int contextPerItem = QueryTokens * Heads * HeadDim;
-                    int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-                    float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, coreLength, nameof(x)));
+                    float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
                     try
                     {
                         global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·4, 48]
                         global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·4, 16]
-                        global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qkvPerItem + contextPerItem), coreLength);
 
                         // qkv = x · Wqkvᵀ: [batch·4, 16] -> [batch·4, 48], columns q | k | v
-                        global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Fused, qkv, (Heads + 2 * KvHeads) * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                        global::StaticAttention.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                         // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                         // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ) · v -> context [batch·4, 16]
-                        global::StaticAttention.Cpu.AttentionCore.Forward(
-                            qkv, (Heads + 2 * KvHeads) * HeadDim, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), (Heads + 2 * KvHeads) * HeadDim,
-                            batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
-                            global::StaticAttention.AttentionMask.None, default, default, default,
-                            context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                        // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
+                        global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(qkv, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), batch, default, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                         // output = context · Woᵀ + b: [batch·4, 16] -> [batch·4, 16]
-                        global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                        global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                     }
                     finally
                     {
@@ -170,6 +169,204 @@ namespace Samples.Attention
                     global::System.ArgumentNullException.ThrowIfNull(x);
                     global::System.ArgumentNullException.ThrowIfNull(output);
                     Forward(x.Span, output.Span);
+                }
+
+                /// <summary>The shape of qkv = x · Wqkvᵀ: [rows, 16] · [48, 16]ᵀ, rows = batch·tokens.</summary>
+                private readonly struct QkvShape : global::StaticAttention.Cpu.IGemmShape
+                {
+                    // K = QuerySize = 16 input features, N = (Heads + 2·KvHeads)·HeadDim = 48 output features.
+                    public static int Inner => 16;
+                    public static int Width => 48;
+
+                    // Vector512 panels of 32 features: 48 = 1·32 + 16.
+                    public static int Panels32 => 1;
+                    public static int Remainder32 => 16;
+
+                    // Vector256 panels of 16 features: 48 = 3·16 + 0.
+                    public static int Panels16 => 3;
+                    public static int Remainder16 => 0;
+
+                    // k-blocks of 256 input features: 16 = (1 - 1)·256 + 16.
+                    public static int DepthBlocks => 1;
+                    public static int LastDepth => 16;
+                }
+
+                /// <summary>The shape of output = context · Woᵀ: [rows, 16] · [16, 16]ᵀ, rows = batch·tokens.</summary>
+                private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+                {
+                    // K = Heads·HeadDim = 16 input features, N = ModelDim = 16 output features.
+                    public static int Inner => 16;
+                    public static int Width => 16;
+
+                    // Vector512 panels of 32 features: 16 = 0·32 + 16.
+                    public static int Panels32 => 0;
+                    public static int Remainder32 => 16;
+
+                    // Vector256 panels of 16 features: 16 = 1·16 + 0.
+                    public static int Panels16 => 1;
+                    public static int Remainder16 => 0;
+
+                    // k-blocks of 256 input features: 16 = (1 - 1)·256 + 16.
+                    public static int DepthBlocks => 1;
+                    public static int LastDepth => 16;
+                }
+
+                /// <summary>
+                /// This layer's attention core written out for its shape, run by <c>AttentionCore.ForwardShort</c> once per (batch item, head):
+                /// 4 query rows × 4 keys, HeadDim 8, scale 1/sqrt(8) = 0.35355338f.
+                /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
+                /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
+                /// </summary>
+                internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+                {
+                    public static int Heads => 2;
+                    public static int KvHeads => 2;
+                    public static int HeadDim => 8;
+                    public static int QueryTokens => 4;
+                    public static int KeyTokens => 4;
+
+                    // q, k and v are column blocks of qkv [batch·4, 48]; context rows are Heads·HeadDim = 16 apart.
+                    public static int QueryStride => 48;
+                    public static int KeyValueStride => 48;
+                    public static bool RelativePositionBias => false;
+
+                    // scale·log2(e) = 0.35355338f · 1.442695: scores in log2 units, so the softmax exponentiates with exp2.
+                    private const float ScaleLog2E = 0.5100697f;
+
+                    /// <summary>Vector256: blocks of 8 query rows, the head dimension in Vector256s.</summary>
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                    public static void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+                    {
+                        // Rows 0..3 (lanes 4..7 repeat the last row and are not stored).
+                        uint empty = Scores8Rows0(ref qT, ref k, ref p);
+                        Context256x4(ref p, ref v, ref context);
+                        if (empty != 0) ClearRows(empty, ref context);
+                    }
+
+                    /// <summary>Vector512: blocks of 8 query rows (Vector256 score vectors), the head dimension in Vector512s.</summary>
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                    public static void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+                    {
+                        // Rows 0..3 (lanes 4..7 repeat the last row and are not stored).
+                        uint empty = Scores8Rows0(ref qT, ref k, ref p);
+                        Context512x4(ref p, ref v, ref context);
+                        if (empty != 0) ClearRows(empty, ref context);
+                    }
+
+                    /// <summary>
+                    /// Query rows 0..3 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d], then the softmax over the keys.
+                    /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+                    /// </summary>
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                    private static uint Scores8Rows0(ref float qT, ref float k, ref float p)
+                    {
+                        Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+                        // Keys 0..3: Σ over HeadDim 8, k_j at j·48, two d per step.
+                        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+                        for (nuint d = 0; d < 8; d += 2)
+                        {
+                            Vector256<float> x = Vector256.LoadUnsafe(ref qT, d * 8);
+                            s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                            s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 48)), s1);
+                            s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 96)), s2);
+                            s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 144)), s3);
+                            x = Vector256.LoadUnsafe(ref qT, (d + 1) * 8);
+                            s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                            s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 48)), s1);
+                            s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 96)), s2);
+                            s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 144)), s3);
+                        }
+
+                        // Log2 units.
+                        s0 *= scale;
+                        s1 *= scale;
+                        s2 *= scale;
+                        s3 *= scale;
+
+                        // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                        Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3));
+                        m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+                        s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                        s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                        s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                        s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                        Vector256<float> l = (s0 + s1) + (s2 + s3);
+                        Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+                        Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+                        (s0 * inverse).StoreUnsafe(ref p, 0);
+                        (s1 * inverse).StoreUnsafe(ref p, 8);
+                        (s2 * inverse).StoreUnsafe(ref p, 16);
+                        (s3 * inverse).StoreUnsafe(ref p, 24);
+                        return empty.ExtractMostSignificantBits() & 0b1111;
+                    }
+
+                    /// <summary>
+                    /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 4 keys (every key, so a zero
+                    /// weight times a NaN value is NaN, as in the plain loop); v_j at j·48, c_r at r·16.
+                    /// </summary>
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                    private static void Context256x4(ref float p, ref float v, ref float c)
+                    {
+                        // Columns 0..7: one Vector256 per row.
+                        Vector256<float> a00 = default, a10 = default, a20 = default, a30 = default;
+                        for (nuint j = 0; j < 4; j++)
+                        {
+                            ref float vj = ref Unsafe.Add(ref v, j * 48);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                            Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                            a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                            w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                            a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                            w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                            a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                            w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                            a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+                        }
+
+                        a00.StoreUnsafe(ref c, 0);
+                        a10.StoreUnsafe(ref c, 16);
+                        a20.StoreUnsafe(ref c, 32);
+                        a30.StoreUnsafe(ref c, 48);
+                    }
+
+                    /// <summary>
+                    /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 4 keys (every key, so a zero
+                    /// weight times a NaN value is NaN, as in the plain loop); v_j at j·48, c_r at r·16.
+                    /// </summary>
+                    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+                    private static void Context512x4(ref float p, ref float v, ref float c)
+                    {
+                        // Columns 0..7: one Vector256 per row.
+                        Vector256<float> a00 = default, a10 = default, a20 = default, a30 = default;
+                        for (nuint j = 0; j < 4; j++)
+                        {
+                            ref float vj = ref Unsafe.Add(ref v, j * 48);
+                            Vector256<float> v0 = Vector256.LoadUnsafe(ref vj);
+                            Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                            a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                            w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                            a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                            w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                            a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                            w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                            a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+                        }
+
+                        a00.StoreUnsafe(ref c, 0);
+                        a10.StoreUnsafe(ref c, 16);
+                        a20.StoreUnsafe(ref c, 32);
+                        a30.StoreUnsafe(ref c, 48);
+                    }
+
+                    /// <summary>Zeroes the context rows whose bit is set: every score of theirs was -inf, and the plain loop gives them zeros.</summary>
+                    private static void ClearRows(uint rows, ref float context)
+                    {
+                        for (int r = 0; rows != 0; r++, rows >>= 1)
+                        {
+                            if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 16), 8).Clear();
+                        }
+                    }
                 }
             }
         }

@@ -13,6 +13,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: the weights output, the KeepMask mask.
     /// </remarks>
     partial class SeedCAttention
     {
@@ -120,32 +121,30 @@ namespace Samples.Attention
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, coreLength, nameof(query)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(query)));
             try
             {
                 global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·10, 48]
                 global::System.Span<float> k = new global::System.Span<float>(scratch, batch * qPerItem, batch * kPerItem); // [batch·10, 48]
                 global::System.Span<float> v = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem), batch * vPerItem); // [batch·10, 48]
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·10, 48]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem + contextPerItem), coreLength);
 
                 // q = query · Wqᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward(query, batch * QueryTokens, QuerySize, _packed.Query, q, Heads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(query, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = key · Wkᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward(key, batch * KeyTokens, KeySize, _packed.Key, k, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(key, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = value · Wvᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward(value, batch * KeyTokens, ValueSize, _packed.Value, v, KvHeads * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(value, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·10, 48]
                 global::StaticAttention.Cpu.AttentionCore.Forward(
                     q, Heads * HeadDim, k, v, KvHeads * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.KeepMask, default, mask, default,
-                    context, weights, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                    context, weights, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -207,6 +206,86 @@ namespace Samples.Attention
             global::System.ArgumentNullException.ThrowIfNull(value);
             global::System.ArgumentNullException.ThrowIfNull(output);
             Forward(query.Span, key.Span, value.Span, mask, output.Span, weights);
+        }
+
+        /// <summary>The shape of q = query · Wqᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = QuerySize = 48 input features, N = Heads·HeadDim = 48 output features.
+            public static int Inner => 48;
+            public static int Width => 48;
+
+            // Vector512 panels of 32 features: 48 = 1·32 + 16.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 16;
+
+            // Vector256 panels of 16 features: 48 = 3·16 + 0.
+            public static int Panels16 => 3;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 48;
+        }
+
+        /// <summary>The shape of k = key · Wkᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = KeySize = 48 input features, N = KvHeads·HeadDim = 48 output features.
+            public static int Inner => 48;
+            public static int Width => 48;
+
+            // Vector512 panels of 32 features: 48 = 1·32 + 16.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 16;
+
+            // Vector256 panels of 16 features: 48 = 3·16 + 0.
+            public static int Panels16 => 3;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 48;
+        }
+
+        /// <summary>The shape of v = value · Wvᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = ValueSize = 48 input features, N = KvHeads·HeadDim = 48 output features.
+            public static int Inner => 48;
+            public static int Width => 48;
+
+            // Vector512 panels of 32 features: 48 = 1·32 + 16.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 16;
+
+            // Vector256 panels of 16 features: 48 = 3·16 + 0.
+            public static int Panels16 => 3;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 48;
+        }
+
+        /// <summary>The shape of output = context · Woᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = Heads·HeadDim = 48 input features, N = ModelDim = 48 output features.
+            public static int Inner => 48;
+            public static int Width => 48;
+
+            // Vector512 panels of 32 features: 48 = 1·32 + 16.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 16;
+
+            // Vector256 panels of 16 features: 48 = 3·16 + 0.
+            public static int Panels16 => 3;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 48;
         }
     }
 }

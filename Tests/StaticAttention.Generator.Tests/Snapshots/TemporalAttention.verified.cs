@@ -2,6 +2,9 @@
 // Written by the StaticAttention source generator from the [MultiHeadAttention] attribute on TemporalAttention.
 #nullable enable
 
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.Intrinsics;
+
 namespace Samples.Attention
 {
     /// <summary>
@@ -13,6 +16,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
     /// </remarks>
     partial class TemporalAttention
     {
@@ -106,27 +110,22 @@ namespace Samples.Attention
 
             const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, coreLength, nameof(x)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
             try
             {
                 global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·8, 192]
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·8, 64]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qkvPerItem + contextPerItem), coreLength);
 
                 // qkv = x · Wqkvᵀ + b: [batch·8, 64] -> [batch·8, 192], columns q | k | v
-                global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Fused, qkv, (Heads + 2 * KvHeads) * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                 // Per (batch, head): softmax(0.25f = 1/sqrt(16) · q·kᵀ + relative bias) · v -> context [batch·8, 64]
-                global::StaticAttention.Cpu.AttentionCore.Forward(
-                    qkv, (Heads + 2 * KvHeads) * HeadDim, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), (Heads + 2 * KvHeads) * HeadDim,
-                    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
-                    global::StaticAttention.AttentionMask.None, default, default, _weights.RelativePositionBiasTable,
-                    context, default, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
+                global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(qkv, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), batch, _weights.RelativePositionBiasTable, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ + b: [batch·8, 64] -> [batch·8, 64]
-                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -167,6 +166,230 @@ namespace Samples.Attention
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(output);
             Forward(x.Span, output.Span);
+        }
+
+        /// <summary>The shape of qkv = x · Wqkvᵀ: [rows, 64] · [192, 64]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct QkvShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = QuerySize = 64 input features, N = (Heads + 2·KvHeads)·HeadDim = 192 output features.
+            public static int Inner => 64;
+            public static int Width => 192;
+
+            // Vector512 panels of 32 features: 192 = 6·32 + 0.
+            public static int Panels32 => 6;
+            public static int Remainder32 => 0;
+
+            // Vector256 panels of 16 features: 192 = 12·16 + 0.
+            public static int Panels16 => 12;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 64;
+        }
+
+        /// <summary>The shape of output = context · Woᵀ: [rows, 64] · [64, 64]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = Heads·HeadDim = 64 input features, N = ModelDim = 64 output features.
+            public static int Inner => 64;
+            public static int Width => 64;
+
+            // Vector512 panels of 32 features: 64 = 2·32 + 0.
+            public static int Panels32 => 2;
+            public static int Remainder32 => 0;
+
+            // Vector256 panels of 16 features: 64 = 4·16 + 0.
+            public static int Panels16 => 4;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 64;
+        }
+
+        /// <summary>
+        /// This layer's attention core written out for its shape, run by <c>AttentionCore.ForwardShort</c> once per (batch item, head):
+        /// 8 query rows × 8 keys, HeadDim 16, scale 1/sqrt(16) = 0.25f, relative position bias.
+        /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
+        /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
+        /// </summary>
+        internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+        {
+            public static int Heads => 4;
+            public static int KvHeads => 4;
+            public static int HeadDim => 16;
+            public static int QueryTokens => 8;
+            public static int KeyTokens => 8;
+
+            // q, k and v are column blocks of qkv [batch·8, 192]; context rows are Heads·HeadDim = 64 apart.
+            public static int QueryStride => 192;
+            public static int KeyValueStride => 192;
+            public static bool RelativePositionBias => true;
+
+            // scale·log2(e) = 0.25f · 1.442695: scores in log2 units, so the softmax exponentiates with exp2.
+            private const float ScaleLog2E = 0.36067376f;
+
+            /// <summary>Vector256: blocks of 8 query rows, the head dimension in Vector256s.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public static void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+            {
+                // Rows 0..7.
+                uint empty = Scores8Rows0(ref qT, ref k, ref bias, ref p);
+                Context256x4(ref p, ref v, ref context);
+                Context256x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 256));
+                if (empty != 0) ClearRows(empty, ref context);
+            }
+
+            /// <summary>Vector512: blocks of 8 query rows (Vector256 score vectors), the head dimension in Vector512s.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public static void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+            {
+                // Rows 0..7.
+                uint empty = Scores8Rows0(ref qT, ref k, ref bias, ref p);
+                Context512x4(ref p, ref v, ref context);
+                Context512x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 256));
+                if (empty != 0) ClearRows(empty, ref context);
+            }
+
+            /// <summary>
+            /// Query rows 0..7 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d] + bias_j, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores8Rows0(ref float qT, ref float k, ref float bias, ref float p)
+            {
+                Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+                // Keys 0..7: Σ over HeadDim 16, k_j at j·192, two d per step.
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (nuint d = 0; d < 16; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref qT, d * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 192)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 384)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 576)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 768)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 960)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1152)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1344)), s7);
+                    x = Vector256.LoadUnsafe(ref qT, (d + 1) * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 192)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 384)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 576)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 768)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 960)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 1152)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 1344)), s7);
+                }
+
+                // Log2 units plus the relative position bias (log2 units too): bias_j[r] = bias[j·16 + r].
+                s0 = Vector256.FusedMultiplyAdd(s0, scale, Vector256.LoadUnsafe(ref bias, 0));
+                s1 = Vector256.FusedMultiplyAdd(s1, scale, Vector256.LoadUnsafe(ref bias, 16));
+                s2 = Vector256.FusedMultiplyAdd(s2, scale, Vector256.LoadUnsafe(ref bias, 32));
+                s3 = Vector256.FusedMultiplyAdd(s3, scale, Vector256.LoadUnsafe(ref bias, 48));
+                s4 = Vector256.FusedMultiplyAdd(s4, scale, Vector256.LoadUnsafe(ref bias, 64));
+                s5 = Vector256.FusedMultiplyAdd(s5, scale, Vector256.LoadUnsafe(ref bias, 80));
+                s6 = Vector256.FusedMultiplyAdd(s6, scale, Vector256.LoadUnsafe(ref bias, 96));
+                s7 = Vector256.FusedMultiplyAdd(s7, scale, Vector256.LoadUnsafe(ref bias, 112));
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
+                m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+                Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 8);
+                (s2 * inverse).StoreUnsafe(ref p, 16);
+                (s3 * inverse).StoreUnsafe(ref p, 24);
+                (s4 * inverse).StoreUnsafe(ref p, 32);
+                (s5 * inverse).StoreUnsafe(ref p, 40);
+                (s6 * inverse).StoreUnsafe(ref p, 48);
+                (s7 * inverse).StoreUnsafe(ref p, 56);
+                return empty.ExtractMostSignificantBits();
+            }
+
+            /// <summary>
+            /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 8 keys (every key, so a zero
+            /// weight times a NaN value is NaN, as in the plain loop); v_j at j·192, c_r at r·64.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Context256x4(ref float p, ref float v, ref float c)
+            {
+                // Columns 0..15: two Vector256s per row.
+                Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (nuint j = 0; j < 8; j++)
+                {
+                    ref float vj = ref Unsafe.Add(ref v, j * 192);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vj), v1 = Vector256.LoadUnsafe(ref vj, 8);
+                    Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                    a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                    a01 = Vector256.FusedMultiplyAdd(w, v1, a01);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                    a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                    a11 = Vector256.FusedMultiplyAdd(w, v1, a11);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                    a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                    a21 = Vector256.FusedMultiplyAdd(w, v1, a21);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                    a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+                    a31 = Vector256.FusedMultiplyAdd(w, v1, a31);
+                }
+
+                a00.StoreUnsafe(ref c, 0); a01.StoreUnsafe(ref c, 8);
+                a10.StoreUnsafe(ref c, 64); a11.StoreUnsafe(ref c, 72);
+                a20.StoreUnsafe(ref c, 128); a21.StoreUnsafe(ref c, 136);
+                a30.StoreUnsafe(ref c, 192); a31.StoreUnsafe(ref c, 200);
+            }
+
+            /// <summary>
+            /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 8 keys (every key, so a zero
+            /// weight times a NaN value is NaN, as in the plain loop); v_j at j·192, c_r at r·64.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Context512x4(ref float p, ref float v, ref float c)
+            {
+                // Columns 0..15: one Vector512 per row.
+                Vector512<float> a00 = default, a10 = default, a20 = default, a30 = default;
+                for (nuint j = 0; j < 8; j++)
+                {
+                    ref float vj = ref Unsafe.Add(ref v, j * 192);
+                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vj);
+                    Vector512<float> w = Vector512.Create(Unsafe.Add(ref p, j * 8));
+                    a00 = Vector512.FusedMultiplyAdd(w, v0, a00);
+                    w = Vector512.Create(Unsafe.Add(ref p, j * 8 + 1));
+                    a10 = Vector512.FusedMultiplyAdd(w, v0, a10);
+                    w = Vector512.Create(Unsafe.Add(ref p, j * 8 + 2));
+                    a20 = Vector512.FusedMultiplyAdd(w, v0, a20);
+                    w = Vector512.Create(Unsafe.Add(ref p, j * 8 + 3));
+                    a30 = Vector512.FusedMultiplyAdd(w, v0, a30);
+                }
+
+                a00.StoreUnsafe(ref c, 0);
+                a10.StoreUnsafe(ref c, 64);
+                a20.StoreUnsafe(ref c, 128);
+                a30.StoreUnsafe(ref c, 192);
+            }
+
+            /// <summary>Zeroes the context rows whose bit is set: every score of theirs was -inf, and the plain loop gives them zeros.</summary>
+            private static void ClearRows(uint rows, ref float context)
+            {
+                for (int r = 0; rows != 0; r++, rows >>= 1)
+                {
+                    if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 64), 16).Clear();
+                }
+            }
         }
     }
 }

@@ -2,6 +2,9 @@
 // Written by the StaticAttention source generator from the [MultiHeadAttention] attribute on TemporalAttentionNoProjections.
 #nullable enable
 
+using global::System.Runtime.CompilerServices;
+using global::System.Runtime.Intrinsics;
+
 namespace Samples.Attention
 {
     /// <summary>
@@ -13,6 +16,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
     /// </remarks>
     partial class TemporalAttentionNoProjections
     {
@@ -51,7 +55,6 @@ namespace Samples.Attention
             ReturnWeights: false, Scale: Scale, SelfAttention: true);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-        private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
         private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private TemporalAttentionNoProjections(global::StaticAttention.Weights.AttentionWeights weights)
@@ -101,21 +104,10 @@ namespace Samples.Attention
             int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
             global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
 
-            float[] scratch = _scratch.Rent(global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens)); // one row of scores
-            try
-            {
-                // No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.
-                // Per (batch, head): softmax(0.25f = 1/sqrt(16) · q·kᵀ + relative bias) · v -> output [batch·16, 32]
-                global::StaticAttention.Cpu.AttentionCore.Forward(
-                    x, ModelDim, x, x, ModelDim,
-                    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
-                    global::StaticAttention.AttentionMask.None, default, default, _weights.RelativePositionBiasTable,
-                    output, default, scratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
-            }
-            finally
-            {
-                _scratch.Return(scratch);
-            }
+            // No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.
+            // Per (batch, head): softmax(0.25f = 1/sqrt(16) · q·kᵀ + relative bias) · v -> output [batch·16, 32]
+            // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
+            global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(x, x, x, batch, _weights.RelativePositionBiasTable, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
         }
 
         /// <summary>
@@ -151,6 +143,477 @@ namespace Samples.Attention
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(output);
             Forward(x.Span, output.Span);
+        }
+
+        /// <summary>
+        /// This layer's attention core written out for its shape, run by <c>AttentionCore.ForwardShort</c> once per (batch item, head):
+        /// 16 query rows × 16 keys, HeadDim 16, scale 1/sqrt(16) = 0.25f, relative position bias.
+        /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
+        /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
+        /// </summary>
+        internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+        {
+            public static int Heads => 2;
+            public static int KvHeads => 2;
+            public static int HeadDim => 16;
+            public static int QueryTokens => 16;
+            public static int KeyTokens => 16;
+
+            // q, k and v are x [batch·16, 32] itself; context rows are Heads·HeadDim = 32 apart.
+            public static int QueryStride => 32;
+            public static int KeyValueStride => 32;
+            public static bool RelativePositionBias => true;
+
+            // scale·log2(e) = 0.25f · 1.442695: scores in log2 units, so the softmax exponentiates with exp2.
+            private const float ScaleLog2E = 0.36067376f;
+
+            /// <summary>Vector256: blocks of 8 query rows, the head dimension in Vector256s.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public static void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+            {
+                // Rows 0..7.
+                uint empty = Scores8Rows0(ref qT, ref k, ref bias, ref p);
+                Context256x4(ref p, ref v, ref context);
+                Context256x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 128));
+                if (empty != 0) ClearRows(empty, ref context);
+
+                // Rows 8..15.
+                empty = Scores8Rows8(ref qT, ref k, ref bias, ref p);
+                Context256x4(ref p, ref v, ref Unsafe.Add(ref context, 256));
+                Context256x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 384));
+                if (empty != 0) ClearRows(empty, ref Unsafe.Add(ref context, 256));
+            }
+
+            /// <summary>Vector512: blocks of 16 query rows (Vector512 score vectors), the head dimension in Vector512s.</summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            public static void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+            {
+                // Rows 0..15.
+                uint empty = Scores16Rows0(ref qT, ref k, ref bias, ref p);
+                Context512x4(ref p, ref v, ref context);
+                Context512x4(ref Unsafe.Add(ref p, 4), ref v, ref Unsafe.Add(ref context, 128));
+                Context512x4(ref Unsafe.Add(ref p, 8), ref v, ref Unsafe.Add(ref context, 256));
+                Context512x4(ref Unsafe.Add(ref p, 12), ref v, ref Unsafe.Add(ref context, 384));
+                if (empty != 0) ClearRows(empty, ref context);
+            }
+
+            /// <summary>
+            /// Query rows 0..7 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d] + bias_j, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores8Rows0(ref float qT, ref float k, ref float bias, ref float p)
+            {
+                Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+                // Keys 0..7: Σ over HeadDim 16, k_j at j·32, two d per step.
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (nuint d = 0; d < 16; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref qT, d * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 32)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 64)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 96)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 128)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 160)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 192)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 224)), s7);
+                    x = Vector256.LoadUnsafe(ref qT, (d + 1) * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 32)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 64)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 96)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 128)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 160)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 192)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 224)), s7);
+                }
+
+                // Keys 8..15: Σ over HeadDim 16, k_j at j·32, two d per step.
+                Vector256<float> s8 = default, s9 = default, s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
+                for (nuint d = 0; d < 16; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref qT, d * 8);
+                    s8 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 256)), s8);
+                    s9 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 288)), s9);
+                    s10 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 320)), s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 352)), s11);
+                    s12 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 384)), s12);
+                    s13 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 416)), s13);
+                    s14 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 448)), s14);
+                    s15 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 480)), s15);
+                    x = Vector256.LoadUnsafe(ref qT, (d + 1) * 8);
+                    s8 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 256)), s8);
+                    s9 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 288)), s9);
+                    s10 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 320)), s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 352)), s11);
+                    s12 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 384)), s12);
+                    s13 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 416)), s13);
+                    s14 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 448)), s14);
+                    s15 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 480)), s15);
+                }
+
+                // Log2 units plus the relative position bias (log2 units too): bias_j[r] = bias[j·16 + r].
+                s0 = Vector256.FusedMultiplyAdd(s0, scale, Vector256.LoadUnsafe(ref bias, 0));
+                s1 = Vector256.FusedMultiplyAdd(s1, scale, Vector256.LoadUnsafe(ref bias, 16));
+                s2 = Vector256.FusedMultiplyAdd(s2, scale, Vector256.LoadUnsafe(ref bias, 32));
+                s3 = Vector256.FusedMultiplyAdd(s3, scale, Vector256.LoadUnsafe(ref bias, 48));
+                s4 = Vector256.FusedMultiplyAdd(s4, scale, Vector256.LoadUnsafe(ref bias, 64));
+                s5 = Vector256.FusedMultiplyAdd(s5, scale, Vector256.LoadUnsafe(ref bias, 80));
+                s6 = Vector256.FusedMultiplyAdd(s6, scale, Vector256.LoadUnsafe(ref bias, 96));
+                s7 = Vector256.FusedMultiplyAdd(s7, scale, Vector256.LoadUnsafe(ref bias, 112));
+                s8 = Vector256.FusedMultiplyAdd(s8, scale, Vector256.LoadUnsafe(ref bias, 128));
+                s9 = Vector256.FusedMultiplyAdd(s9, scale, Vector256.LoadUnsafe(ref bias, 144));
+                s10 = Vector256.FusedMultiplyAdd(s10, scale, Vector256.LoadUnsafe(ref bias, 160));
+                s11 = Vector256.FusedMultiplyAdd(s11, scale, Vector256.LoadUnsafe(ref bias, 176));
+                s12 = Vector256.FusedMultiplyAdd(s12, scale, Vector256.LoadUnsafe(ref bias, 192));
+                s13 = Vector256.FusedMultiplyAdd(s13, scale, Vector256.LoadUnsafe(ref bias, 208));
+                s14 = Vector256.FusedMultiplyAdd(s14, scale, Vector256.LoadUnsafe(ref bias, 224));
+                s15 = Vector256.FusedMultiplyAdd(s15, scale, Vector256.LoadUnsafe(ref bias, 240));
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
+                m = Vector256.MaxNative(m, Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s8, s9), Vector256.MaxNative(s10, s11)), Vector256.MaxNative(Vector256.MaxNative(s12, s13), Vector256.MaxNative(s14, s15))));
+                m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s12 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s12 - m);
+                s13 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s13 - m);
+                s14 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s14 - m);
+                s15 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s15 - m);
+                Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                l += ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15));
+                Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+                Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 8);
+                (s2 * inverse).StoreUnsafe(ref p, 16);
+                (s3 * inverse).StoreUnsafe(ref p, 24);
+                (s4 * inverse).StoreUnsafe(ref p, 32);
+                (s5 * inverse).StoreUnsafe(ref p, 40);
+                (s6 * inverse).StoreUnsafe(ref p, 48);
+                (s7 * inverse).StoreUnsafe(ref p, 56);
+                (s8 * inverse).StoreUnsafe(ref p, 64);
+                (s9 * inverse).StoreUnsafe(ref p, 72);
+                (s10 * inverse).StoreUnsafe(ref p, 80);
+                (s11 * inverse).StoreUnsafe(ref p, 88);
+                (s12 * inverse).StoreUnsafe(ref p, 96);
+                (s13 * inverse).StoreUnsafe(ref p, 104);
+                (s14 * inverse).StoreUnsafe(ref p, 112);
+                (s15 * inverse).StoreUnsafe(ref p, 120);
+                return empty.ExtractMostSignificantBits();
+            }
+
+            /// <summary>
+            /// Query rows 8..15 (lane r is row 8 + r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d] + bias_j, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·8 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores8Rows8(ref float qT, ref float k, ref float bias, ref float p)
+            {
+                ref float q = ref Unsafe.Add(ref qT, 128); // this block's qᵀ [16][8]
+                Vector256<float> scale = Vector256.Create(ScaleLog2E);
+
+                // Keys 0..7: Σ over HeadDim 16, k_j at j·32, two d per step.
+                Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+                for (nuint d = 0; d < 16; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref q, d * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 32)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 64)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 96)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 128)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 160)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 192)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 224)), s7);
+                    x = Vector256.LoadUnsafe(ref q, (d + 1) * 8);
+                    s0 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 32)), s1);
+                    s2 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 64)), s2);
+                    s3 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 96)), s3);
+                    s4 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 128)), s4);
+                    s5 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 160)), s5);
+                    s6 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 192)), s6);
+                    s7 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 224)), s7);
+                }
+
+                // Keys 8..15: Σ over HeadDim 16, k_j at j·32, two d per step.
+                Vector256<float> s8 = default, s9 = default, s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
+                for (nuint d = 0; d < 16; d += 2)
+                {
+                    Vector256<float> x = Vector256.LoadUnsafe(ref q, d * 8);
+                    s8 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 256)), s8);
+                    s9 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 288)), s9);
+                    s10 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 320)), s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 352)), s11);
+                    s12 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 384)), s12);
+                    s13 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 416)), s13);
+                    s14 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 448)), s14);
+                    s15 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 480)), s15);
+                    x = Vector256.LoadUnsafe(ref q, (d + 1) * 8);
+                    s8 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 256)), s8);
+                    s9 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 288)), s9);
+                    s10 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 320)), s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 352)), s11);
+                    s12 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 384)), s12);
+                    s13 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 416)), s13);
+                    s14 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 448)), s14);
+                    s15 = Vector256.FusedMultiplyAdd(x, Vector256.Create(Unsafe.Add(ref k, d + 1 + 480)), s15);
+                }
+
+                // Log2 units plus the relative position bias (log2 units too): bias_j[r] = bias[j·16 + 8 + r].
+                s0 = Vector256.FusedMultiplyAdd(s0, scale, Vector256.LoadUnsafe(ref bias, 8));
+                s1 = Vector256.FusedMultiplyAdd(s1, scale, Vector256.LoadUnsafe(ref bias, 24));
+                s2 = Vector256.FusedMultiplyAdd(s2, scale, Vector256.LoadUnsafe(ref bias, 40));
+                s3 = Vector256.FusedMultiplyAdd(s3, scale, Vector256.LoadUnsafe(ref bias, 56));
+                s4 = Vector256.FusedMultiplyAdd(s4, scale, Vector256.LoadUnsafe(ref bias, 72));
+                s5 = Vector256.FusedMultiplyAdd(s5, scale, Vector256.LoadUnsafe(ref bias, 88));
+                s6 = Vector256.FusedMultiplyAdd(s6, scale, Vector256.LoadUnsafe(ref bias, 104));
+                s7 = Vector256.FusedMultiplyAdd(s7, scale, Vector256.LoadUnsafe(ref bias, 120));
+                s8 = Vector256.FusedMultiplyAdd(s8, scale, Vector256.LoadUnsafe(ref bias, 136));
+                s9 = Vector256.FusedMultiplyAdd(s9, scale, Vector256.LoadUnsafe(ref bias, 152));
+                s10 = Vector256.FusedMultiplyAdd(s10, scale, Vector256.LoadUnsafe(ref bias, 168));
+                s11 = Vector256.FusedMultiplyAdd(s11, scale, Vector256.LoadUnsafe(ref bias, 184));
+                s12 = Vector256.FusedMultiplyAdd(s12, scale, Vector256.LoadUnsafe(ref bias, 200));
+                s13 = Vector256.FusedMultiplyAdd(s13, scale, Vector256.LoadUnsafe(ref bias, 216));
+                s14 = Vector256.FusedMultiplyAdd(s14, scale, Vector256.LoadUnsafe(ref bias, 232));
+                s15 = Vector256.FusedMultiplyAdd(s15, scale, Vector256.LoadUnsafe(ref bias, 248));
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
+                m = Vector256.MaxNative(m, Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s8, s9), Vector256.MaxNative(s10, s11)), Vector256.MaxNative(Vector256.MaxNative(s12, s13), Vector256.MaxNative(s14, s15))));
+                m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s12 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s12 - m);
+                s13 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s13 - m);
+                s14 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s14 - m);
+                s15 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s15 - m);
+                Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                l += ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15));
+                Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
+                Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 8);
+                (s2 * inverse).StoreUnsafe(ref p, 16);
+                (s3 * inverse).StoreUnsafe(ref p, 24);
+                (s4 * inverse).StoreUnsafe(ref p, 32);
+                (s5 * inverse).StoreUnsafe(ref p, 40);
+                (s6 * inverse).StoreUnsafe(ref p, 48);
+                (s7 * inverse).StoreUnsafe(ref p, 56);
+                (s8 * inverse).StoreUnsafe(ref p, 64);
+                (s9 * inverse).StoreUnsafe(ref p, 72);
+                (s10 * inverse).StoreUnsafe(ref p, 80);
+                (s11 * inverse).StoreUnsafe(ref p, 88);
+                (s12 * inverse).StoreUnsafe(ref p, 96);
+                (s13 * inverse).StoreUnsafe(ref p, 104);
+                (s14 * inverse).StoreUnsafe(ref p, 112);
+                (s15 * inverse).StoreUnsafe(ref p, 120);
+                return empty.ExtractMostSignificantBits();
+            }
+
+            /// <summary>
+            /// Query rows 0..15 (lane r is row r): s_j = ScaleLog2E · Σ_d qᵀ[d] · k_j[d] + bias_j, then the softmax over the keys.
+            /// Writes the weights key-major, p[j·16 + r], and returns the rows whose scores are all -inf (as bits).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static uint Scores16Rows0(ref float qT, ref float k, ref float bias, ref float p)
+            {
+                Vector512<float> scale = Vector512.Create(ScaleLog2E);
+
+                // Keys 0..15: Σ over HeadDim 16, k_j at j·32, two d per step.
+                Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default, s8 = default, s9 = default, s10 = default, s11 = default, s12 = default, s13 = default, s14 = default, s15 = default;
+                for (nuint d = 0; d < 16; d += 2)
+                {
+                    Vector512<float> x = Vector512.LoadUnsafe(ref qT, d * 16);
+                    s0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d)), s0);
+                    s1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 32)), s1);
+                    s2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 64)), s2);
+                    s3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 96)), s3);
+                    s4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 128)), s4);
+                    s5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 160)), s5);
+                    s6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 192)), s6);
+                    s7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 224)), s7);
+                    s8 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 256)), s8);
+                    s9 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 288)), s9);
+                    s10 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 320)), s10);
+                    s11 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 352)), s11);
+                    s12 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 384)), s12);
+                    s13 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 416)), s13);
+                    s14 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 448)), s14);
+                    s15 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 480)), s15);
+                    x = Vector512.LoadUnsafe(ref qT, (d + 1) * 16);
+                    s0 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1)), s0);
+                    s1 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 32)), s1);
+                    s2 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 64)), s2);
+                    s3 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 96)), s3);
+                    s4 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 128)), s4);
+                    s5 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 160)), s5);
+                    s6 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 192)), s6);
+                    s7 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 224)), s7);
+                    s8 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 256)), s8);
+                    s9 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 288)), s9);
+                    s10 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 320)), s10);
+                    s11 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 352)), s11);
+                    s12 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 384)), s12);
+                    s13 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 416)), s13);
+                    s14 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 448)), s14);
+                    s15 = Vector512.FusedMultiplyAdd(x, Vector512.Create(Unsafe.Add(ref k, d + 1 + 480)), s15);
+                }
+
+                // Log2 units plus the relative position bias (log2 units too): bias_j[r] = bias[j·16 + r].
+                s0 = Vector512.FusedMultiplyAdd(s0, scale, Vector512.LoadUnsafe(ref bias, 0));
+                s1 = Vector512.FusedMultiplyAdd(s1, scale, Vector512.LoadUnsafe(ref bias, 16));
+                s2 = Vector512.FusedMultiplyAdd(s2, scale, Vector512.LoadUnsafe(ref bias, 32));
+                s3 = Vector512.FusedMultiplyAdd(s3, scale, Vector512.LoadUnsafe(ref bias, 48));
+                s4 = Vector512.FusedMultiplyAdd(s4, scale, Vector512.LoadUnsafe(ref bias, 64));
+                s5 = Vector512.FusedMultiplyAdd(s5, scale, Vector512.LoadUnsafe(ref bias, 80));
+                s6 = Vector512.FusedMultiplyAdd(s6, scale, Vector512.LoadUnsafe(ref bias, 96));
+                s7 = Vector512.FusedMultiplyAdd(s7, scale, Vector512.LoadUnsafe(ref bias, 112));
+                s8 = Vector512.FusedMultiplyAdd(s8, scale, Vector512.LoadUnsafe(ref bias, 128));
+                s9 = Vector512.FusedMultiplyAdd(s9, scale, Vector512.LoadUnsafe(ref bias, 144));
+                s10 = Vector512.FusedMultiplyAdd(s10, scale, Vector512.LoadUnsafe(ref bias, 160));
+                s11 = Vector512.FusedMultiplyAdd(s11, scale, Vector512.LoadUnsafe(ref bias, 176));
+                s12 = Vector512.FusedMultiplyAdd(s12, scale, Vector512.LoadUnsafe(ref bias, 192));
+                s13 = Vector512.FusedMultiplyAdd(s13, scale, Vector512.LoadUnsafe(ref bias, 208));
+                s14 = Vector512.FusedMultiplyAdd(s14, scale, Vector512.LoadUnsafe(ref bias, 224));
+                s15 = Vector512.FusedMultiplyAdd(s15, scale, Vector512.LoadUnsafe(ref bias, 240));
+
+                // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
+                Vector512<float> m = Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(s0, s1), Vector512.MaxNative(s2, s3)), Vector512.MaxNative(Vector512.MaxNative(s4, s5), Vector512.MaxNative(s6, s7)));
+                m = Vector512.MaxNative(m, Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(s8, s9), Vector512.MaxNative(s10, s11)), Vector512.MaxNative(Vector512.MaxNative(s12, s13), Vector512.MaxNative(s14, s15))));
+                m = Vector512.ConditionalSelect(Vector512.Equals(m, Vector512.Create(float.NegativeInfinity)), Vector512<float>.Zero, m);
+                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s12 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s12 - m);
+                s13 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s13 - m);
+                s14 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s14 - m);
+                s15 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s15 - m);
+                Vector512<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+                l += ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15));
+                Vector512<float> empty = Vector512.Equals(l, Vector512<float>.Zero);
+                Vector512<float> inverse = Vector512.ConditionalSelect(empty, Vector512<float>.Zero, Vector512<float>.One / l);
+                (s0 * inverse).StoreUnsafe(ref p, 0);
+                (s1 * inverse).StoreUnsafe(ref p, 16);
+                (s2 * inverse).StoreUnsafe(ref p, 32);
+                (s3 * inverse).StoreUnsafe(ref p, 48);
+                (s4 * inverse).StoreUnsafe(ref p, 64);
+                (s5 * inverse).StoreUnsafe(ref p, 80);
+                (s6 * inverse).StoreUnsafe(ref p, 96);
+                (s7 * inverse).StoreUnsafe(ref p, 112);
+                (s8 * inverse).StoreUnsafe(ref p, 128);
+                (s9 * inverse).StoreUnsafe(ref p, 144);
+                (s10 * inverse).StoreUnsafe(ref p, 160);
+                (s11 * inverse).StoreUnsafe(ref p, 176);
+                (s12 * inverse).StoreUnsafe(ref p, 192);
+                (s13 * inverse).StoreUnsafe(ref p, 208);
+                (s14 * inverse).StoreUnsafe(ref p, 224);
+                (s15 * inverse).StoreUnsafe(ref p, 240);
+                return (uint)empty.ExtractMostSignificantBits();
+            }
+
+            /// <summary>
+            /// 4 context rows of a block: c_r = Σ_j p[j·8 + r] · v_j over the 16 keys (every key, so a zero
+            /// weight times a NaN value is NaN, as in the plain loop); v_j at j·32, c_r at r·32.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Context256x4(ref float p, ref float v, ref float c)
+            {
+                // Columns 0..15: two Vector256s per row.
+                Vector256<float> a00 = default, a01 = default, a10 = default, a11 = default, a20 = default, a21 = default, a30 = default, a31 = default;
+                for (nuint j = 0; j < 16; j++)
+                {
+                    ref float vj = ref Unsafe.Add(ref v, j * 32);
+                    Vector256<float> v0 = Vector256.LoadUnsafe(ref vj), v1 = Vector256.LoadUnsafe(ref vj, 8);
+                    Vector256<float> w = Vector256.Create(Unsafe.Add(ref p, j * 8));
+                    a00 = Vector256.FusedMultiplyAdd(w, v0, a00);
+                    a01 = Vector256.FusedMultiplyAdd(w, v1, a01);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 1));
+                    a10 = Vector256.FusedMultiplyAdd(w, v0, a10);
+                    a11 = Vector256.FusedMultiplyAdd(w, v1, a11);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 2));
+                    a20 = Vector256.FusedMultiplyAdd(w, v0, a20);
+                    a21 = Vector256.FusedMultiplyAdd(w, v1, a21);
+                    w = Vector256.Create(Unsafe.Add(ref p, j * 8 + 3));
+                    a30 = Vector256.FusedMultiplyAdd(w, v0, a30);
+                    a31 = Vector256.FusedMultiplyAdd(w, v1, a31);
+                }
+
+                a00.StoreUnsafe(ref c, 0); a01.StoreUnsafe(ref c, 8);
+                a10.StoreUnsafe(ref c, 32); a11.StoreUnsafe(ref c, 40);
+                a20.StoreUnsafe(ref c, 64); a21.StoreUnsafe(ref c, 72);
+                a30.StoreUnsafe(ref c, 96); a31.StoreUnsafe(ref c, 104);
+            }
+
+            /// <summary>
+            /// 4 context rows of a block: c_r = Σ_j p[j·16 + r] · v_j over the 16 keys (every key, so a zero
+            /// weight times a NaN value is NaN, as in the plain loop); v_j at j·32, c_r at r·32.
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+            private static void Context512x4(ref float p, ref float v, ref float c)
+            {
+                // Columns 0..15: one Vector512 per row.
+                Vector512<float> a00 = default, a10 = default, a20 = default, a30 = default;
+                for (nuint j = 0; j < 16; j++)
+                {
+                    ref float vj = ref Unsafe.Add(ref v, j * 32);
+                    Vector512<float> v0 = Vector512.LoadUnsafe(ref vj);
+                    Vector512<float> w = Vector512.Create(Unsafe.Add(ref p, j * 16));
+                    a00 = Vector512.FusedMultiplyAdd(w, v0, a00);
+                    w = Vector512.Create(Unsafe.Add(ref p, j * 16 + 1));
+                    a10 = Vector512.FusedMultiplyAdd(w, v0, a10);
+                    w = Vector512.Create(Unsafe.Add(ref p, j * 16 + 2));
+                    a20 = Vector512.FusedMultiplyAdd(w, v0, a20);
+                    w = Vector512.Create(Unsafe.Add(ref p, j * 16 + 3));
+                    a30 = Vector512.FusedMultiplyAdd(w, v0, a30);
+                }
+
+                a00.StoreUnsafe(ref c, 0);
+                a10.StoreUnsafe(ref c, 32);
+                a20.StoreUnsafe(ref c, 64);
+                a30.StoreUnsafe(ref c, 96);
+            }
+
+            /// <summary>Zeroes the context rows whose bit is set: every score of theirs was -inf, and the plain loop gives them zeros.</summary>
+            private static void ClearRows(uint rows, ref float context)
+            {
+                for (int r = 0; rows != 0; r++, rows >>= 1)
+                {
+                    if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 32), 16).Clear();
+                }
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ namespace Samples.Attention
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
+    /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: the weights output, the KeyPaddingMask mask.
     /// </remarks>
     partial class TorchAttention
     {
@@ -114,16 +115,14 @@ namespace Samples.Attention
 
             const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            int coreLength = global::StaticAttention.Cpu.AttentionCore.ScratchLength(KeyTokens);
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, coreLength, nameof(x)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
             try
             {
                 global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·7, 96]
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·7, 32]
-                global::System.Span<float> coreScratch = new global::System.Span<float>(scratch, batch * (qkvPerItem + contextPerItem), coreLength);
 
                 // qkv = x · Wqkvᵀ + b: [batch·7, 32] -> [batch·7, 96], columns q | k | v
-                global::StaticAttention.Cpu.Gemm.Forward(x, batch * QueryTokens, QuerySize, _packed.Fused, qkv, (Heads + 2 * KvHeads) * HeadDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·7, 32]
@@ -131,10 +130,10 @@ namespace Samples.Attention
                     qkv, (Heads + 2 * KvHeads) * HeadDim, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), (Heads + 2 * KvHeads) * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.KeyPaddingMask | global::StaticAttention.AttentionMask.Causal, default, mask, default,
-                    context, weights, coreScratch, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                    context, weights, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ + b: [batch·7, 32] -> [batch·7, 32]
-                global::StaticAttention.Cpu.Gemm.Forward(context, batch * QueryTokens, Heads * HeadDim, _packed.Output, output, ModelDim, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -186,6 +185,46 @@ namespace Samples.Attention
             global::System.ArgumentNullException.ThrowIfNull(x);
             global::System.ArgumentNullException.ThrowIfNull(output);
             Forward(x.Span, mask, output.Span, weights);
+        }
+
+        /// <summary>The shape of qkv = x · Wqkvᵀ: [rows, 32] · [96, 32]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct QkvShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = QuerySize = 32 input features, N = (Heads + 2·KvHeads)·HeadDim = 96 output features.
+            public static int Inner => 32;
+            public static int Width => 96;
+
+            // Vector512 panels of 32 features: 96 = 3·32 + 0.
+            public static int Panels32 => 3;
+            public static int Remainder32 => 0;
+
+            // Vector256 panels of 16 features: 96 = 6·16 + 0.
+            public static int Panels16 => 6;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 32;
+        }
+
+        /// <summary>The shape of output = context · Woᵀ: [rows, 32] · [32, 32]ᵀ, rows = batch·tokens.</summary>
+        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        {
+            // K = Heads·HeadDim = 32 input features, N = ModelDim = 32 output features.
+            public static int Inner => 32;
+            public static int Width => 32;
+
+            // Vector512 panels of 32 features: 32 = 1·32 + 0.
+            public static int Panels32 => 1;
+            public static int Remainder32 => 0;
+
+            // Vector256 panels of 16 features: 32 = 2·16 + 0.
+            public static int Panels16 => 2;
+            public static int Remainder16 => 0;
+
+            // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 32;
         }
     }
 }
