@@ -40,6 +40,7 @@ namespace StaticAttention.Generator.Emitting
                 EmitForward(w, layer);
                 w.Line();
                 EmitTypedForward(w, layer);
+                GpuEmitter.Emit(w, layer);
             }
 
             for (int i = outerBlocks.Length - 1; i >= 0; i--) outerBlocks[i].Dispose();

@@ -1,0 +1,28 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+
+namespace StaticAttention.Tests.Gpu;
+
+/// <summary>
+/// One ILGPU CPU accelerator for the whole test run (creating a context is slow), with the NVIDIA preset: warp size
+/// 32 and groups of up to 1024 threads, so shuffles and barriers behave as on a GPU. Fast 32-bit math, as a GPU
+/// deployment would use.
+/// </summary>
+public static class SharedAccelerator
+{
+    private static readonly Lazy<(Context Context, Accelerator Accelerator)> Lazy = new(() =>
+    {
+        var context = Context.Create(builder => builder.CPU(CPUDeviceKind.Nvidia).Math(MathMode.Fast32BitOnly));
+        return (context, context.GetCPUDevice(0).CreateAccelerator(context));
+    });
+
+    public static Accelerator Instance => Lazy.Value.Accelerator;
+}
+
+/// <summary>Tests on the shared accelerator run one at a time (its kernels already use every core).</summary>
+[CollectionDefinition(Name)]
+public sealed class AcceleratorCollection
+{
+    public const string Name = "Accelerator";
+}
