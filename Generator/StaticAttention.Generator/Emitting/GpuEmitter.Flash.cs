@@ -40,7 +40,7 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("var qs = global::ILGPU.SharedMemory.Allocate<float>(" + Int(tile * d) + ");  // the tile's queries [" + Int(tile) + ", " + Int(d) + "]");
                 w.Line("var ks = global::ILGPU.SharedMemory.Allocate<float>(" + Int(32 * (d + 1)) + ");  // key tile [32, " + Int(d) + " + 1]: padded, lane j reads row j");
                 w.Line("var vs = global::ILGPU.SharedMemory.Allocate<float>(" + Int(32 * vs) + ");  // value tile [32, " + Int(vs) + "]: rows of whole lanes");
-                w.Line("var ps = global::ILGPU.SharedMemory.Allocate<float>(" + Int(plan.Warps * 32) + "); // one row of p per warp");
+                w.Line("var ps = global::ILGPU.SharedMemory.Allocate<float>(" + Int(tile * 32) + "); // p of each row against the key tile");
                 w.Line();
                 w.Line("// Stage the tile's queries" + (rowMayPad ? " (rows past " + Int(nq) + " are zeros)." : "."));
                 using (w.Block("for (int e = thread; e < " + Int(tile * d) + "; e += " + Int(threads) + ")"))
@@ -77,58 +77,73 @@ namespace StaticAttention.Generator.Emitting
                 {
                     EmitStageKeys(w, l, src, threads, values: true);
                     w.Line("int key = k0 + lane, kRow = lane * " + Int(d + 1) + ";");
+                    var ts = new List<string>();
+                    for (int r = 0; r < rows; r++) ts.Add("t" + Int(r));
+                    w.Line("float " + string.Join(", ", ts) + "; // the warp's rows scored against key k0 + lane, in base 2");
                     for (int r = 0; r < rows; r++)
                     {
-                        w.Line();
-                        w.Line("// row " + Int(r) + " of the warp");
                         using (w.Block())
                         {
                             w.Line("int i = " + RowOf(rows, r) + ";");
                             w.Line("int qRow = (warp * " + Int(rows) + (r == 0 ? "" : " + " + Int(r)) + ") * " + Int(d) + ";");
                             EmitDot(w, l, "qRow", "kRow");
                             EmitTerms(w, l, rowMayPad, keyMayPad, "valid" + Int(r));
-                            string m = "m" + Int(r), sum = "l" + Int(r);
-                            w.Line("float tileMax = t;");
-                            EmitWarpReduce(w, "tileMax", max: true);
-                            w.Line("float mNew = " + Max + "(" + m + ", tileMax);");
-                            w.Line("float mBase = mNew == " + NegativeInfinity + " ? 0f : mNew; // nothing visible yet: every p is 0");
-                            w.Line("float alpha = " + Exp2 + "(" + m + " - mBase); // rescales what the row has summed so far");
-                            w.Line("float p = " + Exp2 + "(t - mBase);");
-                            w.Line(sum + " = " + sum + " * alpha + p;");
-                            w.Line(m + " = mNew;");
-                            w.Line("ps[warp * 32 + lane] = p;");
-                            w.Line("global::ILGPU.Warp.Barrier();");
-                            for (int u = 0; u < plan.ColumnsPerLane; u++)
-                            {
-                                string o = "o" + Int(r) + "_" + Int(u);
-                                string column = u == 0 ? "lane" : "lane + " + Int(32 * u);
-                                w.Line(o + " *= alpha;");
-                                for (int j = 0; j < 32; j += 4)
-                                {
-                                    var terms = new List<string>();
-                                    for (int e = j; e < j + 4; e++) terms.Add("ps[" + Plus("warp * 32", e) + "] * vs[" + Plus(column, e * vs) + "]");
-                                    w.Line(o + " += " + string.Join(" + ", terms) + ";");
-                                }
-                            }
-                            w.Line("global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row");
+                            w.Line("t" + Int(r) + " = t;");
                         }
                     }
+                    w.Line();
+                    w.Line(rows == 1 ? "// The row's max over the tile: a butterfly of warp shuffles." : "// The rows' maxima over the tile, all " + Int(rows) + " in one butterfly of struct shuffles.");
+                    EmitRowReduce(w, rows, "tileMax", "t", max: true);
+                    w.Line();
+                    w.Line("// Online softmax: new max, rescale what each row has summed so far by alpha, p = exp2(t - max).");
+                    var alphas = new List<string>();
+                    for (int r = 0; r < rows; r++) alphas.Add("alpha" + Int(r));
+                    w.Line("float " + string.Join(", ", alphas) + ";");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        using (w.Block())
+                        {
+                            string m = "m" + Int(r), sum = "l" + Int(r);
+                            w.Line("float mNew = " + Max + "(" + m + ", " + Component(rows, "tileMax", r) + ");");
+                            w.Line("float mBase = mNew == " + NegativeInfinity + " ? 0f : mNew; // nothing visible yet: every p is 0");
+                            w.Line("alpha" + Int(r) + " = " + Exp2 + "(" + m + " - mBase);");
+                            w.Line("float p = " + Exp2 + "(t" + Int(r) + " - mBase);");
+                            w.Line(sum + " = " + sum + " * alpha" + Int(r) + " + p;");
+                            w.Line(m + " = mNew;");
+                            w.Line("ps[(warp * " + Int(rows) + (r == 0 ? "" : " + " + Int(r)) + ") * 32 + lane] = p;");
+                        }
+                    }
+                    w.Line("global::ILGPU.Warp.Barrier();");
+                    w.Line();
+                    w.Line("// o = o·alpha + Σ_j p[j] · v[j, column], lane c owning column c" + (plan.ColumnsPerLane > 1 ? " (+ 32·u)" : "") + ".");
+                    w.Line("int pRow = warp * " + Int(rows * 32) + ";");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int u = 0; u < plan.ColumnsPerLane; u++)
+                        {
+                            string o = "o" + Int(r) + "_" + Int(u);
+                            string column = u == 0 ? "lane" : "lane + " + Int(32 * u);
+                            w.Line(o + " *= alpha" + Int(r) + ";");
+                            for (int j = 0; j < 32; j += 4)
+                            {
+                                var terms = new List<string>();
+                                for (int e = j; e < j + 4; e++) terms.Add("ps[" + Plus("pRow", r * 32 + e) + "] * vs[" + Plus(column, e * vs) + "]");
+                                w.Line(o + " += " + string.Join(" + ", terms) + ";");
+                            }
+                        }
+                    }
+                    w.Line("// (ps is rewritten only after the next tile's first group barrier)");
                 }
                 w.Line();
-                w.Line("// context = o / Σ l: the lanes' partial sums reduced once per row.");
-                for (int r = 0; r < rows; r++)
-                {
-                    if (l.ReturnWeights) w.Line("float inverse" + Int(r) + ";");
-                }
+                w.Line("// context = o / Σ l: the lanes' partial sums reduced once, at the end.");
+                EmitRowReduce(w, rows, "sums", "l", max: false);
                 for (int r = 0; r < rows; r++)
                 {
                     using (w.Block())
                     {
                         w.Line("int i = " + RowOf(rows, r) + ";");
-                        w.Line("float l = l" + Int(r) + ";");
-                        EmitWarpReduce(w, "l", max: false);
+                        w.Line("float l = " + Component(rows, "sums", r) + ";");
                         w.Line("float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros");
-                        if (l.ReturnWeights) w.Line("inverse" + Int(r) + " = inverse;");
                         IDisposable? guard = rowMayPad ? w.Block("if (i < " + Int(nq) + ")") : null;
                         for (int u = 0; u < plan.ColumnsPerLane; u++)
                         {
@@ -163,8 +178,9 @@ namespace StaticAttention.Generator.Emitting
                         EmitTerms(w, l, rowMayPad, keyMayPad, "valid" + Int(r));
                         string inside = rowMayPad && keyMayPad ? "i < " + Int(l.QueryTokens) + " && key < " + Int(l.KeyTokens)
                             : rowMayPad ? "i < " + Int(l.QueryTokens) : keyMayPad ? "key < " + Int(l.KeyTokens) : "";
+                        string sum = Component(rows, "sums", r);
                         string store = "weights[((b * " + Int(l.Heads) + " + h) * " + Int(l.QueryTokens) + " + i) * " + Int(l.KeyTokens) + " + key] = " +
-                            Exp2 + "(t - (m" + Int(r) + " == " + NegativeInfinity + " ? 0f : m" + Int(r) + ")) * inverse" + Int(r) + ";";
+                            Exp2 + "(t - (m" + Int(r) + " == " + NegativeInfinity + " ? 0f : m" + Int(r) + ")) * (" + sum + " == 0f ? 0f : 1f / " + sum + ");";
                         w.Line(inside.Length > 0 ? "if (" + inside + ") " + store : store);
                     }
                 }
@@ -188,6 +204,32 @@ namespace StaticAttention.Generator.Emitting
             }
             w.Line("global::ILGPU.Group.Barrier();");
         }
+
+        /// <summary>
+        /// A butterfly reduction across the warp of the rows' values <c>{prefix}0..</c>, into <paramref name="target"/>: one
+        /// float, or a <c>RowValues4</c>/<c>RowValues8</c> carrying up to eight rows through each shuffle.
+        /// </summary>
+        private static void EmitRowReduce(CodeWriter w, int rows, string target, string prefix, bool max)
+        {
+            if (rows == 1)
+            {
+                w.Line("float " + target + " = " + prefix + "0;");
+                EmitWarpReduce(w, target, max);
+                return;
+            }
+            int width = rows <= 4 ? 4 : 8;
+            string type = Gpu + ".RowValues" + Int(width);
+            var values = new List<string>();
+            for (int r = 0; r < width; r++) values.Add(r < rows ? prefix + Int(r) : "0f");
+            w.Line("var " + target + " = new " + type + "(" + string.Join(", ", values) + ");");
+            for (int offset = 16; offset >= 1; offset /= 2)
+            {
+                w.Line(target + " = " + type + "." + (max ? "Max" : "Add") + "(" + target + ", global::ILGPU.Warp.ShuffleXor(" + target + ", " + Int(offset) + "));");
+            }
+        }
+
+        /// <summary>Row <paramref name="r"/>'s value after <see cref="EmitRowReduce"/>.</summary>
+        private static string Component(int rows, string target, int r) => rows == 1 ? target : target + ".Row" + Int(r);
 
         /// <summary>Query row <paramref name="r"/> of the current warp.</summary>
         private static string RowOf(int rows, int r) => "firstRow + warp * " + Int(rows) + (r == 0 ? "" : " + " + Int(r));

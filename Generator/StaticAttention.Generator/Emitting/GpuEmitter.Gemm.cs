@@ -7,7 +7,7 @@ namespace StaticAttention.Generator.Emitting
     {
         /// <summary>
         /// A tiled SGEMM for one projection shape, <c>output[rows, N] = input[rows, K] · weight[K, N] (+ bias[N])</c>: one group
-        /// of 64 threads per 32×32 output tile, K in steps of up to 32 through shared memory, each thread a 4×4 register
+        /// of 64 threads per 32×32 output tile, K in steps of up to 64 through shared memory, each thread a 4×4 register
         /// tile (rows <c>ty + 8·a</c>, columns <c>tx + 8·b</c>) written out by the generator. Only the row count is dynamic;
         /// edge checks on K and N are emitted only when they do not divide into tiles.
         /// </summary>
@@ -15,7 +15,7 @@ namespace StaticAttention.Generator.Emitting
         {
             const int tile = GpuPlan.GemmTile;
             int k = linear.K, n = linear.N;
-            int step = k < tile ? k : tile;          // K per shared-memory step
+            int step = k < 64 ? k : 64;              // K per shared-memory step
             bool kEdge = k % step != 0, nEdge = n % tile != 0;
             int loads = tile * step / GpuPlan.GemmThreads;
             bool bias = linear.Bias is not null;
@@ -30,8 +30,7 @@ namespace StaticAttention.Generator.Emitting
             {
                 w.Line("int thread = global::ILGPU.Group.IdxX;");
                 w.Line("int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b");
-                w.Line("int lane = thread % 32, half = thread / 32; // loading: lane walks the contiguous dimension");
-                w.Line("int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;");
+                                w.Line("int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;");
                 w.Line("var a = global::ILGPU.SharedMemory.Allocate<float>(" + Int(step * 33) + "); // input tile, transposed: a[kk·33 + r] (padded row)");
                 w.Line("var b = global::ILGPU.SharedMemory.Allocate<float>(" + Int(step * tile) + "); // weight tile: b[kk·32 + c]");
                 for (int r = 0; r < 4; r++)
@@ -39,32 +38,18 @@ namespace StaticAttention.Generator.Emitting
                 w.Line();
                 using (w.Block("for (int k0 = 0; k0 < " + Int(k) + "; k0 += " + Int(step) + ")"))
                 {
-                    // Input tile [32 rows, step]: element (r, kk) read at input[(row0 + r)·K + k0 + kk].
-                    w.Line("// " + Int(tile * step) + " input and " + Int(tile * step) + " weight elements, " + Int(loads) + " of each per thread");
-                    if (step == tile)
+                    // Input tile [32 rows, step] and weight tile [step, 32], element by element: consecutive threads read
+                    // consecutive addresses of one row of each.
+                    w.Line("// " + Int(tile * step) + " input and " + Int(tile * step) + " weight elements, " + Int(loads) + " of each per thread, reads coalesced");
+                    using (w.Block("for (int e = thread; e < " + Int(tile * step) + "; e += 64)"))
                     {
-                        using (w.Block("for (int u = 0; u < " + Int(loads) + "; u++)"))
-                        {
-                            w.Line("int r = half + 2 * u;");
-                            string inside = "row0 + r < rows" + (kEdge ? " && k0 + lane < " + Int(k) : "");
-                            w.Line("a[lane * 33 + r] = " + inside + " ? input[(row0 + r) * " + Int(k) + " + k0 + lane] : 0f;");
-                            w.Line("int kk = half + 2 * u;");
-                            string wInside = (kEdge ? "k0 + kk < " + Int(k) : "") + (kEdge && nEdge ? " && " : "") + (nEdge ? "col0 + lane < " + Int(n) : "");
-                            string read = "weight[(k0 + kk) * " + Int(n) + " + col0 + lane]";
-                            w.Line("b[kk * 32 + lane] = " + (wInside.Length > 0 ? wInside + " ? " + read + " : 0f;" : read + ";"));
-                        }
-                    }
-                    else
-                    {
-                        // K below 32: one step of exactly K; walk the tiles element by element.
-                        using (w.Block("for (int e = thread; e < " + Int(tile * step) + "; e += 64)"))
-                        {
-                            w.Line("int r = e / " + Int(step) + ", kk = e % " + Int(step) + ";");
-                            w.Line("a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * " + Int(k) + " + kk] : 0f;");
-                            w.Line("int wk = e / 32, c = e % 32;");
-                            string read = "weight[wk * " + Int(n) + " + col0 + c]";
-                            w.Line("b[wk * 32 + c] = " + (nEdge ? "col0 + c < " + Int(n) + " ? " + read + " : 0f;" : read + ";"));
-                        }
+                        w.Line("int r = e / " + Int(step) + ", kk = e % " + Int(step) + ";");
+                        string aInside = "row0 + r < rows" + (kEdge ? " && k0 + kk < " + Int(k) : "");
+                        w.Line("a[kk * 33 + r] = " + aInside + " ? input[(row0 + r) * " + Int(k) + " + k0 + kk] : 0f;");
+                        w.Line("int wk = e / 32, c = e % 32;");
+                        string bInside = (kEdge ? "k0 + wk < " + Int(k) : "") + (kEdge && nEdge ? " && " : "") + (nEdge ? "col0 + c < " + Int(n) : "");
+                        string read = "weight[(k0 + wk) * " + Int(n) + " + col0 + c]";
+                        w.Line("b[wk * 32 + c] = " + (bInside.Length > 0 ? bInside + " ? " + read + " : 0f;" : read + ";"));
                     }
                     w.Line("global::ILGPU.Group.Barrier();");
                     using (w.Block("for (int kk = 0; kk < " + Int(step) + "; kk++)"))

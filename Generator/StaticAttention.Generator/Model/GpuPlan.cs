@@ -46,11 +46,11 @@ namespace StaticAttention.Generator.Model
             if (l.QueryTokens <= WarpSize && l.KeyTokens <= WarpSize && smallFloats <= SharedFloatLimit)
                 return new GpuPlan(true, true, 1, l.QueryTokens, columnsPerLane, smallFloats);
 
-            // Flash kernel: up to four warps of four rows; the query tile, a key tile [32, D+1], a value tile [32, 32·U]
-            // and one row of p per warp.
-            int rowsPerWarp = Math.Min(4, l.QueryTokens);
+            // Flash kernel: up to four warps of eight rows (four above a head width of 64); the query tile, a key tile
+            // [32, D+1], a value tile [32, 32·U] and p of every row against the key tile.
+            int rowsPerWarp = Math.Min(d <= 64 ? 8 : 4, l.QueryTokens);
             int warps = Math.Min(4, (l.QueryTokens + rowsPerWarp - 1) / rowsPerWarp);
-            int flashFloats = warps * rowsPerWarp * d + KeyTile * (d + 1) + KeyTile * valueStride + warps * WarpSize;
+            int flashFloats = warps * rowsPerWarp * (d + WarpSize) + KeyTile * (d + 1) + KeyTile * valueStride;
             return new GpuPlan(flashFloats <= SharedFloatLimit, false, warps, rowsPerWarp, columnsPerLane, flashFloats);
         }
     }
