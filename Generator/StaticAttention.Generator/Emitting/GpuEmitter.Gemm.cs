@@ -28,6 +28,7 @@ namespace StaticAttention.Generator.Emitting
             string parameters = View + " input, " + View + " weight, " + (bias ? View + " bias, " : "") + View + " output, int rows";
             using (w.Block("private static void " + linear.Kernel + "(" + parameters + ")"))
             {
+                if (k <= step) w.Line("// K fits one step: the k0 loop below runs once.");
                 w.Line("int thread = global::ILGPU.Group.IdxX;");
                 w.Line("int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b");
                                 w.Line("int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;");
@@ -69,21 +70,21 @@ namespace StaticAttention.Generator.Emitting
                 {
                     for (int c = 0; c < 4; c++)
                     {
-                        string column = "col0 + tx + " + Int(8 * c);
+                        string column = Plus("col0 + tx", 8 * c);
                         w.Line("float bias" + Int(c) + " = " + (nEdge ? column + " < " + Int(n) + " ? bias[" + column + "] : 0f;" : "bias[" + column + "];"));
                     }
                 }
                 for (int r = 0; r < 4; r++)
                 {
-                    string row = "row0 + ty + " + Int(8 * r);
+                    string row = Plus("row0 + ty", 8 * r);
                     using (w.Block("if (" + row + " < rows)"))
                     {
                         w.Line("int o = (" + row + ") * " + Int(n) + " + col0 + tx;");
                         for (int c = 0; c < 4; c++)
                         {
                             string value = "c" + Int(r) + Int(c) + (bias ? " + bias" + Int(c) : "");
-                            string store = "output[o + " + Int(8 * c) + "] = " + value + ";";
-                            w.Line(nEdge ? "if (col0 + tx + " + Int(8 * c) + " < " + Int(n) + ") " + store : store);
+                            string store = "output[" + Plus("o", 8 * c) + "] = " + value + ";";
+                            w.Line(nEdge ? "if (" + Plus("col0 + tx", 8 * c) + " < " + Int(n) + ") " + store : store);
                         }
                     }
                 }

@@ -319,9 +319,10 @@ namespace StaticAttention.Generator.Emitting
             WriteSignature(w, "private static void RunOnAccelerator(", parameters);
             using (w.Block())
             {
+                if (l.Projections != Projections.None || l.RelativePositionBias)
+                    w.Line(Gpu + ".DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device");
                 if (l.Projections != Projections.None)
                 {
-                    w.Line(Gpu + ".DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device");
                     w.Line(Gpu + ".DeviceScratch scratch = device.Session.Scratch;");
                     if (l.Projections == Projections.Fused && l.SelfAttention)
                     {
@@ -343,7 +344,7 @@ namespace StaticAttention.Generator.Emitting
                 var arguments = new List<string>();
                 if (source is not null) arguments.Add(source);
                 else arguments.AddRange(new[] { "q", "k", "v" });
-                if (l.RelativePositionBias) arguments.Add("device.Session.Weights.RelativePositionBiasTable");
+                if (l.RelativePositionBias) arguments.Add("parameters.RelativePositionBiasTable");
                 if (l.TakesValidLengths) arguments.Add("validLengths");
                 if (l.TakesMask) arguments.Add("mask");
                 arguments.Add(l.Projections == Projections.None ? "output" : "context");
