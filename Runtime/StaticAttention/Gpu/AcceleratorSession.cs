@@ -19,6 +19,12 @@ namespace StaticAttention.Gpu
     /// </remarks>
     public sealed class AcceleratorSession : IDisposable
     {
+        /// <summary>The warp width the generated kernels are written for (NVIDIA's).</summary>
+        public const int WarpSize = 32;
+
+        /// <summary>The largest group the generated kernels launch (the flash kernel's four warps).</summary>
+        public const int MinThreadsPerGroup = 128;
+
         private readonly object _gate = new();
         private bool _disposed;
 
@@ -29,10 +35,22 @@ namespace StaticAttention.Gpu
         /// <param name="floatSlots">The float scratch buffers the layer's device forward pass uses.</param>
         /// <param name="intSlots">The int scratch buffers (masks, valid lengths) it uses.</param>
         /// <exception cref="ArgumentNullException">An argument is null.</exception>
-        /// <exception cref="ArgumentException">A weight array has the wrong length.</exception>
+        /// <exception cref="ArgumentException">
+        /// A weight array has the wrong length, or the accelerator's warps are not 32 threads wide or its groups cannot
+        /// hold 128 threads (the generated kernels' shape).
+        /// </exception>
         public AcceleratorSession(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights, int floatSlots, int intSlots)
         {
             ArgumentNullException.ThrowIfNull(accelerator);
+            if (accelerator.WarpSize != WarpSize || accelerator.MaxNumThreadsPerGroup < MinThreadsPerGroup)
+            {
+                throw new ArgumentException(
+                    $"The generated kernels need warps of {WarpSize} threads and groups of up to {MinThreadsPerGroup}, but {accelerator.Name} has warps of " +
+                    $"{accelerator.WarpSize} and groups of up to {accelerator.MaxNumThreadsPerGroup}. Use a CUDA accelerator, or ILGPU's CPU accelerator " +
+                    "with its NVIDIA preset (Context.Create(b => b.CPU(CPUDeviceKind.Nvidia))).",
+                    nameof(accelerator));
+            }
+
             Accelerator = accelerator;
             Weights = new DeviceWeights(accelerator, spec, weights);
             Scratch = new DeviceScratch(accelerator, floatSlots, intSlots);

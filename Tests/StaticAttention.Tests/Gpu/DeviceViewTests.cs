@@ -166,4 +166,18 @@ public sealed class DeviceViewTests
             io.AssertMatchesReference(layer.Weights);
         }
     }
+
+    [Fact]
+    public void AnAcceleratorWithNarrowWarpsIsRefusedByName()
+    {
+        // ILGPU's default CPU device has warps of 4: the kernels' shuffles and tiles assume 32.
+        using var context = Context.Create(builder => builder.CPU(ILGPU.Runtime.CPU.CPUDeviceKind.Default));
+        using var narrow = context.GetCPUDevice(0).CreateAccelerator(context);
+        var layer = TemporalAttention.Load(RandomCheckpoint.For(TemporalAttention.Spec, 64));
+        var ex = Assert.Throws<ArgumentException>(() => layer.UseAccelerator(narrow));
+        Assert.Equal("accelerator", ex.ParamName);
+        Assert.Contains("warps of 32 threads", ex.Message);
+        Assert.Contains($"warps of {narrow.WarpSize} and groups of up to {narrow.MaxNumThreadsPerGroup}", ex.Message);
+        Assert.Null(layer.Accelerator);
+    }
 }
