@@ -1,5 +1,6 @@
 using ILGPU;
 using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
 using StaticAttention.Tests.Layers;
 
 namespace StaticAttention.Tests.Gpu;
@@ -171,7 +172,7 @@ public sealed class DeviceViewTests
     public void AnAcceleratorWithNarrowWarpsIsRefusedByName()
     {
         // ILGPU's default CPU device has warps of 4: the kernels' shuffles and tiles assume 32.
-        using var context = Context.Create(builder => builder.CPU(ILGPU.Runtime.CPU.CPUDeviceKind.Default));
+        using var context = Context.Create(builder => builder.CPU(CPUDeviceKind.Default));
         using var narrow = context.GetCPUDevice(0).CreateAccelerator(context);
         var layer = TemporalAttention.Load(RandomCheckpoint.For(TemporalAttention.Spec, 64));
         var ex = Assert.Throws<ArgumentException>(() => layer.UseAccelerator(narrow));
