@@ -20,8 +20,12 @@ public static class SharedAccelerator
     public static Accelerator Instance => Lazy.Value.Accelerator;
 }
 
-/// <summary>Tests on the shared accelerator run one at a time (its kernels already use every core).</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// Tests on the shared accelerator run one at a time, and after the parallel tests rather than among them: the CPU
+/// accelerator runs a group's threads as OS threads meeting at every barrier and shuffle, which crawls when other tests
+/// keep the cores busy (and slows them down in turn).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AcceleratorCollection
 {
     public const string Name = "Accelerator";
