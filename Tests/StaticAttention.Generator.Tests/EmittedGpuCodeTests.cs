@@ -78,6 +78,7 @@ public sealed class EmittedGpuCodeTests
             "Samples.Attention.WideHead");
         Assert.DoesNotContain("UseAccelerator", text);
         Assert.DoesNotContain("TryForwardOnAccelerator", text);
+        Assert.Contains("// No GPU path for this layer: its attention kernel would need 166016 bytes of shared memory per group,", text);
     }
 
     private static string AssertCompiles(string source, string hintName, string metadataName)

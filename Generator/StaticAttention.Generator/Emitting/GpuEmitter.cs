@@ -36,7 +36,13 @@ namespace StaticAttention.Generator.Emitting
         public static void Emit(CodeWriter w, LayerModel l)
         {
             GpuPlan plan = GpuPlan.For(l);
-            if (!plan.Supported) return;
+            if (!plan.Supported)
+            {
+                w.Line();
+                w.Line("// No GPU path for this layer: its attention kernel would need " + Int(plan.SharedFloats * 4) + " bytes of shared memory per group,");
+                w.Line("// more than ILGPU's " + Int(GpuPlan.SharedFloatLimit * 4) + " (head widths up to 128 fit). It runs on the CPU.");
+                return;
+            }
             List<Linear> linears = Linears(l);
 
             w.Line();
