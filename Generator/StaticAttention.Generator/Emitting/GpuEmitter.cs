@@ -203,6 +203,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// Runs the layer on the accelerator given to <see cref=\"UseAccelerator\"/>, on device views in the span overload's");
             w.Line("/// layouts; the kernels are queued on the accelerator's default stream (synchronise it before reading the results).");
             w.Line("/// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.");
+            w.Line("/// The outputs must not overlap the inputs.");
             w.Line("/// </summary>");
             var parameters = new List<string>();
             foreach (string name in ParameterNames(l))

@@ -229,6 +229,7 @@ namespace Samples.Attention
                 /// Runs the layer on the accelerator given to <see cref="UseAccelerator"/>, on device views in the span overload's
                 /// layouts; the kernels are queued on the accelerator's default stream (synchronise it before reading the results).
                 /// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.
+                /// The outputs must not overlap the inputs.
                 /// </summary>
                 /// <exception cref="global::System.ArgumentException">A view's length does not fit the batch.</exception>
                 /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
