@@ -174,6 +174,38 @@ public sealed class GpuPropertyTests
         Tolerance.AssertClose(cpu, io.Output, "output against the CPU path");
     }
 
+    [Fact]
+    public void RowsWithNoVisibleKeyGiveZeroWeightsOnBothKernels()
+    {
+        // Item 0 pads every key: each of its rows sees nothing, so its weights are zeros and its context is zero
+        // (the output is the output bias alone); item 1 pads none.
+        var flash = FlashPaddingCausal.Load(RandomCheckpoint.For(FlashPaddingCausal.Spec, 35));
+        var flashIo = LayerInputs.For(FlashPaddingCausal.Spec, 2, 35);
+        Array.Fill(flashIo.Mask, true, 0, FlashPaddingCausal.Tokens);
+        Array.Fill(flashIo.Mask, false, FlashPaddingCausal.Tokens, FlashPaddingCausal.Tokens);
+        using (flash.UseAccelerator(SharedAccelerator.Instance))
+        {
+            flash.Forward(flashIo.Query, flashIo.Mask, flashIo.Output, flashIo.Weights);
+        }
+        flashIo.AssertMatchesReference(flash.Weights);
+        int perItem = FlashPaddingCausal.Heads * FlashPaddingCausal.Tokens * FlashPaddingCausal.Tokens;
+        Assert.All(flashIo.Weights.AsSpan(0, perItem).ToArray(), w => Assert.Equal(0f, w));
+        for (int token = 0; token < FlashPaddingCausal.Tokens; token++)
+        {
+            Assert.Equal(flash.Weights.OutputBias, flashIo.Output.AsSpan(token * FlashPaddingCausal.ModelDim, FlashPaddingCausal.ModelDim).ToArray());
+        }
+
+        var small = TorchMhaCausal.Load(RandomCheckpoint.For(TorchMhaCausal.Spec, 36));
+        var smallIo = LayerInputs.For(TorchMhaCausal.Spec, 2, 36);
+        Array.Fill(smallIo.Mask, true, 0, TorchMhaCausal.Tokens);
+        using (small.UseAccelerator(SharedAccelerator.Instance))
+        {
+            small.Forward(smallIo.Query, smallIo.Mask, smallIo.Output, smallIo.Weights);
+        }
+        smallIo.AssertMatchesReference(small.Weights);
+        Assert.All(smallIo.Weights.AsSpan(0, TorchMhaCausal.Heads * TorchMhaCausal.Tokens * TorchMhaCausal.Tokens).ToArray(), w => Assert.Equal(0f, w));
+    }
+
     private static IEnumerable<LayerInputs> Inputs(AttentionLayerSpec spec, int seed)
     {
         foreach (int batch in Batches) yield return LayerInputs.For(spec, batch, seed * 10 + batch);
