@@ -7,7 +7,14 @@ using StaticAttention.Benchmarks;
 //       plain Stopwatch loops, a Markdown table, under a minute
 //   dotnet run -c Release --project Samples/StaticAttention.Benchmarks -- [BenchmarkDotNet arguments, e.g. --filter '*Temporal*']
 //       BenchmarkDotNet, a short job per shape, with GFLOP/s and % peak columns
+//   dotnet run -c Release --project Samples/StaticAttention.Benchmarks -- --gpu [auto|cuda|cpu] [--verify]
+//       the layers' ILGPU kernels on a CUDA GPU (or ILGPU's CPU accelerator); --verify runs every fixture case first (docs/gpu.md)
 // STATICATTENTION_PEAK_GFLOPS=<fp32 peak of the machine> adds the % of peak (../shared/peer/peak.sh measures it).
+
+if (args.Contains("--gpu") || args.Contains("--verify"))
+{
+    return StaticAttention.Benchmarks.Gpu.GpuMode.Run(args);
+}
 
 if (args.Contains("--quick"))
 {

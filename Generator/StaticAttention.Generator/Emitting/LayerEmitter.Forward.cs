@@ -35,6 +35,7 @@ namespace StaticAttention.Generator.Emitting
             {
                 EmitChecks(w, l);
                 w.Line();
+                GpuEmitter.EmitDispatch(w, l);
                 if (l.Projections == Projections.None)
                 {
                     EmitCoreOnly(w, l);

@@ -54,6 +54,8 @@ namespace StaticAttention.Generator.Emitting
                     w.Line();
                     ShortKernelEmitter.Emit(w, layer);
                 }
+                cancellationToken.ThrowIfCancellationRequested();
+                GpuEmitter.Emit(w, layer);
             }
 
             for (int i = outerBlocks.Length - 1; i >= 0; i--) outerBlocks[i].Dispose();

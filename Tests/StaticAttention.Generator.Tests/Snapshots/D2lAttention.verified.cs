@@ -115,6 +115,8 @@ namespace Samples.Attention
             global::StaticAttention.Guard.ValidLengths(validLengths, KeyTokens, nameof(validLengths));
             global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 40]");
 
+            if (TryForwardOnAccelerator(batch, query, key, value, validLengths, output)) return;
+
             const int qPerItem = QueryTokens * Heads * HeadDim;
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
@@ -280,6 +282,524 @@ namespace Samples.Attention
             // k-blocks of 256 input features: 40 = (1 - 1)·256 + 40.
             public static int DepthBlocks => 1;
             public static int LastDepth => 40;
+        }
+
+        // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.
+
+        private volatile DevicePath? _device;
+
+        /// <summary>
+        /// Moves the layer onto an ILGPU accelerator: uploads its weights once (projection matrices transposed to [in, out])
+        /// and compiles its kernels. From then on every <c>Forward</c> runs there: the span overloads copy their inputs in and
+        /// their results out, the <see cref="global::ILGPU.ArrayView{T}"/> overload keeps activations on the device. Dispose
+        /// the returned session to free the device memory; the layer then runs on the CPU again. While a session is live,
+        /// calls from several threads run one at a time on the device.
+        /// </summary>
+        /// <param name="accelerator">A CUDA accelerator, or ILGPU's CPU accelerator (its NVIDIA preset: warp size 32).</param>
+        /// <returns>The session holding the device memory; it does not own <paramref name="accelerator"/>.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
+        public global::StaticAttention.Gpu.AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(accelerator);
+            var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+            try
+            {
+                _device = new DevicePath(session);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+            return session;
+        }
+
+        /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
+        public global::ILGPU.Runtime.Accelerator? Accelerator => _device is { Session.IsDisposed: false } device ? device.Session.Accelerator : null;
+
+        /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
+        private sealed class DevicePath
+        {
+            public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear24x40;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear16x40;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear12x40;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear40x40;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>> Attention;
+
+            public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+            {
+                Session = session;
+                global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
+                Linear24x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear24x40);
+                Linear16x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear16x40);
+                Linear12x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear12x40);
+                Linear40x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear40x40);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on the accelerator given to <see cref="UseAccelerator"/>, on device views in the span overload's
+        /// layouts; the kernels are queued on the accelerator's default stream (synchronise it before reading the results).
+        /// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.
+        /// The outputs must not overlap the inputs.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A view's length does not fit the batch.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
+        public void Forward(
+            global::ILGPU.ArrayView<float> query,
+            global::ILGPU.ArrayView<float> key,
+            global::ILGPU.ArrayView<float> value,
+            global::ILGPU.ArrayView<int> validLengths,
+            global::ILGPU.ArrayView<float> output)
+        {
+            DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("D2lAttention");
+            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Gpu.DeviceGuard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 6, KeySize 16]");
+            global::StaticAttention.Gpu.DeviceGuard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 6, ValueSize 12]");
+            global::StaticAttention.Gpu.DeviceGuard.Length(validLengths.Length, batch, 1, nameof(validLengths), "[batch]");
+            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 40]");
+            device.Session.Enter("D2lAttention");
+            try
+            {
+                RunOnAccelerator(device, batch, query, key, value, validLengths, output);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+        }
+
+        /// <summary>The span <c>Forward</c> on the accelerator, when there is one: copies in, runs the kernels, copies out.</summary>
+        private bool TryForwardOnAccelerator(
+            int batch,
+            global::System.ReadOnlySpan<float> query,
+            global::System.ReadOnlySpan<float> key,
+            global::System.ReadOnlySpan<float> value,
+            global::System.ReadOnlySpan<int> validLengths,
+            global::System.Span<float> output)
+        {
+            DevicePath? device = _device;
+            if (device is null || !device.Session.TryEnter()) return false;
+            try
+            {
+                global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+                global::ILGPU.ArrayView<float> queryView = scratch.Floats(4, query.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(query, queryView);
+                global::ILGPU.ArrayView<float> keyView = scratch.Floats(5, key.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(key, keyView);
+                global::ILGPU.ArrayView<float> valueView = scratch.Floats(6, value.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(value, valueView);
+                global::ILGPU.ArrayView<int> validLengthsView = scratch.Ints(0, validLengths.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(validLengths, validLengthsView);
+                global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
+                RunOnAccelerator(device, batch, queryView, keyView, valueView, validLengthsView, outputView);
+                global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+            return true;
+        }
+
+        /// <summary>Queues the kernels of one forward pass; the caller holds the session's gate and has checked every length.</summary>
+        private static void RunOnAccelerator(
+            DevicePath device,
+            int batch,
+            global::ILGPU.ArrayView<float> query,
+            global::ILGPU.ArrayView<float> key,
+            global::ILGPU.ArrayView<float> value,
+            global::ILGPU.ArrayView<int> validLengths,
+            global::ILGPU.ArrayView<float> output)
+        {
+            global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+            global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+            global::ILGPU.ArrayView<float> q = scratch.Floats(0, (long)batch * QueryTokens * 40); // [batch·4, 40]
+            global::ILGPU.ArrayView<float> k = scratch.Floats(1, (long)batch * KeyTokens * 40); // [batch·6, 40]
+            global::ILGPU.ArrayView<float> v = scratch.Floats(2, (long)batch * KeyTokens * 40); // [batch·6, 40]
+            global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 40); // [batch·4, 40]
+
+            // q = query · Wᵀ: [batch·4, 24] -> [batch·4, 40]; 32×32 tiles: 2 columns × ceil(rows / 32)
+            device.Linear24x40(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), query, parameters.Query, q, batch * QueryTokens);
+            // k = key · Wᵀ: [batch·6, 16] -> [batch·6, 40]; 32×32 tiles: 2 columns × ceil(rows / 32)
+            device.Linear16x40(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), key, parameters.Key, k, batch * KeyTokens);
+            // v = value · Wᵀ: [batch·6, 12] -> [batch·6, 40]; 32×32 tiles: 2 columns × ceil(rows / 32)
+            device.Linear12x40(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), value, parameters.Value, v, batch * KeyTokens);
+
+            // Attention: one warp per (head, batch item) holds the whole 4×6 problem in shared memory.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), q, k, v, validLengths, context);
+
+            // output = context · Wᵀ: [batch·4, 40] -> [batch·4, 40]; 32×32 tiles: 2 columns × ceil(rows / 32)
+            device.Linear40x40(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, output, batch * QueryTokens);
+        }
+
+        /// <summary>
+        /// output[rows, 40] = input[rows, 24] · weight[24, 40]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 24 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear24x40(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(792); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(768); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 24; k0 += 24)
+            {
+                // 768 input and 768 weight elements, 12 of each per thread, reads coalesced
+                for (int e = thread; e < 768; e += 64)
+                {
+                    int r = e / 24, kk = e % 24;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 24 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = col0 + c < 40 ? weight[(k0 + wk) * 40 + col0 + c] : 0f;
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 24; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c00;
+                if (col0 + tx + 8 < 40) output[o + 8] = c01;
+                if (col0 + tx + 16 < 40) output[o + 16] = c02;
+                if (col0 + tx + 24 < 40) output[o + 24] = c03;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c10;
+                if (col0 + tx + 8 < 40) output[o + 8] = c11;
+                if (col0 + tx + 16 < 40) output[o + 16] = c12;
+                if (col0 + tx + 24 < 40) output[o + 24] = c13;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c20;
+                if (col0 + tx + 8 < 40) output[o + 8] = c21;
+                if (col0 + tx + 16 < 40) output[o + 16] = c22;
+                if (col0 + tx + 24 < 40) output[o + 24] = c23;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c30;
+                if (col0 + tx + 8 < 40) output[o + 8] = c31;
+                if (col0 + tx + 16 < 40) output[o + 16] = c32;
+                if (col0 + tx + 24 < 40) output[o + 24] = c33;
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 40] = input[rows, 16] · weight[16, 40]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 16 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear16x40(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(528); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(512); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 16; k0 += 16)
+            {
+                // 512 input and 512 weight elements, 8 of each per thread, reads coalesced
+                for (int e = thread; e < 512; e += 64)
+                {
+                    int r = e / 16, kk = e % 16;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 16 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = col0 + c < 40 ? weight[(k0 + wk) * 40 + col0 + c] : 0f;
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 16; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c00;
+                if (col0 + tx + 8 < 40) output[o + 8] = c01;
+                if (col0 + tx + 16 < 40) output[o + 16] = c02;
+                if (col0 + tx + 24 < 40) output[o + 24] = c03;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c10;
+                if (col0 + tx + 8 < 40) output[o + 8] = c11;
+                if (col0 + tx + 16 < 40) output[o + 16] = c12;
+                if (col0 + tx + 24 < 40) output[o + 24] = c13;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c20;
+                if (col0 + tx + 8 < 40) output[o + 8] = c21;
+                if (col0 + tx + 16 < 40) output[o + 16] = c22;
+                if (col0 + tx + 24 < 40) output[o + 24] = c23;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c30;
+                if (col0 + tx + 8 < 40) output[o + 8] = c31;
+                if (col0 + tx + 16 < 40) output[o + 16] = c32;
+                if (col0 + tx + 24 < 40) output[o + 24] = c33;
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 40] = input[rows, 12] · weight[12, 40]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 12 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear12x40(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(396); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(384); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 12; k0 += 12)
+            {
+                // 384 input and 384 weight elements, 6 of each per thread, reads coalesced
+                for (int e = thread; e < 384; e += 64)
+                {
+                    int r = e / 12, kk = e % 12;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 12 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = col0 + c < 40 ? weight[(k0 + wk) * 40 + col0 + c] : 0f;
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 12; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c00;
+                if (col0 + tx + 8 < 40) output[o + 8] = c01;
+                if (col0 + tx + 16 < 40) output[o + 16] = c02;
+                if (col0 + tx + 24 < 40) output[o + 24] = c03;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c10;
+                if (col0 + tx + 8 < 40) output[o + 8] = c11;
+                if (col0 + tx + 16 < 40) output[o + 16] = c12;
+                if (col0 + tx + 24 < 40) output[o + 24] = c13;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c20;
+                if (col0 + tx + 8 < 40) output[o + 8] = c21;
+                if (col0 + tx + 16 < 40) output[o + 16] = c22;
+                if (col0 + tx + 24 < 40) output[o + 24] = c23;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c30;
+                if (col0 + tx + 8 < 40) output[o + 8] = c31;
+                if (col0 + tx + 16 < 40) output[o + 16] = c32;
+                if (col0 + tx + 24 < 40) output[o + 24] = c33;
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 40] = input[rows, 40] · weight[40, 40]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 40 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear40x40(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(1320); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(1280); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 40; k0 += 40)
+            {
+                // 1280 input and 1280 weight elements, 20 of each per thread, reads coalesced
+                for (int e = thread; e < 1280; e += 64)
+                {
+                    int r = e / 40, kk = e % 40;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 40 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = col0 + c < 40 ? weight[(k0 + wk) * 40 + col0 + c] : 0f;
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 40; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c00;
+                if (col0 + tx + 8 < 40) output[o + 8] = c01;
+                if (col0 + tx + 16 < 40) output[o + 16] = c02;
+                if (col0 + tx + 24 < 40) output[o + 24] = c03;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c10;
+                if (col0 + tx + 8 < 40) output[o + 8] = c11;
+                if (col0 + tx + 16 < 40) output[o + 16] = c12;
+                if (col0 + tx + 24 < 40) output[o + 24] = c13;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c20;
+                if (col0 + tx + 8 < 40) output[o + 8] = c21;
+                if (col0 + tx + 16 < 40) output[o + 16] = c22;
+                if (col0 + tx + 24 < 40) output[o + 24] = c23;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 40 + col0 + tx;
+                if (col0 + tx < 40) output[o] = c30;
+                if (col0 + tx + 8 < 40) output[o + 8] = c31;
+                if (col0 + tx + 16 < 40) output[o + 16] = c32;
+                if (col0 + tx + 24 < 40) output[o + 24] = c33;
+            }
+        }
+
+        /// <summary>
+        /// Attention for one (head, batch item) per warp: q [4, 8], k and v [6, 8] staged in shared memory (1240 bytes),
+        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// </summary>
+        private static void GpuAttention(
+            global::ILGPU.ArrayView<float> q,
+            global::ILGPU.ArrayView<float> k,
+            global::ILGPU.ArrayView<float> v,
+            global::ILGPU.ArrayView<int> validLengths,
+            global::ILGPU.ArrayView<float> context)
+        {
+            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
+            int lane = global::ILGPU.Warp.LaneIdx;
+            var qs = global::ILGPU.SharedMemory.Allocate<float>(32);  // q [4, 8]
+            var ks = global::ILGPU.SharedMemory.Allocate<float>(54);  // k [6, 8 + 1]: padded, lane j reads row j
+            var vs = global::ILGPU.SharedMemory.Allocate<float>(192);  // v [6, 32]: rows of whole lanes
+            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+
+            // Stage the (batch, head)'s queries, keys and values.
+            for (int e = lane; e < 32; e += 32)
+            {
+                int i = e / 8, c = e % 8;
+                qs[e] = q[(b * 4 + i) * 40 + h * 8 + c];
+            }
+            for (int e = lane; e < 48; e += 32)
+            {
+                int j = e / 8, c = e % 8;
+                ks[j * 9 + c] = k[(b * 6 + j) * 40 + h * 8 + c];
+                vs[j * 32 + c] = v[(b * 6 + j) * 40 + h * 8 + c];
+            }
+            global::ILGPU.Group.Barrier();
+
+            int key = lane;
+            int kRow = (lane < 6 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
+            int valid = validLengths[b];
+            for (int i = 0; i < 4; i++)
+            {
+                float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
+                s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
+                float score = s * 0.35355338f;
+                if (key >= valid) score = -1e6f; // d2l: replaced, not removed
+                float t = score * 1.442695f; // to base 2
+                if (key >= 6) t = float.NegativeInfinity; // past the last key
+
+                // softmax over the row's keys: max and sum across the warp
+                float m = t;
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
+                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
+                float l = p;
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
+                float weight = l == 0f ? 0f : p / l;
+                ps[lane] = weight;
+                global::ILGPU.Warp.Barrier();
+
+                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
+                float o0 = 0f;
+                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
+                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160];
+                if (lane < 8) context[(b * 4 + i) * 40 + h * 8 + lane] = o0;
+                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+            }
         }
     }
 }

@@ -108,6 +108,8 @@ namespace Samples.Attention
             int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
             global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 8, ModelDim 64]");
 
+            if (TryForwardOnAccelerator(batch, x, output)) return;
+
             const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
             float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
@@ -389,6 +391,347 @@ namespace Samples.Attention
                 {
                     if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 64), 16).Clear();
                 }
+            }
+        }
+
+        // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.
+
+        private volatile DevicePath? _device;
+
+        /// <summary>
+        /// Moves the layer onto an ILGPU accelerator: uploads its weights once (projection matrices transposed to [in, out])
+        /// and compiles its kernels. From then on every <c>Forward</c> runs there: the span overloads copy their inputs in and
+        /// their results out, the <see cref="global::ILGPU.ArrayView{T}"/> overload keeps activations on the device. Dispose
+        /// the returned session to free the device memory; the layer then runs on the CPU again. While a session is live,
+        /// calls from several threads run one at a time on the device.
+        /// </summary>
+        /// <param name="accelerator">A CUDA accelerator, or ILGPU's CPU accelerator (its NVIDIA preset: warp size 32).</param>
+        /// <returns>The session holding the device memory; it does not own <paramref name="accelerator"/>.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
+        public global::StaticAttention.Gpu.AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(accelerator);
+            var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+            try
+            {
+                _device = new DevicePath(session);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+            return session;
+        }
+
+        /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
+        public global::ILGPU.Runtime.Accelerator? Accelerator => _device is { Session.IsDisposed: false } device ? device.Session.Accelerator : null;
+
+        /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
+        private sealed class DevicePath
+        {
+            public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x192Bias;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x64Bias;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
+
+            public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+            {
+                Session = session;
+                global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
+                Linear64x192Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x192Bias);
+                Linear64x64Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64Bias);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on the accelerator given to <see cref="UseAccelerator"/>, on device views in the span overload's
+        /// layouts; the kernels are queued on the accelerator's default stream (synchronise it before reading the results).
+        /// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.
+        /// The outputs must not overlap the inputs.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A view's length does not fit the batch.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
+        public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
+        {
+            DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("TemporalAttention");
+            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 8, ModelDim 64]");
+            device.Session.Enter("TemporalAttention");
+            try
+            {
+                RunOnAccelerator(device, batch, x, output);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+        }
+
+        /// <summary>The span <c>Forward</c> on the accelerator, when there is one: copies in, runs the kernels, copies out.</summary>
+        private bool TryForwardOnAccelerator(int batch, global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            DevicePath? device = _device;
+            if (device is null || !device.Session.TryEnter()) return false;
+            try
+            {
+                global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+                global::ILGPU.ArrayView<float> xView = scratch.Floats(4, x.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(x, xView);
+                global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
+                RunOnAccelerator(device, batch, xView, outputView);
+                global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+            return true;
+        }
+
+        /// <summary>Queues the kernels of one forward pass; the caller holds the session's gate and has checked every length.</summary>
+        private static void RunOnAccelerator(
+            DevicePath device,
+            int batch,
+            global::ILGPU.ArrayView<float> x,
+            global::ILGPU.ArrayView<float> output)
+        {
+            global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+            global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+            global::ILGPU.ArrayView<float> qkv = scratch.Floats(0, (long)batch * QueryTokens * 192); // [batch·8, 192], columns q | k | v
+            global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 64); // [batch·8, 64]
+
+            // qkv = x · Wᵀ + b: [batch·8, 64] -> [batch·8, 192]; 32×32 tiles: 6 columns × ceil(rows / 32)
+            device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(6, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
+
+            // Attention: one warp per (head, batch item) holds the whole 8×8 problem in shared memory.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), qkv, parameters.RelativePositionBiasTable, context);
+
+            // output = context · Wᵀ + b: [batch·8, 64] -> [batch·8, 64]; 32×32 tiles: 2 columns × ceil(rows / 32)
+            device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
+        }
+
+        /// <summary>
+        /// output[rows, 192] = input[rows, 64] · weight[64, 192] + bias[192]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 64 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear64x192Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(2112); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(2048); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 64; k0 += 64)
+            {
+                // 2048 input and 2048 weight elements, 32 of each per thread, reads coalesced
+                for (int e = thread; e < 2048; e += 64)
+                {
+                    int r = e / 64, kk = e % 64;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 64 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = weight[(k0 + wk) * 192 + col0 + c];
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 64; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            float bias0 = bias[col0 + tx];
+            float bias1 = bias[col0 + tx + 8];
+            float bias2 = bias[col0 + tx + 16];
+            float bias3 = bias[col0 + tx + 24];
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 192 + col0 + tx;
+                output[o] = c00 + bias0;
+                output[o + 8] = c01 + bias1;
+                output[o + 16] = c02 + bias2;
+                output[o + 24] = c03 + bias3;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 192 + col0 + tx;
+                output[o] = c10 + bias0;
+                output[o + 8] = c11 + bias1;
+                output[o + 16] = c12 + bias2;
+                output[o + 24] = c13 + bias3;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 192 + col0 + tx;
+                output[o] = c20 + bias0;
+                output[o + 8] = c21 + bias1;
+                output[o + 16] = c22 + bias2;
+                output[o + 24] = c23 + bias3;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 192 + col0 + tx;
+                output[o] = c30 + bias0;
+                output[o + 8] = c31 + bias1;
+                output[o + 16] = c32 + bias2;
+                output[o + 24] = c33 + bias3;
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 64] = input[rows, 64] · weight[64, 64] + bias[64]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 64 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear64x64Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(2112); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(2048); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 64; k0 += 64)
+            {
+                // 2048 input and 2048 weight elements, 32 of each per thread, reads coalesced
+                for (int e = thread; e < 2048; e += 64)
+                {
+                    int r = e / 64, kk = e % 64;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 64 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = weight[(k0 + wk) * 64 + col0 + c];
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 64; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            float bias0 = bias[col0 + tx];
+            float bias1 = bias[col0 + tx + 8];
+            float bias2 = bias[col0 + tx + 16];
+            float bias3 = bias[col0 + tx + 24];
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 64 + col0 + tx;
+                output[o] = c00 + bias0;
+                output[o + 8] = c01 + bias1;
+                output[o + 16] = c02 + bias2;
+                output[o + 24] = c03 + bias3;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 64 + col0 + tx;
+                output[o] = c10 + bias0;
+                output[o + 8] = c11 + bias1;
+                output[o + 16] = c12 + bias2;
+                output[o + 24] = c13 + bias3;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 64 + col0 + tx;
+                output[o] = c20 + bias0;
+                output[o + 8] = c21 + bias1;
+                output[o + 16] = c22 + bias2;
+                output[o + 24] = c23 + bias3;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 64 + col0 + tx;
+                output[o] = c30 + bias0;
+                output[o + 8] = c31 + bias1;
+                output[o + 16] = c32 + bias2;
+                output[o + 24] = c33 + bias3;
+            }
+        }
+
+        /// <summary>
+        /// Attention for one (head, batch item) per warp: q [8, 16], k and v [8, 16] staged in shared memory (2208 bytes),
+        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// </summary>
+        private static void GpuAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
+        {
+            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
+            int lane = global::ILGPU.Warp.LaneIdx;
+            var qs = global::ILGPU.SharedMemory.Allocate<float>(128);  // q [8, 16]
+            var ks = global::ILGPU.SharedMemory.Allocate<float>(136);  // k [8, 16 + 1]: padded, lane j reads row j
+            var vs = global::ILGPU.SharedMemory.Allocate<float>(256);  // v [8, 32]: rows of whole lanes
+            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+
+            // Stage the (batch, head)'s queries, keys and values.
+            for (int e = lane; e < 128; e += 32)
+            {
+                int i = e / 16, c = e % 16;
+                qs[e] = qkv[(b * 8 + i) * 192 + h * 16 + c];
+            }
+            for (int e = lane; e < 128; e += 32)
+            {
+                int j = e / 16, c = e % 16;
+                ks[j * 17 + c] = qkv[(b * 8 + j) * 192 + 64 + h * 16 + c];
+                vs[j * 32 + c] = qkv[(b * 8 + j) * 192 + 128 + h * 16 + c];
+            }
+            global::ILGPU.Group.Barrier();
+
+            int key = lane;
+            int kRow = (lane < 8 ? lane : 0) * 17; // lanes past the last key read key 0 and are masked
+            for (int i = 0; i < 8; i++)
+            {
+                float s = qs[i * 16] * ks[kRow] + qs[i * 16 + 1] * ks[kRow + 1] + qs[i * 16 + 2] * ks[kRow + 2] + qs[i * 16 + 3] * ks[kRow + 3];
+                s += qs[i * 16 + 4] * ks[kRow + 4] + qs[i * 16 + 5] * ks[kRow + 5] + qs[i * 16 + 6] * ks[kRow + 6] + qs[i * 16 + 7] * ks[kRow + 7];
+                s += qs[i * 16 + 8] * ks[kRow + 8] + qs[i * 16 + 9] * ks[kRow + 9] + qs[i * 16 + 10] * ks[kRow + 10] + qs[i * 16 + 11] * ks[kRow + 11];
+                s += qs[i * 16 + 12] * ks[kRow + 12] + qs[i * 16 + 13] * ks[kRow + 13] + qs[i * 16 + 14] * ks[kRow + 14] + qs[i * 16 + 15] * ks[kRow + 15];
+                float score = s * 0.25f;
+                if (key < 8) score += table[(i - key + 7) * 4 + h]; // bias[h, i, key] = table[i - key + T - 1, h]
+                float t = score * 1.442695f; // to base 2
+                if (key >= 8) t = float.NegativeInfinity; // past the last key
+
+                // softmax over the row's keys: max and sum across the warp
+                float m = t;
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
+                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
+                float l = p;
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
+                float weight = l == 0f ? 0f : p / l;
+                ps[lane] = weight;
+                global::ILGPU.Warp.Barrier();
+
+                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
+                float o0 = 0f;
+                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
+                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192] + ps[7] * vs[lane + 224];
+                if (lane < 16) context[(b * 8 + i) * 64 + h * 16 + lane] = o0;
+                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
             }
         }
     }

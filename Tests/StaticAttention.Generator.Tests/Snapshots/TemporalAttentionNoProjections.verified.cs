@@ -104,6 +104,8 @@ namespace Samples.Attention
             int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
             global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
 
+            if (TryForwardOnAccelerator(batch, x, output)) return;
+
             // No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.
             // Per (batch, head): softmax(0.25f = 1/sqrt(16) · q·kᵀ + relative bias) · v -> output [batch·16, 32]
             // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
@@ -613,6 +615,179 @@ namespace Samples.Attention
                 {
                     if ((rows & 1) != 0) global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref Unsafe.Add(ref context, r * 32), 16).Clear();
                 }
+            }
+        }
+
+        // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.
+
+        private volatile DevicePath? _device;
+
+        /// <summary>
+        /// Moves the layer onto an ILGPU accelerator: uploads its weights once (projection matrices transposed to [in, out])
+        /// and compiles its kernels. From then on every <c>Forward</c> runs there: the span overloads copy their inputs in and
+        /// their results out, the <see cref="global::ILGPU.ArrayView{T}"/> overload keeps activations on the device. Dispose
+        /// the returned session to free the device memory; the layer then runs on the CPU again. While a session is live,
+        /// calls from several threads run one at a time on the device.
+        /// </summary>
+        /// <param name="accelerator">A CUDA accelerator, or ILGPU's CPU accelerator (its NVIDIA preset: warp size 32).</param>
+        /// <returns>The session holding the device memory; it does not own <paramref name="accelerator"/>.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
+        public global::StaticAttention.Gpu.AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(accelerator);
+            var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+            try
+            {
+                _device = new DevicePath(session);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+            return session;
+        }
+
+        /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
+        public global::ILGPU.Runtime.Accelerator? Accelerator => _device is { Session.IsDisposed: false } device ? device.Session.Accelerator : null;
+
+        /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
+        private sealed class DevicePath
+        {
+            public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
+
+            public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+            {
+                Session = session;
+                global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on the accelerator given to <see cref="UseAccelerator"/>, on device views in the span overload's
+        /// layouts; the kernels are queued on the accelerator's default stream (synchronise it before reading the results).
+        /// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.
+        /// The outputs must not overlap the inputs.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A view's length does not fit the batch.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
+        public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
+        {
+            DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("TemporalAttentionNoProjections");
+            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
+            device.Session.Enter("TemporalAttentionNoProjections");
+            try
+            {
+                RunOnAccelerator(device, batch, x, output);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+        }
+
+        /// <summary>The span <c>Forward</c> on the accelerator, when there is one: copies in, runs the kernels, copies out.</summary>
+        private bool TryForwardOnAccelerator(int batch, global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
+        {
+            DevicePath? device = _device;
+            if (device is null || !device.Session.TryEnter()) return false;
+            try
+            {
+                global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+                global::ILGPU.ArrayView<float> xView = scratch.Floats(4, x.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(x, xView);
+                global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
+                RunOnAccelerator(device, batch, xView, outputView);
+                global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+            return true;
+        }
+
+        /// <summary>Queues the kernels of one forward pass; the caller holds the session's gate and has checked every length.</summary>
+        private static void RunOnAccelerator(
+            DevicePath device,
+            int batch,
+            global::ILGPU.ArrayView<float> x,
+            global::ILGPU.ArrayView<float> output)
+        {
+            global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+            // Attention: one warp per (head, batch item) holds the whole 16×16 problem in shared memory.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), x, parameters.RelativePositionBiasTable, output);
+        }
+
+        /// <summary>
+        /// Attention for one (head, batch item) per warp: q [16, 16], k and v [16, 16] staged in shared memory (4288 bytes),
+        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// </summary>
+        private static void GpuAttention(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
+        {
+            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
+            int lane = global::ILGPU.Warp.LaneIdx;
+            var qs = global::ILGPU.SharedMemory.Allocate<float>(256);  // q [16, 16]
+            var ks = global::ILGPU.SharedMemory.Allocate<float>(272);  // k [16, 16 + 1]: padded, lane j reads row j
+            var vs = global::ILGPU.SharedMemory.Allocate<float>(512);  // v [16, 32]: rows of whole lanes
+            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+
+            // Stage the (batch, head)'s queries, keys and values.
+            for (int e = lane; e < 256; e += 32)
+            {
+                int i = e / 16, c = e % 16;
+                qs[e] = x[(b * 16 + i) * 32 + h * 16 + c];
+            }
+            for (int e = lane; e < 256; e += 32)
+            {
+                int j = e / 16, c = e % 16;
+                ks[j * 17 + c] = x[(b * 16 + j) * 32 + h * 16 + c];
+                vs[j * 32 + c] = x[(b * 16 + j) * 32 + h * 16 + c];
+            }
+            global::ILGPU.Group.Barrier();
+
+            int key = lane;
+            int kRow = (lane < 16 ? lane : 0) * 17; // lanes past the last key read key 0 and are masked
+            for (int i = 0; i < 16; i++)
+            {
+                float s = qs[i * 16] * ks[kRow] + qs[i * 16 + 1] * ks[kRow + 1] + qs[i * 16 + 2] * ks[kRow + 2] + qs[i * 16 + 3] * ks[kRow + 3];
+                s += qs[i * 16 + 4] * ks[kRow + 4] + qs[i * 16 + 5] * ks[kRow + 5] + qs[i * 16 + 6] * ks[kRow + 6] + qs[i * 16 + 7] * ks[kRow + 7];
+                s += qs[i * 16 + 8] * ks[kRow + 8] + qs[i * 16 + 9] * ks[kRow + 9] + qs[i * 16 + 10] * ks[kRow + 10] + qs[i * 16 + 11] * ks[kRow + 11];
+                s += qs[i * 16 + 12] * ks[kRow + 12] + qs[i * 16 + 13] * ks[kRow + 13] + qs[i * 16 + 14] * ks[kRow + 14] + qs[i * 16 + 15] * ks[kRow + 15];
+                float score = s * 0.25f;
+                if (key < 16) score += table[(i - key + 15) * 2 + h]; // bias[h, i, key] = table[i - key + T - 1, h]
+                float t = score * 1.442695f; // to base 2
+                if (key >= 16) t = float.NegativeInfinity; // past the last key
+
+                // softmax over the row's keys: max and sum across the warp
+                float m = t;
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
+                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
+                float l = p;
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
+                float weight = l == 0f ? 0f : p / l;
+                ps[lane] = weight;
+                global::ILGPU.Warp.Barrier();
+
+                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
+                float o0 = 0f;
+                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
+                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192] + ps[7] * vs[lane + 224];
+                o0 += ps[8] * vs[lane + 256] + ps[9] * vs[lane + 288] + ps[10] * vs[lane + 320] + ps[11] * vs[lane + 352];
+                o0 += ps[12] * vs[lane + 384] + ps[13] * vs[lane + 416] + ps[14] * vs[lane + 448] + ps[15] * vs[lane + 480];
+                if (lane < 16) context[(b * 16 + i) * 32 + h * 16 + lane] = o0;
+                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
             }
         }
     }

@@ -113,6 +113,8 @@ namespace Samples.Attention
             global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 7, ModelDim 32]");
             global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 4, QueryTokens 7, KeyTokens 7]");
 
+            if (TryForwardOnAccelerator(batch, x, mask, output, weights)) return;
+
             const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
             float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
@@ -225,6 +227,368 @@ namespace Samples.Attention
             // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
             public static int DepthBlocks => 1;
             public static int LastDepth => 32;
+        }
+
+        // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.
+
+        private volatile DevicePath? _device;
+
+        /// <summary>
+        /// Moves the layer onto an ILGPU accelerator: uploads its weights once (projection matrices transposed to [in, out])
+        /// and compiles its kernels. From then on every <c>Forward</c> runs there: the span overloads copy their inputs in and
+        /// their results out, the <see cref="global::ILGPU.ArrayView{T}"/> overload keeps activations on the device. Dispose
+        /// the returned session to free the device memory; the layer then runs on the CPU again. While a session is live,
+        /// calls from several threads run one at a time on the device.
+        /// </summary>
+        /// <param name="accelerator">A CUDA accelerator, or ILGPU's CPU accelerator (its NVIDIA preset: warp size 32).</param>
+        /// <returns>The session holding the device memory; it does not own <paramref name="accelerator"/>.</returns>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
+        public global::StaticAttention.Gpu.AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(accelerator);
+            var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+            try
+            {
+                _device = new DevicePath(session);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+            return session;
+        }
+
+        /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
+        public global::ILGPU.Runtime.Accelerator? Accelerator => _device is { Session.IsDisposed: false } device ? device.Session.Accelerator : null;
+
+        /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
+        private sealed class DevicePath
+        {
+            public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear32x96Bias;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear32x32Bias;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
+
+            public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+            {
+                Session = session;
+                global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
+                Linear32x96Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x96Bias);
+                Linear32x32Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x32Bias);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+            }
+        }
+
+        /// <summary>
+        /// Runs the layer on the accelerator given to <see cref="UseAccelerator"/>, on device views in the span overload's
+        /// layouts; the kernels are queued on the accelerator's default stream (synchronise it before reading the results).
+        /// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.
+        /// The outputs must not overlap the inputs.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A view's length does not fit the batch.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
+        public void Forward(
+            global::ILGPU.ArrayView<float> x,
+            global::ILGPU.ArrayView<int> mask,
+            global::ILGPU.ArrayView<float> output,
+            global::ILGPU.ArrayView<float> weights)
+        {
+            DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("TorchAttention");
+            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Gpu.DeviceGuard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 7]");
+            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 7, ModelDim 32]");
+            global::StaticAttention.Gpu.DeviceGuard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 4, QueryTokens 7, KeyTokens 7]");
+            device.Session.Enter("TorchAttention");
+            try
+            {
+                RunOnAccelerator(device, batch, x, mask, output, weights);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+        }
+
+        /// <summary>The span <c>Forward</c> on the accelerator, when there is one: copies in, runs the kernels, copies out.</summary>
+        private bool TryForwardOnAccelerator(
+            int batch,
+            global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Span<float> output,
+            global::System.Span<float> weights)
+        {
+            DevicePath? device = _device;
+            if (device is null || !device.Session.TryEnter()) return false;
+            try
+            {
+                global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+                global::ILGPU.ArrayView<float> xView = scratch.Floats(4, x.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.Upload(x, xView);
+                global::ILGPU.ArrayView<int> maskView = scratch.Ints(0, mask.Length);
+                global::StaticAttention.Gpu.DeviceTransfer.UploadMask(mask, scratch.HostInts(mask.Length), maskView);
+                global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
+                global::ILGPU.ArrayView<float> weightsView = scratch.Floats(8, weights.Length);
+                RunOnAccelerator(device, batch, xView, maskView, outputView, weightsView);
+                global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
+                global::StaticAttention.Gpu.DeviceTransfer.Download(weightsView, weights);
+            }
+            finally
+            {
+                device.Session.Exit();
+            }
+            return true;
+        }
+
+        /// <summary>Queues the kernels of one forward pass; the caller holds the session's gate and has checked every length.</summary>
+        private static void RunOnAccelerator(
+            DevicePath device,
+            int batch,
+            global::ILGPU.ArrayView<float> x,
+            global::ILGPU.ArrayView<int> mask,
+            global::ILGPU.ArrayView<float> output,
+            global::ILGPU.ArrayView<float> weights)
+        {
+            global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+            global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+            global::ILGPU.ArrayView<float> qkv = scratch.Floats(0, (long)batch * QueryTokens * 96); // [batch·7, 96], columns q | k | v
+            global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 32); // [batch·7, 32]
+
+            // qkv = x · Wᵀ + b: [batch·7, 32] -> [batch·7, 96]; 32×32 tiles: 3 columns × ceil(rows / 32)
+            device.Linear32x96Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(3, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
+
+            // Attention: one warp per (head, batch item) holds the whole 7×7 problem in shared memory.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), qkv, mask, context, weights);
+
+            // output = context · Wᵀ + b: [batch·7, 32] -> [batch·7, 32]; 32×32 tiles: 1 columns × ceil(rows / 32)
+            device.Linear32x32Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
+        }
+
+        /// <summary>
+        /// output[rows, 96] = input[rows, 32] · weight[32, 96] + bias[96]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 32 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear32x96Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(1056); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(1024); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 32; k0 += 32)
+            {
+                // 1024 input and 1024 weight elements, 16 of each per thread, reads coalesced
+                for (int e = thread; e < 1024; e += 64)
+                {
+                    int r = e / 32, kk = e % 32;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 32 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = weight[(k0 + wk) * 96 + col0 + c];
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 32; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            float bias0 = bias[col0 + tx];
+            float bias1 = bias[col0 + tx + 8];
+            float bias2 = bias[col0 + tx + 16];
+            float bias3 = bias[col0 + tx + 24];
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 96 + col0 + tx;
+                output[o] = c00 + bias0;
+                output[o + 8] = c01 + bias1;
+                output[o + 16] = c02 + bias2;
+                output[o + 24] = c03 + bias3;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 96 + col0 + tx;
+                output[o] = c10 + bias0;
+                output[o + 8] = c11 + bias1;
+                output[o + 16] = c12 + bias2;
+                output[o + 24] = c13 + bias3;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 96 + col0 + tx;
+                output[o] = c20 + bias0;
+                output[o + 8] = c21 + bias1;
+                output[o + 16] = c22 + bias2;
+                output[o + 24] = c23 + bias3;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 96 + col0 + tx;
+                output[o] = c30 + bias0;
+                output[o + 8] = c31 + bias1;
+                output[o + 16] = c32 + bias2;
+                output[o + 24] = c33 + bias3;
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 32] = input[rows, 32] · weight[32, 32] + bias[32]: one group of 64 threads per 32×32 output tile,
+        /// K in 1 step(s) of 32 through shared memory, a 4×4 register tile per thread.
+        /// </summary>
+        private static void GpuLinear32x32Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            // K fits one step: the k0 loop below runs once.
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
+            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
+            var a = global::ILGPU.SharedMemory.Allocate<float>(1056); // input tile, transposed: a[kk·33 + r] (padded row)
+            var b = global::ILGPU.SharedMemory.Allocate<float>(1024); // weight tile: b[kk·32 + c]
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            for (int k0 = 0; k0 < 32; k0 += 32)
+            {
+                // 1024 input and 1024 weight elements, 16 of each per thread, reads coalesced
+                for (int e = thread; e < 1024; e += 64)
+                {
+                    int r = e / 32, kk = e % 32;
+                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 32 + k0 + kk] : 0f;
+                    int wk = e / 32, c = e % 32;
+                    b[wk * 32 + c] = weight[(k0 + wk) * 32 + col0 + c];
+                }
+                global::ILGPU.Group.Barrier();
+                for (int kk = 0; kk < 32; kk++)
+                {
+                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
+                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
+                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+                }
+                global::ILGPU.Group.Barrier();
+            }
+
+            float bias0 = bias[col0 + tx];
+            float bias1 = bias[col0 + tx + 8];
+            float bias2 = bias[col0 + tx + 16];
+            float bias3 = bias[col0 + tx + 24];
+            if (row0 + ty < rows)
+            {
+                int o = (row0 + ty) * 32 + col0 + tx;
+                output[o] = c00 + bias0;
+                output[o + 8] = c01 + bias1;
+                output[o + 16] = c02 + bias2;
+                output[o + 24] = c03 + bias3;
+            }
+            if (row0 + ty + 8 < rows)
+            {
+                int o = (row0 + ty + 8) * 32 + col0 + tx;
+                output[o] = c10 + bias0;
+                output[o + 8] = c11 + bias1;
+                output[o + 16] = c12 + bias2;
+                output[o + 24] = c13 + bias3;
+            }
+            if (row0 + ty + 16 < rows)
+            {
+                int o = (row0 + ty + 16) * 32 + col0 + tx;
+                output[o] = c20 + bias0;
+                output[o + 8] = c21 + bias1;
+                output[o + 16] = c22 + bias2;
+                output[o + 24] = c23 + bias3;
+            }
+            if (row0 + ty + 24 < rows)
+            {
+                int o = (row0 + ty + 24) * 32 + col0 + tx;
+                output[o] = c30 + bias0;
+                output[o + 8] = c31 + bias1;
+                output[o + 16] = c32 + bias2;
+                output[o + 24] = c33 + bias3;
+            }
+        }
+
+        /// <summary>
+        /// Attention for one (head, batch item) per warp: q [7, 8], k and v [7, 8] staged in shared memory (1500 bytes),
+        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// </summary>
+        private static void GpuAttention(
+            global::ILGPU.ArrayView<float> qkv,
+            global::ILGPU.ArrayView<int> mask,
+            global::ILGPU.ArrayView<float> context,
+            global::ILGPU.ArrayView<float> weights)
+        {
+            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
+            int lane = global::ILGPU.Warp.LaneIdx;
+            var qs = global::ILGPU.SharedMemory.Allocate<float>(56);  // q [7, 8]
+            var ks = global::ILGPU.SharedMemory.Allocate<float>(63);  // k [7, 8 + 1]: padded, lane j reads row j
+            var vs = global::ILGPU.SharedMemory.Allocate<float>(224);  // v [7, 32]: rows of whole lanes
+            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+
+            // Stage the (batch, head)'s queries, keys and values.
+            for (int e = lane; e < 56; e += 32)
+            {
+                int i = e / 8, c = e % 8;
+                qs[e] = qkv[(b * 7 + i) * 96 + h * 8 + c];
+            }
+            for (int e = lane; e < 56; e += 32)
+            {
+                int j = e / 8, c = e % 8;
+                ks[j * 9 + c] = qkv[(b * 7 + j) * 96 + 32 + h * 8 + c];
+                vs[j * 32 + c] = qkv[(b * 7 + j) * 96 + 64 + h * 8 + c];
+            }
+            global::ILGPU.Group.Barrier();
+
+            int key = lane;
+            int kRow = (lane < 7 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
+            for (int i = 0; i < 7; i++)
+            {
+                float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
+                s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
+                float score = s * 0.35355338f;
+                if (key < 7 && mask[b * 7 + key] != 0) score = float.NegativeInfinity; // padding: ignored
+                if (key > i) score = float.NegativeInfinity; // causal
+                float t = score * 1.442695f; // to base 2
+                if (key >= 7) t = float.NegativeInfinity; // past the last key
+
+                // softmax over the row's keys: max and sum across the warp
+                float m = t;
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
+                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
+                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
+                float l = p;
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
+                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
+                float weight = l == 0f ? 0f : p / l;
+                if (key < 7) weights[((b * 4 + h) * 7 + i) * 7 + key] = weight;
+                ps[lane] = weight;
+                global::ILGPU.Warp.Barrier();
+
+                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
+                float o0 = 0f;
+                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
+                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192];
+                if (lane < 8) context[(b * 7 + i) * 32 + h * 8 + lane] = o0;
+                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+            }
         }
     }
 }

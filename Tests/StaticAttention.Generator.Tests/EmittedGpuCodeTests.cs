@@ -1,0 +1,93 @@
+using Microsoft.CodeAnalysis;
+using StaticAttention.Generator.Tests.Snapshots;
+
+namespace StaticAttention.Generator.Tests;
+
+/// <summary>
+/// The GPU path of layers whose attention runs through the flash kernel (the other snapshots use the small-sequence
+/// kernel): snapshots of the whole emitted file, a clean compilation, and the members the GPU path adds. A layer
+/// whose kernels would not fit ILGPU's shared memory gets no GPU members at all.
+/// </summary>
+public sealed class EmittedGpuCodeTests
+{
+    [Fact]
+    public void FlashAttention_padded_rows_key_padding_causal_and_weights()
+    {
+        string text = AssertCompiles(
+            """
+            using StaticAttention;
+
+            namespace Samples.Attention;
+
+            [MultiHeadAttention(Heads = 2, ModelDim = 64, Tokens = 50, QkvBias = true, OutputBias = true,
+                Mask = AttentionMask.KeyPaddingMask | AttentionMask.Causal, ReturnWeights = true)]
+            public partial class FlashAttention;
+            """,
+            "Samples.Attention.FlashAttention.g.cs",
+            "Samples.Attention.FlashAttention");
+        Snapshot.Match(text, "FlashAttention");
+
+        // 50 query rows in tiles of 32 (four warps of eight rows): the last tile is padded, 50 keys in two tiles of 32.
+        Assert.Contains("new global::ILGPU.Index3D(2, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)", text);
+        Assert.Contains("if (key >= 50) t = float.NegativeInfinity; // past the last key", text);
+        Assert.Contains("int keyEnd = global::System.Math.Min(50, firstRow + 32);", text);
+        Assert.Contains("global::StaticAttention.Gpu.RowValues8", text);
+    }
+
+    [Fact]
+    public void FlashCrossAttention_wide_grouped_heads_with_per_query_lengths()
+    {
+        string text = AssertCompiles(
+            """
+            using StaticAttention;
+
+            namespace Samples.Attention;
+
+            [MultiHeadAttention(Heads = 4, KvHeads = 2, HeadDim = 80, ModelDim = 100, QueryTokens = 40, KeyTokens = 64,
+                QuerySize = 72, KeySize = 48, ValueSize = 40, Projections = Projections.Separate,
+                Mask = AttentionMask.ValidLengthsPerQuery)]
+            public partial class FlashCrossAttention;
+            """,
+            "Samples.Attention.FlashCrossAttention.g.cs",
+            "Samples.Attention.FlashCrossAttention");
+        Snapshot.Match(text, "FlashCrossAttention");
+
+        // Head width 80: four rows per warp, three output columns per lane (the last one partly idle); 64 keys: no padding.
+        Assert.Contains("global::StaticAttention.Gpu.RowValues4", text);
+        Assert.Contains("if (lane + 64 < 80)", text);
+        Assert.DoesNotContain("past the last key", text);
+        Assert.Contains("int g = h / 2;", text);
+        // K = 72 is not a whole number of 64-deep steps, the output N = 100 not of 32-wide tiles: those edges are checked.
+        Assert.Contains("k0 + kk < 72", text);
+        Assert.Contains("col0 + c < 100", text);
+    }
+
+    [Fact]
+    public void A_head_too_wide_for_shared_memory_gets_no_gpu_members()
+    {
+        string text = AssertCompiles(
+            """
+            using StaticAttention;
+
+            namespace Samples.Attention;
+
+            [MultiHeadAttention(Heads = 1, ModelDim = 512, Tokens = 64)]
+            public partial class WideHead;
+            """,
+            "Samples.Attention.WideHead.g.cs",
+            "Samples.Attention.WideHead");
+        Assert.DoesNotContain("UseAccelerator", text);
+        Assert.DoesNotContain("TryForwardOnAccelerator", text);
+        Assert.Contains("// No GPU path for this layer: its attention kernel would need 166016 bytes of shared memory per group,", text);
+    }
+
+    private static string AssertCompiles(string source, string hintName, string metadataName)
+    {
+        GeneratorRun run = GeneratorHarness.Run(source);
+        Assert.True(run.GeneratorDiagnostics.IsEmpty, GeneratorRun.Describe(run.GeneratorDiagnostics));
+        string text = run.SingleSource(hintName);
+        run.AssertCompilesCleanly();
+        Assert.NotNull(run.OutputCompilation.GetTypeByMetadataName(metadataName));
+        return text;
+    }
+}
