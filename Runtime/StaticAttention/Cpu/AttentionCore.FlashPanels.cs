@@ -15,7 +15,7 @@ namespace StaticAttention.Cpu
     {
         /// <summary>
         /// Jobs of at most this many query rows use shared panels. Measured (Xeon, AVX-512, one thread): a ViT-B head
-        /// (197 rows in jobs of 52) 8% faster with them; core long (1024 rows in jobs of 256) 3% slower.
+        /// (197 rows in jobs of 52) 2-8% faster with them; core long (1024 rows in jobs of 256) 1-3% slower.
         /// </summary>
         private const int FlashSharedPanelRows = 128;
 
