@@ -7,6 +7,13 @@ namespace StaticAttention.Benchmarks.Gpu;
 [MultiHeadAttention(Heads = 16, ModelDim = 1024, Tokens = 4096, Projections = Projections.None)]
 public partial class CoreLongAttention;
 
+/// <summary>
+/// The projections of a ViT-B block with one token per batch item: attention over a single key is a softmax of one
+/// score (weight 1), so nearly all the time is the qkv and output GEMMs ([rows, 768] -> 2304, then -> 768).
+/// </summary>
+[MultiHeadAttention(Heads = 12, ModelDim = 768, Tokens = 1, QkvBias = true, OutputBias = true)]
+public partial class ProjectionsOnlyAttention;
+
 [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8, QkvBias = true, OutputBias = true, RelativePositionBias = true)]
 public partial class FixtureTemporalQkv;
 

@@ -20,7 +20,7 @@ public static class GpuMode
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The shapes <c>--gpu</c> times, by name.</summary>
-    public static readonly string[] ShapeNames = ["core_long_4096", "temporal", "vit_b"];
+    public static readonly string[] ShapeNames = ["core_long_4096", "temporal", "vit_b", "projections_8192"];
 
     public static int Run(string[] args)
     {
@@ -117,6 +117,11 @@ public static class GpuMode
         // 2·B·N·C·3C + 2·B·N·C² + 4·B·H·N²·D
         "temporal" => Time(TemporalAttention.Load(Checkpoint(TemporalAttention.Spec)), 196, TemporalAttention.Tokens * TemporalAttention.ModelDim,
             static (l, x, y) => l.Forward(x, y), static (l, a) => l.UseAccelerator(a), Module(196, 8, 768, 12), accelerator, seconds),
+        // GEMM figures: 8192 rows through the qkv and output projections of ViT-B (the one-key attention between them is a
+        // few percent of the time); the FLOPs counted are the GEMMs' alone, 2·8192·768·(3·768 + 768).
+        "projections_8192" => Time(ProjectionsOnlyAttention.Load(Checkpoint(ProjectionsOnlyAttention.Spec)), 8192, ProjectionsOnlyAttention.Tokens * ProjectionsOnlyAttention.ModelDim,
+            static (l, x, y) => l.Forward(x, y), static (l, a) => l.UseAccelerator(a), 2.0 * 8192 * 768 * (3 * 768 + 768), accelerator, seconds),
+        // vit_b: 2·B·N·C·3C + 2·B·N·C² + 4·B·H·N²·D
         _ => Time(VitBAttention.Load(Checkpoint(VitBAttention.Spec)), 1, VitBAttention.Tokens * VitBAttention.ModelDim,
             static (l, x, y) => l.Forward(x, y), static (l, a) => l.UseAccelerator(a), Module(1, 197, 768, 12), accelerator, seconds),
     };

@@ -26,6 +26,18 @@ public sealed class GpuPropertyTests
     }
 
     [Fact]
+    public void OneTokenWithFusedProjections()
+    {
+        var layer = OneTokenProjections.Load(RandomCheckpoint.For(OneTokenProjections.Spec, 35));
+        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
+        foreach (var io in Inputs(OneTokenProjections.Spec, 35))
+        {
+            layer.Forward(io.Query, io.Output);
+            io.AssertMatchesReference(layer.Weights);
+        }
+    }
+
+    [Fact]
     public void FlashRelativeBiasWithValidLengths()
     {
         var layer = FlashRelativeValidLengths.Load(RandomCheckpoint.For(FlashRelativeValidLengths.Spec, 32));
