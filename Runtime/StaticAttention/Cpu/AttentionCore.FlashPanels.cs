@@ -89,14 +89,7 @@ namespace StaticAttention.Cpu
                 KeyBlocks = (job.KeyTokens + FlashKeys - 1) / FlashKeys, KvStride = job.KvStride,
             };
             int count = batch * kvHeads * pack.KeyBlocks;
-            if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
-            {
-                for (int index = 0; index < count; index++) pack.Execute(index);
-            }
-            else
-            {
-                pool.Run(ref pack, count, maxDegreeOfParallelism);
-            }
+            pool.RunOrInline(ref pack, count, maxDegreeOfParallelism);
 
             job.Panels = panels;
             job.KeyBlocks = pack.KeyBlocks;

@@ -54,14 +54,7 @@ namespace StaticAttention.Cpu
                     Bias = TKernel.RelativePositionBias ? ShortKernelBias(bp, TKernel.Heads, TKernel.QueryTokens) : null,
                     Pairs = pairs, PairsPerIndex = pairsPerIndex, Wide = UseVector512,
                 };
-                if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
-                {
-                    for (int index = 0; index < count; index++) job.Execute(index);
-                }
-                else
-                {
-                    pool.Run(ref job, count, maxDegreeOfParallelism);
-                }
+                pool.RunOrInline(ref job, count, maxDegreeOfParallelism);
             }
         }
 

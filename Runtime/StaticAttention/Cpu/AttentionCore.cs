@@ -242,14 +242,7 @@ namespace StaticAttention.Cpu
                     fixed (float* pp = panels)
                     {
                         if (panels is not null) PackFlashPanels(ref job, batch, kvHeads, (float*)(((nint)pp + 63) & ~(nint)63), pool, maxDegreeOfParallelism);
-                        if (pool is null || maxDegreeOfParallelism <= 1 || count == 1)
-                        {
-                            for (int index = 0; index < count; index++) job.Execute(index);
-                        }
-                        else
-                        {
-                            pool.Run(ref job, count, maxDegreeOfParallelism);
-                        }
+                        pool.RunOrInline(ref job, count, maxDegreeOfParallelism);
                     }
                 }
                 finally

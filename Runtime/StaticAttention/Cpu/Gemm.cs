@@ -257,14 +257,7 @@ namespace StaticAttention.Cpu
             };
 
             int tasks = rowBlocks * columnGroups;
-            if (pool is null || degree <= 1 || tasks == 1)
-            {
-                for (int i = 0; i < tasks; i++) job.Execute(i);
-            }
-            else
-            {
-                pool.Run(ref job, tasks, degree);
-            }
+            pool.RunOrInline(ref job, tasks, degree);
         }
 
         private static int Ceiling(int a, int b) => (a + b - 1) / b;
