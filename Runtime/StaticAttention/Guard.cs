@@ -11,21 +11,30 @@ namespace StaticAttention
         /// </summary>
         /// <exception cref="ArgumentException"><paramref name="length"/> is not a whole, non-zero multiple of <paramref name="perItem"/>.</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="perItem"/> is not positive.</exception>
-        public static int Batch(int length, int perItem, string paramName)
+        public static int Batch(int length, int perItem, string paramName) => Batch((long)length, perItem, paramName);
+
+        /// <summary>
+        /// <see cref="Batch(int, int, string)"/> for a 64-bit length, such as a device view's; the batch must also fit an
+        /// <see cref="int"/>.
+        /// </summary>
+        /// <exception cref="ArgumentException"><paramref name="length"/> is not a whole, non-zero multiple of <paramref name="perItem"/>,
+        /// or the batch exceeds <see cref="int.MaxValue"/>.</exception>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="perItem"/> is not positive.</exception>
+        public static int Batch(long length, int perItem, string paramName)
         {
             if (perItem <= 0)
             {
                 throw new ArgumentOutOfRangeException(nameof(perItem), perItem, "The number of elements per batch item must be positive.");
             }
 
-            if (length <= 0 || length % perItem != 0)
+            if (length <= 0 || length % perItem != 0 || length / perItem > int.MaxValue)
             {
                 throw new ArgumentException(
                     $"{paramName} has {length} elements, but must hold a whole, non-zero number of items of {perItem} elements each.",
                     paramName);
             }
 
-            return length / perItem;
+            return (int)(length / perItem);
         }
 
         /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="batch"/>·<paramref name="perItem"/> (computed without overflow).</summary>
@@ -35,7 +44,12 @@ namespace StaticAttention
         /// <param name="paramName">The parameter's name, used in the message.</param>
         /// <param name="shape">A description of the expected shape, for example <c>[batch, QueryTokens 8, ModelDim 64]</c>.</param>
         /// <exception cref="ArgumentException">The lengths differ.</exception>
-        public static void Length(int actual, int batch, int perItem, string paramName, string shape)
+        public static void Length(int actual, int batch, int perItem, string paramName, string shape) =>
+            Length((long)actual, batch, perItem, paramName, shape);
+
+        /// <summary><see cref="Length(int, int, int, string, string)"/> for a 64-bit length, such as a device view's.</summary>
+        /// <exception cref="ArgumentException">The lengths differ.</exception>
+        public static void Length(long actual, int batch, int perItem, string paramName, string shape)
         {
             long expected = (long)batch * perItem;
             if (actual != expected)

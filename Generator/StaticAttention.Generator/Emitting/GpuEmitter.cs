@@ -215,9 +215,9 @@ namespace StaticAttention.Generator.Emitting
             {
                 w.Line("DevicePath device = _device ?? throw " + Gpu + ".AcceleratorSession.NotOnAccelerator(" + String(l.ClassName) + ");");
                 string first = l.SelfAttention ? "x" : "query";
-                w.Line("int batch = " + Gpu + ".DeviceGuard.Batch(" + first + ".Length, QueryTokens * QuerySize, nameof(" + first + "));");
+                w.Line("int batch = " + Runtime + ".Guard.Batch(" + first + ".Length, QueryTokens * QuerySize, nameof(" + first + "));");
                 foreach (var (name, perItem, shape) in LengthChecks(l))
-                    w.Line(Gpu + ".DeviceGuard.Length(" + name + ".Length, batch, " + perItem + ", nameof(" + name + "), " + String(shape) + ");");
+                    w.Line(Runtime + ".Guard.Length(" + name + ".Length, batch, " + perItem + ", nameof(" + name + "), " + String(shape) + ");");
                 w.Line("device.Session.Enter(" + String(l.ClassName) + ");");
                 using (w.Block("try"))
                 {

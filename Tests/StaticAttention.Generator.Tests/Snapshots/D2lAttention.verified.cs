@@ -355,11 +355,11 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> output)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("D2lAttention");
-            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Gpu.DeviceGuard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 6, KeySize 16]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 6, ValueSize 12]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(validLengths.Length, batch, 1, nameof(validLengths), "[batch]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 40]");
+            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 6, KeySize 16]");
+            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 6, ValueSize 12]");
+            global::StaticAttention.Guard.Length(validLengths.Length, batch, 1, nameof(validLengths), "[batch]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 40]");
             device.Session.Enter("D2lAttention");
             try
             {

@@ -295,10 +295,10 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> weights)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("FlashAttention");
-            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Gpu.DeviceGuard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 2, QueryTokens 50, KeyTokens 50]");
+            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
+            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 2, QueryTokens 50, KeyTokens 50]");
             device.Session.Enter("FlashAttention");
             try
             {

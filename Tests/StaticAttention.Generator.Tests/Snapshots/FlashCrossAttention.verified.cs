@@ -355,11 +355,11 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> output)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("FlashCrossAttention");
-            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Gpu.DeviceGuard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 64, KeySize 48]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 64, ValueSize 40]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(validLengths.Length, batch, QueryTokens, nameof(validLengths), "[batch, QueryTokens 40]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 40, ModelDim 100]");
+            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 64, KeySize 48]");
+            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 64, ValueSize 40]");
+            global::StaticAttention.Guard.Length(validLengths.Length, batch, QueryTokens, nameof(validLengths), "[batch, QueryTokens 40]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 40, ModelDim 100]");
             device.Session.Enter("FlashCrossAttention");
             try
             {

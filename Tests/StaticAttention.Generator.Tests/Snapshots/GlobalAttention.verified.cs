@@ -521,8 +521,8 @@ partial class GlobalAttention
     public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
     {
         DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("GlobalAttention");
-        int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-        global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
+        int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+        global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
         device.Session.Enter("GlobalAttention");
         try
         {

@@ -731,8 +731,8 @@ namespace Samples.Attention
         public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("GroupedQueryAttention");
-            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
+            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
             device.Session.Enter("GroupedQueryAttention");
             try
             {

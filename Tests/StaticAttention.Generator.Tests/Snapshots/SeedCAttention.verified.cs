@@ -356,12 +356,12 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> weights)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("SeedCAttention");
-            int batch = global::StaticAttention.Gpu.DeviceGuard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Gpu.DeviceGuard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
-            global::StaticAttention.Gpu.DeviceGuard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
+            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
+            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
+            global::StaticAttention.Guard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
+            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
+            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
             device.Session.Enter("SeedCAttention");
             try
             {
