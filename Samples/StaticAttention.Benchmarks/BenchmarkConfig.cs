@@ -17,7 +17,7 @@ public sealed class BenchmarkConfig : ManualConfig
     }
 }
 
-/// <summary>The machine's fp32 peak, from <c>STATICATTENTION_PEAK_GFLOPS</c> (what <c>peak.sh</c> printed for all cores).</summary>
+/// <summary>The machine's fp32 peak, from <c>STATICATTENTION_PEAK_GFLOPS</c> (what <c>benchmarks/peak.c</c> printed for all cores, the larger of its two widths).</summary>
 public static class Peak
 {
     public const string Variable = "STATICATTENTION_PEAK_GFLOPS";

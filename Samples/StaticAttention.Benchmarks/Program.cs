@@ -9,7 +9,7 @@ using StaticAttention.Benchmarks;
 //       BenchmarkDotNet, a short job per shape, with GFLOP/s and % peak columns
 //   dotnet run -c Release --project Samples/StaticAttention.Benchmarks -- --gpu [auto|cuda|cpu] [--verify]
 //       the layers' ILGPU kernels on a CUDA GPU (or ILGPU's CPU accelerator); --verify runs every fixture case first (docs/gpu.md)
-// STATICATTENTION_PEAK_GFLOPS=<fp32 peak of the machine> adds the % of peak (../shared/peer/peak.sh measures it).
+// STATICATTENTION_PEAK_GFLOPS=<fp32 peak of the machine> adds the % of peak (benchmarks/peak.c measures it; benchmarks/run.sh sets it).
 
 if (args.Contains("--gpu") || args.Contains("--verify"))
 {
