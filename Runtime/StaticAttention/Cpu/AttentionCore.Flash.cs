@@ -16,6 +16,16 @@ namespace StaticAttention.Cpu
         /// <summary>log2(e): without bias or mask the flash kernels scale the scores by it and use exp2.</summary>
         private const float Log2E = 1.44269504088896341f;
 
+        /// <summary>
+        /// How far (in log2 units) a block's scores may exceed a row's running max before the fused flash step takes the
+        /// block's own max: up to 2^8 = 256 per weight, far from float's range, so most blocks skip the horizontal max and
+        /// the rescaling of the accumulators.
+        /// </summary>
+        private const float FlashMaxSlack = 8f;
+
+        /// <summary>ln 2: <see cref="FlashMaxSlack"/> in natural units, for the scores of the exp (not exp2) path.</summary>
+        private const float Ln2 = 0.693147180559945309f;
+
         /// <summary>Query rows whose scores for a key block are computed together, so that kᵀ, then the values, stay in L1 across them.</summary>
         internal const int FlashRows = 16;
 

@@ -21,9 +21,13 @@ namespace StaticAttention.Cpu
         /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
         /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
         /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
-        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima: all independent of KeyTokens.
-        /// Without bias or mask (<c>plain</c>) the scores are scaled by scale·log2(e) and exponentiated with exp2, and the
-        /// scores kernel also returns each row's block max (for a block without padded keys).
+        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima, then the range's query
+        /// rows times the scale <c>[rows][HeadDim]</c>: all independent of KeyTokens.
+        /// The query rows are scaled once, so the scores kernels multiply nothing after their dot products.
+        /// Without bias or mask (<c>plain</c>) the scale is scale·log2(e) and the scores are exponentiated with exp2, and the
+        /// scores kernel also returns each row's block max (for a block without padded keys). There, with AVX-512, the scores
+        /// kernel also does the softmax step in registers, keeping a row's running max while the block's scores stay within
+        /// 2^<see cref="FlashMaxSlack"/> of it, so that most blocks neither take the exact max nor rescale the accumulators.
         /// </summary>
         // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -36,7 +40,7 @@ namespace StaticAttention.Cpu
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
             int dPad = (d + W - 1) & ~(W - 1);
             int rowCount = end - start;
-            float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows);
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows + rowCount * d);
             float* scores = kT + (nint)d * KB;
             float* sink = scores + FlashRows * KB;
             float* vPack = sink + dPad;
@@ -45,6 +49,7 @@ namespace StaticAttention.Cpu
             float* lRow = mRow + rowCount;
             float* lVec = lRow + rowCount; // per row W partial sums of l, added up at the end
             float* blockMax = lVec + (nint)rowCount * W; // the max of each row of a group's block, from the scores kernel
+            float* qScaled = blockMax + FlashRows; // the range's query rows times the scale, contiguous
             new Span<float>(acc, rowCount * dPad).Clear();
             new Span<float>(mRow, rowCount).Fill(float.NegativeInfinity);
             new Span<float>(lVec, rowCount * W).Clear();
@@ -59,6 +64,10 @@ namespace StaticAttention.Cpu
             bool base2 = plain; // no bias or mask value to rescale: scores in log2 units, exp2
             float scale = base2 ? job.Scale * Log2E : job.Scale;
             bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
+            for (int i = start; i < end; i++)
+            {
+                Scale(job.Q + ((nint)(b * nq + i) * job.QStride + (nint)h * d), scale, qScaled + (nint)(i - start) * d, d);
+            }
 
             float* ownKT = kT;
             for (int j0 = 0; j0 < keyEnd; j0 += KB)
@@ -89,18 +98,18 @@ namespace StaticAttention.Cpu
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
-                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
-                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
-                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
-                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
+                        float* q0 = qScaled + (nint)(i0 - start) * d;
+                        float* q1 = q0 + (rows > 1 ? d : 0);
+                        float* q2 = q0 + (rows > 2 ? 2 * d : 0);
+                        float* q3 = q0 + (rows > 3 ? 3 * d : 0);
                         if (fusable && rows == 4 && tile == KB && j1 - j0 == KB // the fused kernel takes a whole block of 4W keys
-                            && FlashScoresSoftmax<TV, TOps>(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, scale, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
+                            && FlashScoresSoftmax<TV, TOps>(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
                         {
                             fused |= 1 << ((i0 - g0) >> 2);
                         }
                         else
                         {
-                            FlashScores<TV, TOps>(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, scale, blockMax + (i0 - g0));
+                            FlashScores<TV, TOps>(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, blockMax + (i0 - g0));
                         }
                     }
 
@@ -145,8 +154,13 @@ namespace StaticAttention.Cpu
                         float* c1 = rows > 1 ? c0 + dPad : sink; // rows past the end accumulate into the sink
                         float* c2 = rows > 2 ? c0 + 2 * dPad : sink;
                         float* c3 = rows > 3 ? c0 + 3 * dPad : sink;
+                        // α is 1 unless a row's max grew: only then are its accumulators rescaled (α·x, NaN and infinities as in a product).
+                        if (a0 != 1f) Scale(c0, a0, c0, dPad);
+                        if (a1 != 1f) Scale(c1, a1, c1, dPad);
+                        if (a2 != 1f) Scale(c2, a2, c2, dPad);
+                        if (a3 != 1f) Scale(c3, a3, c3, dPad);
                         float* w = scores + (i0 - g0) * KB;
-                        FlashContext<TV, TOps>(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, a0, c1, a1, c2, a2, c3, a3);
+                        FlashContext<TV, TOps>(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, c1, c2, c3);
                     }
                 }
             }
@@ -160,13 +174,13 @@ namespace StaticAttention.Cpu
         }
 
         /// <summary>
-        /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and the first <paramref name="tile"/> keys of a block (a
+        /// <c>scores[r][j] = q_r·k_j</c> for four (scaled) query rows and the first <paramref name="tile"/> keys of a block (a
         /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
         /// accumulated in registers, then two vectors, then one; <c>rowMax[r]</c> = the max of row r's scores (the native max).
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void FlashScores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float scale, float* rowMax)
+        private static void FlashScores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float* rowMax)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -174,7 +188,6 @@ namespace StaticAttention.Cpu
             const int KB = FlashKeys;
             TV m0 = TOps.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
             bool FourVectors = TOps.Registers >= 32; // 16 accumulators: AVX-512 has 32 registers, AVX2 16
-            TV sc = TOps.Create(scale);
             int j = 0;
             for (; FourVectors && j + 4 * W <= tile; j += 4 * W)
             {
@@ -209,16 +222,12 @@ namespace StaticAttention.Cpu
                 }
 
                 float* s = scores + j;
-                a00 = TOps.Multiply(a00, sc); a01 = TOps.Multiply(a01, sc); a02 = TOps.Multiply(a02, sc); a03 = TOps.Multiply(a03, sc);
                 TOps.Store(a00, s); TOps.Store(a01, s + W); TOps.Store(a02, s + 2 * W); TOps.Store(a03, s + 3 * W);
                 m0 = TOps.MaxNative(m0, TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03)));
-                a10 = TOps.Multiply(a10, sc); a11 = TOps.Multiply(a11, sc); a12 = TOps.Multiply(a12, sc); a13 = TOps.Multiply(a13, sc);
                 TOps.Store(a10, s + KB); TOps.Store(a11, s + KB + W); TOps.Store(a12, s + KB + 2 * W); TOps.Store(a13, s + KB + 3 * W);
                 m1 = TOps.MaxNative(m1, TOps.MaxNative(TOps.MaxNative(a10, a11), TOps.MaxNative(a12, a13)));
-                a20 = TOps.Multiply(a20, sc); a21 = TOps.Multiply(a21, sc); a22 = TOps.Multiply(a22, sc); a23 = TOps.Multiply(a23, sc);
                 TOps.Store(a20, s + 2 * KB); TOps.Store(a21, s + 2 * KB + W); TOps.Store(a22, s + 2 * KB + 2 * W); TOps.Store(a23, s + 2 * KB + 3 * W);
                 m2 = TOps.MaxNative(m2, TOps.MaxNative(TOps.MaxNative(a20, a21), TOps.MaxNative(a22, a23)));
-                a30 = TOps.Multiply(a30, sc); a31 = TOps.Multiply(a31, sc); a32 = TOps.Multiply(a32, sc); a33 = TOps.Multiply(a33, sc);
                 TOps.Store(a30, s + 3 * KB); TOps.Store(a31, s + 3 * KB + W); TOps.Store(a32, s + 3 * KB + 2 * W); TOps.Store(a33, s + 3 * KB + 3 * W);
                 m3 = TOps.MaxNative(m3, TOps.MaxNative(TOps.MaxNative(a30, a31), TOps.MaxNative(a32, a33)));
             }
@@ -246,12 +255,10 @@ namespace StaticAttention.Cpu
                 }
 
                 float* s = scores + j;
-                a00 = TOps.Multiply(a00, sc); a01 = TOps.Multiply(a01, sc); a10 = TOps.Multiply(a10, sc); a11 = TOps.Multiply(a11, sc);
                 TOps.Store(a00, s); TOps.Store(a01, s + W);
                 TOps.Store(a10, s + KB); TOps.Store(a11, s + KB + W);
                 m0 = TOps.MaxNative(m0, TOps.MaxNative(a00, a01));
                 m1 = TOps.MaxNative(m1, TOps.MaxNative(a10, a11));
-                a20 = TOps.Multiply(a20, sc); a21 = TOps.Multiply(a21, sc); a30 = TOps.Multiply(a30, sc); a31 = TOps.Multiply(a31, sc);
                 TOps.Store(a20, s + 2 * KB); TOps.Store(a21, s + 2 * KB + W);
                 TOps.Store(a30, s + 3 * KB); TOps.Store(a31, s + 3 * KB + W);
                 m2 = TOps.MaxNative(m2, TOps.MaxNative(a20, a21));
@@ -288,7 +295,7 @@ namespace StaticAttention.Cpu
                 }
 
                 float* s = scores + j;
-                a00 = TOps.Multiply(sc, TOps.Add(a00, a01)); a10 = TOps.Multiply(sc, TOps.Add(a10, a11)); a20 = TOps.Multiply(sc, TOps.Add(a20, a21)); a30 = TOps.Multiply(sc, TOps.Add(a30, a31));
+                a00 = TOps.Add(a00, a01); a10 = TOps.Add(a10, a11); a20 = TOps.Add(a20, a21); a30 = TOps.Add(a30, a31);
                 TOps.Store(a00, s);
                 TOps.Store(a10, s + KB);
                 TOps.Store(a20, s + 2 * KB);
@@ -309,9 +316,12 @@ namespace StaticAttention.Cpu
         /// <see cref="FlashScores{TV, TOps}"/> of four rows and a full block of 4·W keys (<c>plain</c>, exp2) followed by the online
         /// softmax step of each row on the scores in registers, when every row's block max is finite; the four α are written
         /// to <paramref name="alpha"/>. Otherwise it stores the scores and their maxima as <see cref="FlashScores{TV, TOps}"/> and returns false.
+        /// A row whose scores are all at most its running max + <see cref="FlashMaxSlack"/> keeps that max (α = 1, weights up
+        /// to 2^FlashMaxSlack): the softmax is the same for any shift, and the row needs no horizontal max.
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static bool FlashScoresSoftmax<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float scale, float* m, float* l, float* alpha)
+        // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+        private static bool FlashScoresSoftmax<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float* m, float* l, float* alpha)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -347,15 +357,22 @@ namespace StaticAttention.Cpu
                 a33 = TOps.FusedMultiplyAdd(b, k3, a33);
             }
 
-            TV sc = TOps.Create(scale);
-            a00 = TOps.Multiply(a00, sc); a01 = TOps.Multiply(a01, sc); a02 = TOps.Multiply(a02, sc); a03 = TOps.Multiply(a03, sc);
-            a10 = TOps.Multiply(a10, sc); a11 = TOps.Multiply(a11, sc); a12 = TOps.Multiply(a12, sc); a13 = TOps.Multiply(a13, sc);
-            a20 = TOps.Multiply(a20, sc); a21 = TOps.Multiply(a21, sc); a22 = TOps.Multiply(a22, sc); a23 = TOps.Multiply(a23, sc);
-            a30 = TOps.Multiply(a30, sc); a31 = TOps.Multiply(a31, sc); a32 = TOps.Multiply(a32, sc); a33 = TOps.Multiply(a33, sc);
-            float b0 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03)));
-            float b1 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a10, a11), TOps.MaxNative(a12, a13)));
-            float b2 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a20, a21), TOps.MaxNative(a22, a23)));
-            float b3 = TOps.HorizontalMax(TOps.MaxNative(TOps.MaxNative(a30, a31), TOps.MaxNative(a32, a33)));
+            TV v0 = TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03));
+            TV v1 = TOps.MaxNative(TOps.MaxNative(a10, a11), TOps.MaxNative(a12, a13));
+            TV v2 = TOps.MaxNative(TOps.MaxNative(a20, a21), TOps.MaxNative(a22, a23));
+            TV v3 = TOps.MaxNative(TOps.MaxNative(a30, a31), TOps.MaxNative(a32, a33));
+
+            // A row keeps its running max m when no score exceeds m + slack (false for m = -inf, whose block then takes
+            // its own max, and for a NaN anywhere); b = m then leaves m and α = 1 below.
+            float m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3];
+            bool keep0 = TOps.LessThanOrEqualAll(v0, TOps.Create(m0 + FlashMaxSlack));
+            bool keep1 = TOps.LessThanOrEqualAll(v1, TOps.Create(m1 + FlashMaxSlack));
+            bool keep2 = TOps.LessThanOrEqualAll(v2, TOps.Create(m2 + FlashMaxSlack));
+            bool keep3 = TOps.LessThanOrEqualAll(v3, TOps.Create(m3 + FlashMaxSlack));
+            float b0 = keep0 ? m0 : TOps.HorizontalMax(v0);
+            float b1 = keep1 ? m1 : TOps.HorizontalMax(v1);
+            float b2 = keep2 ? m2 : TOps.HorizontalMax(v2);
+            float b3 = keep3 ? m3 : TOps.HorizontalMax(v3);
             if (!(float.IsFinite(b0) && float.IsFinite(b1) && float.IsFinite(b2) && float.IsFinite(b3)))
             {
                 float* s = scores;
@@ -363,7 +380,7 @@ namespace StaticAttention.Cpu
                 TOps.Store(a10, s + KB); TOps.Store(a11, s + KB + W); TOps.Store(a12, s + KB + 2 * W); TOps.Store(a13, s + KB + 3 * W);
                 TOps.Store(a20, s + 2 * KB); TOps.Store(a21, s + 2 * KB + W); TOps.Store(a22, s + 2 * KB + 2 * W); TOps.Store(a23, s + 2 * KB + 3 * W);
                 TOps.Store(a30, s + 3 * KB); TOps.Store(a31, s + 3 * KB + W); TOps.Store(a32, s + 3 * KB + 2 * W); TOps.Store(a33, s + 3 * KB + 3 * W);
-                alpha[0] = b0; alpha[1] = b1; alpha[2] = b2; alpha[3] = b3;
+                alpha[0] = TOps.HorizontalMax(v0); alpha[1] = TOps.HorizontalMax(v1); alpha[2] = TOps.HorizontalMax(v2); alpha[3] = TOps.HorizontalMax(v3);
                 return false;
             }
 
@@ -374,7 +391,11 @@ namespace StaticAttention.Cpu
             return true;
         }
 
-        /// <summary>The online softmax step (exp2) of one row of four vectors of scores whose max <paramref name="blockMax"/> is finite; returns α.</summary>
+        /// <summary>
+        /// The online softmax step (exp2) of one row of four vectors of scores, with <paramref name="blockMax"/> finite and at
+        /// least the row's running max once the scores exceed it by more than <see cref="FlashMaxSlack"/> (their max, or the
+        /// running max itself); returns α.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float FlashFusedRow<TV, TOps>(TV x0, TV x1, TV x2, TV x3, float blockMax, float* s, float* m, float* l)
             where TV : struct
@@ -399,7 +420,8 @@ namespace StaticAttention.Cpu
         /// <paramref name="base2"/>, the scores then in log2 units) in place, l = l·α + Σp, l kept as W partial sums. Returns α = exp(m_old − m_new), by which
         /// the row's accumulator is to be scaled. While every score so far is -inf, m stays -inf and p = 0 (exp(-inf − 0)),
         /// so that zero weights still multiply every value (a NaN value makes the context NaN, as in the plain loop).
-        /// A NaN score makes m or l NaN, and so the row.
+        /// A NaN score makes m or l NaN, and so the row. As in the fused step, m stays while the block's max is at most
+        /// <see cref="FlashMaxSlack"/> (log2 units; natural: times ln 2) above it.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static float FlashSoftmax<TV, TOps>(float* s, int length, float* m, float* l, float blockMax, bool base2)
@@ -412,8 +434,9 @@ namespace StaticAttention.Cpu
                 blockMax = float.NaN; // the native max may have dropped a NaN
             }
 
+            // The running max stays while the block's max is within the slack above it (weights up to 2^8, α = 1).
             float mOld = *m;
-            float mNew = MathF.Max(mOld, blockMax); // propagates NaN
+            float mNew = blockMax <= mOld + (base2 ? FlashMaxSlack : FlashMaxSlack * Ln2) ? mOld : MathF.Max(mOld, blockMax); // propagates NaN
             float shift = mNew == float.NegativeInfinity ? 0f : mNew;
             float alpha = mOld == mNew ? 1f : base2 ? FastExp.Exp2(mOld - shift) : FastExp.Exp(mOld - shift);
             TV mx = TOps.Create(shift);
@@ -432,28 +455,26 @@ namespace StaticAttention.Cpu
         }
 
         /// <summary>
-        /// Accumulators <c>c_r = α_r · c_r + Σ_{j &lt; keys} p_rj · v_j</c> for four rows over <paramref name="dPad"/> columns
+        /// Accumulators <c>c_r += Σ_{j &lt; keys} p_rj · v_j</c> for four rows over <paramref name="dPad"/> columns
         /// (<paramref name="v"/> rows readable that far): FourVectors·W columns of a row at a time, then two vectors, then one.
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static void FlashContext<TV, TOps>(
-            float* p, int pStride, int keys, float* v, nint vStride, int dPad,
-            float* c0, float alpha0, float* c1, float alpha1, float* c2, float alpha2, float* c3, float alpha3)
+            float* p, int pStride, int keys, float* v, nint vStride, int dPad, float* c0, float* c1, float* c2, float* c3)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
             int W = TOps.Count;
             float* p1 = p + pStride, p2 = p + 2 * pStride, p3 = p + 3 * pStride;
-            TV s0 = TOps.Create(alpha0), s1 = TOps.Create(alpha1), s2 = TOps.Create(alpha2), s3 = TOps.Create(alpha3);
             int c = 0;
             bool FourVectors = TOps.Registers >= 32; // 16 accumulators: AVX-512 has 32 registers, AVX2 16
             for (; FourVectors && c + 4 * W <= dPad; c += 4 * W)
             {
-                TV a00 = TOps.Multiply(s0, TOps.Load(c0 + c)), a01 = TOps.Multiply(s0, TOps.Load(c0 + c + W)), a02 = TOps.Multiply(s0, TOps.Load(c0 + c + 2 * W)), a03 = TOps.Multiply(s0, TOps.Load(c0 + c + 3 * W));
-                TV a10 = TOps.Multiply(s1, TOps.Load(c1 + c)), a11 = TOps.Multiply(s1, TOps.Load(c1 + c + W)), a12 = TOps.Multiply(s1, TOps.Load(c1 + c + 2 * W)), a13 = TOps.Multiply(s1, TOps.Load(c1 + c + 3 * W));
-                TV a20 = TOps.Multiply(s2, TOps.Load(c2 + c)), a21 = TOps.Multiply(s2, TOps.Load(c2 + c + W)), a22 = TOps.Multiply(s2, TOps.Load(c2 + c + 2 * W)), a23 = TOps.Multiply(s2, TOps.Load(c2 + c + 3 * W));
-                TV a30 = TOps.Multiply(s3, TOps.Load(c3 + c)), a31 = TOps.Multiply(s3, TOps.Load(c3 + c + W)), a32 = TOps.Multiply(s3, TOps.Load(c3 + c + 2 * W)), a33 = TOps.Multiply(s3, TOps.Load(c3 + c + 3 * W));
+                TV a00 = TOps.Load(c0 + c), a01 = TOps.Load(c0 + c + W), a02 = TOps.Load(c0 + c + 2 * W), a03 = TOps.Load(c0 + c + 3 * W);
+                TV a10 = TOps.Load(c1 + c), a11 = TOps.Load(c1 + c + W), a12 = TOps.Load(c1 + c + 2 * W), a13 = TOps.Load(c1 + c + 3 * W);
+                TV a20 = TOps.Load(c2 + c), a21 = TOps.Load(c2 + c + W), a22 = TOps.Load(c2 + c + 2 * W), a23 = TOps.Load(c2 + c + 3 * W);
+                TV a30 = TOps.Load(c3 + c), a31 = TOps.Load(c3 + c + W), a32 = TOps.Load(c3 + c + 2 * W), a33 = TOps.Load(c3 + c + 3 * W);
                 float* vj = v + c;
                 for (int j = 0; j < keys; j++, vj += vStride)
                 {
@@ -488,10 +509,10 @@ namespace StaticAttention.Cpu
 
             for (; c + 2 * W <= dPad; c += 2 * W)
             {
-                TV a00 = TOps.Multiply(s0, TOps.Load(c0 + c)), a01 = TOps.Multiply(s0, TOps.Load(c0 + c + W));
-                TV a10 = TOps.Multiply(s1, TOps.Load(c1 + c)), a11 = TOps.Multiply(s1, TOps.Load(c1 + c + W));
-                TV a20 = TOps.Multiply(s2, TOps.Load(c2 + c)), a21 = TOps.Multiply(s2, TOps.Load(c2 + c + W));
-                TV a30 = TOps.Multiply(s3, TOps.Load(c3 + c)), a31 = TOps.Multiply(s3, TOps.Load(c3 + c + W));
+                TV a00 = TOps.Load(c0 + c), a01 = TOps.Load(c0 + c + W);
+                TV a10 = TOps.Load(c1 + c), a11 = TOps.Load(c1 + c + W);
+                TV a20 = TOps.Load(c2 + c), a21 = TOps.Load(c2 + c + W);
+                TV a30 = TOps.Load(c3 + c), a31 = TOps.Load(c3 + c + W);
                 float* vj = v + c;
                 for (int j = 0; j < keys; j++, vj += vStride)
                 {
@@ -518,8 +539,8 @@ namespace StaticAttention.Cpu
 
             if (c < dPad)
             {
-                TV a0 = TOps.Multiply(s0, TOps.Load(c0 + c)), a1 = TOps.Multiply(s1, TOps.Load(c1 + c));
-                TV a2 = TOps.Multiply(s2, TOps.Load(c2 + c)), a3 = TOps.Multiply(s3, TOps.Load(c3 + c));
+                TV a0 = TOps.Load(c0 + c), a1 = TOps.Load(c1 + c);
+                TV a2 = TOps.Load(c2 + c), a3 = TOps.Load(c3 + c);
                 float* vj = v + c;
                 for (int j = 0; j < keys; j++, vj += vStride)
                 {

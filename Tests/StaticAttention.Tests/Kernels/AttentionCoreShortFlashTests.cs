@@ -156,6 +156,31 @@ public class AttentionCoreShortFlashTests
         Check(new CoreCase(x, stride, x, x, stride, batch, heads, heads, d, n, n, 0.3f, kind, [], mask, [], false));
     }
 
+    [Theory]
+    [InlineData(64)]  // four key vectors per row of a block: the fused step with AVX-512
+    [InlineData(24)]
+    public void FlashRunningMaxKeptWithinTheSlackAndRetakenBeyondIt(int d)
+    {
+        // Four blocks of 64 keys whose scores shift by block, in units of log2: block 1 rises by about 4 (within the
+        // fused step's slack of 8, so the rows keep block 0's max and weigh up to 2^8), block 2 by 14 to 28 (beyond it:
+        // the block's own max, the accumulators rescaled), block 3 falls back to block 0's level (weights near 0).
+        var rng = new Random(d);
+        const int nk = 256, nq = 9;
+        float[] shift = [0f, 3f, 10f, 0f]; // natural units: scale 1, q rows of 1 to 2, k rows add shift/d per element
+        float[] q = new float[nq * d], k = new float[nk * d], v = RandomLayer.Values(rng, nk * d, 1);
+        for (int i = 0; i < nq; i++)
+        {
+            for (int x = 0; x < d; x++) q[i * d + x] = 1f + i / 8f + 0.05f * (float)rng.NextDouble();
+        }
+
+        for (int j = 0; j < nk; j++)
+        {
+            for (int x = 0; x < d; x++) k[j * d + x] = (shift[j / 64] + 0.5f * (float)(rng.NextDouble() - 0.5)) / d;
+        }
+
+        Check(new CoreCase(q, d, k, v, d, 1, 1, 1, d, nq, nk, 1f, AttentionMask.None, [], [], [], false));
+    }
+
     [Fact]
     public void ShortKernelSplitsManyQueryRowsWithTheSameBits()
     {

@@ -64,6 +64,9 @@ namespace StaticAttention.Cpu.Vectors
         public static Vector256<float> LessThanOrEqual(Vector256<float> a, Vector256<float> b) => Vector256.LessThanOrEqual(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool LessThanOrEqualAll(Vector256<float> a, Vector256<float> b) => Vector256.LessThanOrEqualAll(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static uint MostSignificantBits(Vector256<float> value) => (uint)value.ExtractMostSignificantBits();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

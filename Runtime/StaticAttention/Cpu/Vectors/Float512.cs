@@ -64,6 +64,9 @@ namespace StaticAttention.Cpu.Vectors
         public static Vector512<float> LessThanOrEqual(Vector512<float> a, Vector512<float> b) => Vector512.LessThanOrEqual(a, b);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static bool LessThanOrEqualAll(Vector512<float> a, Vector512<float> b) => Vector512.LessThanOrEqualAll(a, b);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static uint MostSignificantBits(Vector512<float> value) => (uint)value.ExtractMostSignificantBits();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

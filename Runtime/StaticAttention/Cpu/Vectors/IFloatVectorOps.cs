@@ -70,6 +70,9 @@ namespace StaticAttention.Cpu.Vectors
         /// <summary>All ones per lane where <c>a &lt;= b</c>.</summary>
         static abstract TV LessThanOrEqual(TV a, TV b);
 
+        /// <summary>Whether every lane of <paramref name="a"/> is at most the same lane of <paramref name="b"/> (false where either is NaN).</summary>
+        static abstract bool LessThanOrEqualAll(TV a, TV b);
+
         /// <summary>Bit i set where lane i has its sign bit set (the lanes of a comparison mask).</summary>
         static abstract uint MostSignificantBits(TV value);
 
