@@ -88,6 +88,11 @@ for r in $(seq 1 "$rounds"); do
   fi
 done
 
+# The clock of these shared machines moves by a third within minutes: measure the peak again, and let the summary take
+# the highest all-core figure of both (the hardware's limit is the highest rate ever observed, not the first).
+section "peak again (benchmarks/peak.c)"
+[ -x /tmp/static-attention-true-peak ] && /tmp/static-attention-true-peak
+
 section "summary"
 python3 - "$log" <<'PY'
 import re, sys
@@ -107,8 +112,11 @@ torch = {}
 for m in re.finditer(r"^(module [\w-]+|core [\w-]+): .*?: ([\d.]+) ms", text, re.M):
     n = torch_names.get(m.group(1))
     if n: torch[n] = min(float(m.group(2)), torch.get(n, float("inf")))
-peak = re.search(r"^STATICATTENTION_PEAK_GFLOPS=([\d.]+)", text, re.M)
-print(f"peak (all cores): {peak.group(1) if peak else '-'} GFLOP/s")
+import os
+cores = os.cpu_count()
+peaks = [float(x) for x in re.findall(rf"^true peak fp32 FMA \d+-bit, {cores} threads: ([\d.]+) GFLOP/s", text, re.M)]
+peak = max(peaks) if peaks else None
+print(f"peak (all cores, the highest of {len(peaks)} measurements of benchmarks/peak.c): {peak if peak else '-'} GFLOP/s; % peak below is of it")
 print("ours: the run with the lowest mean (over rounds and the runs per round); peers: lowest mean over rounds (ORT: and over its variants). speedup = peer ms / our ms (>1: we are faster)\n")
 print("| shape | ours mean ms | ours median ms | GFLOP/s | % peak | B/call | ORT best ms (variant) | libtorch ms | speedup vs best peer |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -120,7 +128,8 @@ for n in names:
     peers = [x for x in [ob[1] if ob else None, t] if x is not None]
     best = min(peers) if peers else None
     cells = [n,
-             f"{o[0]:.4f}" if o else "-", f"{o[1]:.4f}" if o else "-", o[3] if o else "-", o[4] if o else "-", o[5] if o else "-",
+             f"{o[0]:.4f}" if o else "-", f"{o[1]:.4f}" if o else "-", o[3] if o else "-",
+             (f"{float(o[3]) / peak * 100:.1f}" if peak else o[4]) if o else "-", o[5] if o else "-",
              f"{ob[1]:.4f} ({ob[0]})" if ob else "-", f"{t:.3f}" if t is not None else "-",
              f"{best / o[0]:.2f}x" if (o and best) else "-"]
     print("| " + " | ".join(cells) + " |")
