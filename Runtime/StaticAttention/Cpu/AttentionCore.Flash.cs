@@ -143,12 +143,20 @@ namespace StaticAttention.Cpu
             }
         }
 
-        /// <summary><c>c[x] = a[x] · factor</c> for x &lt; <paramref name="d"/>.</summary>
+        /// <summary><c>c[x] = a[x] · factor</c> for x &lt; <paramref name="d"/> (<paramref name="a"/> may be <paramref name="c"/>).</summary>
+        // Compiled fully optimised on first use; its own method, so that the kernels calling it keep their inlining budget.
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private static void Scale(float* a, float factor, float* c, int d)
         {
-            Vector256<float> f = Vector256.Create(factor);
             int x = 0;
-            for (; x + 8 <= d; x += 8) (Vector256.Load(a + x) * f).Store(c + x);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Vector512<float> f = Vector512.Create(factor);
+                for (; x + 16 <= d; x += 16) (Vector512.Load(a + x) * f).Store(c + x);
+            }
+
+            Vector256<float> g = Vector256.Create(factor);
+            for (; x + 8 <= d; x += 8) (Vector256.Load(a + x) * g).Store(c + x);
             for (; x < d; x++) c[x] = a[x] * factor;
         }
 

@@ -109,12 +109,13 @@ namespace StaticAttention.Cpu
                         }
                         else
                         {
-                            FlashScores<TV, TOps>(q0, q1, q2, q3, kT, d, tile, scores + (i0 - g0) * KB, blockMax + (i0 - g0));
+                            FlashScores<TV, TOps>(q0, q1, q2, q3, kT, d, tile, plain ? j1 - j0 : tile, scores + (i0 - g0) * KB, blockMax + (i0 - g0));
                         }
                     }
 
-                    // Without mask or bias, a full block's max comes from the scores kernel; else (or with padded keys) from a pass.
-                    bool scoreMax = plain && tile == j1 - j0;
+                    // Without mask or bias, the block max comes from the scores kernel (which set the padded keys to -inf);
+                    // else from a pass after the mask.
+                    bool scoreMax = plain;
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
@@ -176,11 +177,12 @@ namespace StaticAttention.Cpu
         /// <summary>
         /// <c>scores[r][j] = q_r·k_j</c> for four (scaled) query rows and the first <paramref name="tile"/> keys of a block (a
         /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
-        /// accumulated in registers, then two vectors, then one; <c>rowMax[r]</c> = the max of row r's scores (the native max).
+        /// accumulated in registers, then two vectors, then one; keys from <paramref name="valid"/> on (padding: only in the
+        /// last vector) are -inf; <c>rowMax[r]</c> = the max of row r's scores (the native max).
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void FlashScores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, float* scores, float* rowMax)
+        private static void FlashScores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, int valid, float* scores, float* rowMax)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -221,6 +223,13 @@ namespace StaticAttention.Cpu
                     a33 = TOps.FusedMultiplyAdd(b, k3, a33);
                 }
 
+                if (j + 4 * W > valid)
+                {
+                    TV keep = TOps.LessThan(TOps.Indices, TOps.Create(valid - (j + 3 * W))), padding = TOps.Create(float.NegativeInfinity);
+                    a03 = TOps.ConditionalSelect(keep, a03, padding); a13 = TOps.ConditionalSelect(keep, a13, padding);
+                    a23 = TOps.ConditionalSelect(keep, a23, padding); a33 = TOps.ConditionalSelect(keep, a33, padding);
+                }
+
                 float* s = scores + j;
                 TOps.Store(a00, s); TOps.Store(a01, s + W); TOps.Store(a02, s + 2 * W); TOps.Store(a03, s + 3 * W);
                 m0 = TOps.MaxNative(m0, TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03)));
@@ -252,6 +261,13 @@ namespace StaticAttention.Cpu
                     b = TOps.Create(q3[dd]);
                     a30 = TOps.FusedMultiplyAdd(b, k0, a30);
                     a31 = TOps.FusedMultiplyAdd(b, k1, a31);
+                }
+
+                if (j + 2 * W > valid)
+                {
+                    TV keep = TOps.LessThan(TOps.Indices, TOps.Create(valid - (j + W))), padding = TOps.Create(float.NegativeInfinity);
+                    a01 = TOps.ConditionalSelect(keep, a01, padding); a11 = TOps.ConditionalSelect(keep, a11, padding);
+                    a21 = TOps.ConditionalSelect(keep, a21, padding); a31 = TOps.ConditionalSelect(keep, a31, padding);
                 }
 
                 float* s = scores + j;
@@ -296,6 +312,13 @@ namespace StaticAttention.Cpu
 
                 float* s = scores + j;
                 a00 = TOps.Add(a00, a01); a10 = TOps.Add(a10, a11); a20 = TOps.Add(a20, a21); a30 = TOps.Add(a30, a31);
+                if (j + W > valid)
+                {
+                    TV keep = TOps.LessThan(TOps.Indices, TOps.Create(valid - j)), padding = TOps.Create(float.NegativeInfinity);
+                    a00 = TOps.ConditionalSelect(keep, a00, padding); a10 = TOps.ConditionalSelect(keep, a10, padding);
+                    a20 = TOps.ConditionalSelect(keep, a20, padding); a30 = TOps.ConditionalSelect(keep, a30, padding);
+                }
+
                 TOps.Store(a00, s);
                 TOps.Store(a10, s + KB);
                 TOps.Store(a20, s + 2 * KB);
