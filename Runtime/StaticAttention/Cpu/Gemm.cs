@@ -128,22 +128,24 @@ namespace StaticAttention.Cpu
         private static void CheckShape<TShape>(PackedMatrix weights)
             where TShape : struct, IGemmShape
         {
-            if (weights.InFeatures != TShape.Inner || weights.OutFeatures != TShape.Width || weights.BlockDepth != GemmTiles.DefaultBlockDepth)
+            if (weights.InFeatures != TShape.Inner || weights.OutFeatures != TShape.Width || weights.BlockDepth != TShape.BlockDepth)
             {
                 throw new ArgumentException(
                     $"weights is packed as [OutFeatures {weights.OutFeatures}, InFeatures {weights.InFeatures}] in k-blocks of {weights.BlockDepth}, " +
-                    $"but the shape {typeof(TShape).Name} is [Width {TShape.Width}, Inner {TShape.Inner}] in k-blocks of {GemmTiles.DefaultBlockDepth}.",
+                    $"but the shape {typeof(TShape).Name} is [Width {TShape.Width}, Inner {TShape.Inner}] in k-blocks of {TShape.BlockDepth}.",
                     nameof(weights));
             }
 
-            const int kc = GemmTiles.DefaultBlockDepth;
-            if (TShape.Panels32 * 32 + TShape.Remainder32 != TShape.Width || (uint)TShape.Remainder32 >= 32
+            int kc = TShape.BlockDepth;
+            if (kc != GemmTiles.BlockDepthFor(TShape.Inner)
+                || TShape.Panels32 * 32 + TShape.Remainder32 != TShape.Width || (uint)TShape.Remainder32 >= 32
                 || TShape.Panels16 * 16 + TShape.Remainder16 != TShape.Width || (uint)TShape.Remainder16 >= 16
                 || TShape.DepthBlocks < 1 || TShape.LastDepth < 1 || TShape.LastDepth > kc || (TShape.DepthBlocks - 1) * kc + TShape.LastDepth != TShape.Inner)
             {
                 throw new ArgumentException(
                     $"The shape {typeof(TShape).Name} contradicts itself: Width {TShape.Width} = {TShape.Panels32}·32 + {TShape.Remainder32} = " +
-                    $"{TShape.Panels16}·16 + {TShape.Remainder16}, Inner {TShape.Inner} = ({TShape.DepthBlocks} - 1)·{kc} + {TShape.LastDepth} must hold.",
+                    $"{TShape.Panels16}·16 + {TShape.Remainder16}, Inner {TShape.Inner} = ({TShape.DepthBlocks} - 1)·{kc} + {TShape.LastDepth} with " +
+                    $"BlockDepth {kc} = {GemmTiles.BlockDepthFor(TShape.Inner)} (at most {GemmTiles.MaxBlockDepth}) must hold.",
                     nameof(TShape));
             }
         }
@@ -299,7 +301,7 @@ namespace StaticAttention.Cpu
                 // panels holding all NR columns and the columns of the last one (0: every panel is full).
                 bool known = TShape.Inner > 0;
                 int kBlocks = known ? TShape.DepthBlocks : KBlocks;
-                int blockDepth = known ? GemmTiles.DefaultBlockDepth : BlockDepth;
+                int blockDepth = known ? TShape.BlockDepth : BlockDepth;
                 int fullPanels = known ? (nr == 32 ? TShape.Panels32 : TShape.Panels16) : OutFeatures / nr;
                 int lastColumns = known ? (nr == 32 ? TShape.Remainder32 : TShape.Remainder16) : OutFeatures % nr;
                 nint inputStride = known ? TShape.Inner : InputStride;
@@ -388,6 +390,8 @@ namespace StaticAttention.Cpu
 
             public static int Remainder16 => 0;
 
+            public static int BlockDepth => 0;
+
             public static int DepthBlocks => 0;
 
             public static int LastDepth => 0;
@@ -407,7 +411,7 @@ namespace StaticAttention.Cpu
             float[]? buffer = t_edgeBuffer;
             if (buffer is null || buffer.Length < length)
             {
-                buffer = GC.AllocateArray<float>(Math.Max(length, 16 * GemmTiles.DefaultBlockDepth), pinned: true);
+                buffer = GC.AllocateArray<float>(Math.Max(length, 16 * GemmTiles.MaxBlockDepth), pinned: true);
                 t_edgeBuffer = buffer;
             }
             else

@@ -9,8 +9,10 @@ namespace StaticAttention.Cpu
     /// </summary>
     /// <remarks>
     /// The counts must agree with the sizes: <c>Panels32·32 + Remainder32 = Width</c> with <c>Remainder32 &lt; 32</c>,
-    /// likewise for 16, and <c>(DepthBlocks - 1)·256 + LastDepth = Inner</c> with <c>0 &lt; LastDepth ≤ 256</c> (256 is
-    /// the k-block depth of <see cref="PackedMatrix.Pack(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, int, int)"/>).
+    /// likewise for 16, and <c>(DepthBlocks - 1)·BlockDepth + LastDepth = Inner</c> with <c>0 &lt; LastDepth ≤ BlockDepth</c>,
+    /// where <c>BlockDepth</c> is the k-block depth of
+    /// <see cref="PackedMatrix.Pack(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, int, int)"/> for <c>Inner</c>
+    /// (all of <c>Inner</c> up to 512, else equal blocks of at most 512).
     /// </remarks>
     public interface IGemmShape
     {
@@ -32,10 +34,13 @@ namespace StaticAttention.Cpu
         /// <summary>Output features in the last, partial panel of 16: <c>Width % 16</c> (0: none).</summary>
         static abstract int Remainder16 { get; }
 
-        /// <summary>k-blocks of 256 input features: <c>⌈Inner / 256⌉</c>.</summary>
+        /// <summary>Input features per k-block: <c>Inner</c> up to 512, else <c>⌈Inner / ⌈Inner / 512⌉⌉</c>.</summary>
+        static abstract int BlockDepth { get; }
+
+        /// <summary>k-blocks: <c>⌈Inner / BlockDepth⌉</c>.</summary>
         static abstract int DepthBlocks { get; }
 
-        /// <summary>Input features in the last k-block: <c>Inner - (DepthBlocks - 1)·256</c>.</summary>
+        /// <summary>Input features in the last k-block: <c>Inner - (DepthBlocks - 1)·BlockDepth</c>.</summary>
         static abstract int LastDepth { get; }
     }
 }

@@ -112,7 +112,7 @@ namespace StaticAttention.Cpu
         /// </summary>
         /// <exception cref="ArgumentException">A size is not positive or a span has the wrong length.</exception>
         public static PackedMatrix Pack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures) =>
-            Pack(weight, bias, outFeatures, inFeatures, GemmTiles.For(CpuKernel.Width), GemmTiles.DefaultBlockDepth);
+            Pack(weight, bias, outFeatures, inFeatures, GemmTiles.For(CpuKernel.Width), GemmTiles.BlockDepthFor(Math.Max(inFeatures, 1)));
 
         /// <summary>Packs for a given tile and k-block depth (tests and tuning).</summary>
         internal static PackedMatrix Pack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures, GemmTile tile, int kc)

@@ -219,7 +219,8 @@ namespace Samples.Attention
             public static int Panels16 => 2;
             public static int Remainder16 => 8;
 
-            // k-blocks of 256 input features: 24 = (1 - 1)·256 + 24.
+            // One k-block: all 24 input features (a block holds at most 512).
+            public static int BlockDepth => 24;
             public static int DepthBlocks => 1;
             public static int LastDepth => 24;
         }
@@ -239,7 +240,8 @@ namespace Samples.Attention
             public static int Panels16 => 2;
             public static int Remainder16 => 8;
 
-            // k-blocks of 256 input features: 16 = (1 - 1)·256 + 16.
+            // One k-block: all 16 input features (a block holds at most 512).
+            public static int BlockDepth => 16;
             public static int DepthBlocks => 1;
             public static int LastDepth => 16;
         }
@@ -259,7 +261,8 @@ namespace Samples.Attention
             public static int Panels16 => 2;
             public static int Remainder16 => 8;
 
-            // k-blocks of 256 input features: 12 = (1 - 1)·256 + 12.
+            // One k-block: all 12 input features (a block holds at most 512).
+            public static int BlockDepth => 12;
             public static int DepthBlocks => 1;
             public static int LastDepth => 12;
         }
@@ -279,7 +282,8 @@ namespace Samples.Attention
             public static int Panels16 => 2;
             public static int Remainder16 => 8;
 
-            // k-blocks of 256 input features: 40 = (1 - 1)·256 + 40.
+            // One k-block: all 40 input features (a block holds at most 512).
+            public static int BlockDepth => 40;
             public static int DepthBlocks => 1;
             public static int LastDepth => 40;
         }

@@ -204,7 +204,8 @@ namespace Samples.Attention
             public static int Panels16 => 12;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            // One k-block: all 64 input features (a block holds at most 512).
+            public static int BlockDepth => 64;
             public static int DepthBlocks => 1;
             public static int LastDepth => 64;
         }
@@ -224,7 +225,8 @@ namespace Samples.Attention
             public static int Panels16 => 4;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            // One k-block: all 64 input features (a block holds at most 512).
+            public static int BlockDepth => 64;
             public static int DepthBlocks => 1;
             public static int LastDepth => 64;
         }

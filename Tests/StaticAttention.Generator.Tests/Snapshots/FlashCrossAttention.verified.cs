@@ -219,7 +219,8 @@ namespace Samples.Attention
             public static int Panels16 => 20;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 72 = (1 - 1)·256 + 72.
+            // One k-block: all 72 input features (a block holds at most 512).
+            public static int BlockDepth => 72;
             public static int DepthBlocks => 1;
             public static int LastDepth => 72;
         }
@@ -239,7 +240,8 @@ namespace Samples.Attention
             public static int Panels16 => 10;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            // One k-block: all 48 input features (a block holds at most 512).
+            public static int BlockDepth => 48;
             public static int DepthBlocks => 1;
             public static int LastDepth => 48;
         }
@@ -259,7 +261,8 @@ namespace Samples.Attention
             public static int Panels16 => 10;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 40 = (1 - 1)·256 + 40.
+            // One k-block: all 40 input features (a block holds at most 512).
+            public static int BlockDepth => 40;
             public static int DepthBlocks => 1;
             public static int LastDepth => 40;
         }
@@ -279,9 +282,10 @@ namespace Samples.Attention
             public static int Panels16 => 6;
             public static int Remainder16 => 4;
 
-            // k-blocks of 256 input features: 320 = (2 - 1)·256 + 64.
-            public static int DepthBlocks => 2;
-            public static int LastDepth => 64;
+            // One k-block: all 320 input features (a block holds at most 512).
+            public static int BlockDepth => 320;
+            public static int DepthBlocks => 1;
+            public static int LastDepth => 320;
         }
 
         // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.

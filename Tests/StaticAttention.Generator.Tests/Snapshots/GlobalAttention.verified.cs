@@ -189,7 +189,8 @@ partial class GlobalAttention
         public static int Panels16 => 2;
         public static int Remainder16 => 0;
 
-        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        // One k-block: all 32 input features (a block holds at most 512).
+        public static int BlockDepth => 32;
         public static int DepthBlocks => 1;
         public static int LastDepth => 32;
     }
@@ -209,7 +210,8 @@ partial class GlobalAttention
         public static int Panels16 => 0;
         public static int Remainder16 => 8;
 
-        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        // One k-block: all 32 input features (a block holds at most 512).
+        public static int BlockDepth => 32;
         public static int DepthBlocks => 1;
         public static int LastDepth => 32;
     }
@@ -229,7 +231,8 @@ partial class GlobalAttention
         public static int Panels16 => 0;
         public static int Remainder16 => 8;
 
-        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        // One k-block: all 32 input features (a block holds at most 512).
+        public static int BlockDepth => 32;
         public static int DepthBlocks => 1;
         public static int LastDepth => 32;
     }
@@ -249,7 +252,8 @@ partial class GlobalAttention
         public static int Panels16 => 2;
         public static int Remainder16 => 0;
 
-        // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+        // One k-block: all 32 input features (a block holds at most 512).
+        public static int BlockDepth => 32;
         public static int DepthBlocks => 1;
         public static int LastDepth => 32;
     }

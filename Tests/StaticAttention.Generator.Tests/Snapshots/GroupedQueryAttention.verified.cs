@@ -192,7 +192,8 @@ namespace Samples.Attention
             public static int Panels16 => 4;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            // One k-block: all 64 input features (a block holds at most 512).
+            public static int BlockDepth => 64;
             public static int DepthBlocks => 1;
             public static int LastDepth => 64;
         }
@@ -212,7 +213,8 @@ namespace Samples.Attention
             public static int Panels16 => 1;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            // One k-block: all 64 input features (a block holds at most 512).
+            public static int BlockDepth => 64;
             public static int DepthBlocks => 1;
             public static int LastDepth => 64;
         }
@@ -232,7 +234,8 @@ namespace Samples.Attention
             public static int Panels16 => 1;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            // One k-block: all 64 input features (a block holds at most 512).
+            public static int BlockDepth => 64;
             public static int DepthBlocks => 1;
             public static int LastDepth => 64;
         }
@@ -252,7 +255,8 @@ namespace Samples.Attention
             public static int Panels16 => 4;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 64 = (1 - 1)·256 + 64.
+            // One k-block: all 64 input features (a block holds at most 512).
+            public static int BlockDepth => 64;
             public static int DepthBlocks => 1;
             public static int LastDepth => 64;
         }

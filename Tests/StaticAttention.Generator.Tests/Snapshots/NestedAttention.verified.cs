@@ -188,7 +188,8 @@ namespace Samples.Attention
                     public static int Panels16 => 3;
                     public static int Remainder16 => 0;
 
-                    // k-blocks of 256 input features: 16 = (1 - 1)·256 + 16.
+                    // One k-block: all 16 input features (a block holds at most 512).
+                    public static int BlockDepth => 16;
                     public static int DepthBlocks => 1;
                     public static int LastDepth => 16;
                 }
@@ -208,7 +209,8 @@ namespace Samples.Attention
                     public static int Panels16 => 1;
                     public static int Remainder16 => 0;
 
-                    // k-blocks of 256 input features: 16 = (1 - 1)·256 + 16.
+                    // One k-block: all 16 input features (a block holds at most 512).
+                    public static int BlockDepth => 16;
                     public static int DepthBlocks => 1;
                     public static int LastDepth => 16;
                 }

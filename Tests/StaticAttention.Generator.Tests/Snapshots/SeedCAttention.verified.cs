@@ -225,7 +225,8 @@ namespace Samples.Attention
             public static int Panels16 => 3;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            // One k-block: all 48 input features (a block holds at most 512).
+            public static int BlockDepth => 48;
             public static int DepthBlocks => 1;
             public static int LastDepth => 48;
         }
@@ -245,7 +246,8 @@ namespace Samples.Attention
             public static int Panels16 => 3;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            // One k-block: all 48 input features (a block holds at most 512).
+            public static int BlockDepth => 48;
             public static int DepthBlocks => 1;
             public static int LastDepth => 48;
         }
@@ -265,7 +267,8 @@ namespace Samples.Attention
             public static int Panels16 => 3;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            // One k-block: all 48 input features (a block holds at most 512).
+            public static int BlockDepth => 48;
             public static int DepthBlocks => 1;
             public static int LastDepth => 48;
         }
@@ -285,7 +288,8 @@ namespace Samples.Attention
             public static int Panels16 => 3;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 48 = (1 - 1)·256 + 48.
+            // One k-block: all 48 input features (a block holds at most 512).
+            public static int BlockDepth => 48;
             public static int DepthBlocks => 1;
             public static int LastDepth => 48;
         }

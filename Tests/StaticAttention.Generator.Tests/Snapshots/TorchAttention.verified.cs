@@ -204,7 +204,8 @@ namespace Samples.Attention
             public static int Panels16 => 6;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+            // One k-block: all 32 input features (a block holds at most 512).
+            public static int BlockDepth => 32;
             public static int DepthBlocks => 1;
             public static int LastDepth => 32;
         }
@@ -224,7 +225,8 @@ namespace Samples.Attention
             public static int Panels16 => 2;
             public static int Remainder16 => 0;
 
-            // k-blocks of 256 input features: 32 = (1 - 1)·256 + 32.
+            // One k-block: all 32 input features (a block holds at most 512).
+            public static int BlockDepth => 32;
             public static int DepthBlocks => 1;
             public static int LastDepth => 32;
         }

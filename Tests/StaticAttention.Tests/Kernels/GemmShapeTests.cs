@@ -10,17 +10,18 @@ namespace StaticAttention.Tests.Kernels;
 /// </summary>
 public sealed class GemmShapeTests
 {
-    /// <summary>[rows, 300] · [40, 300]ᵀ: 40 = 1·32 + 8 = 2·16 + 8, 300 = (2 - 1)·256 + 44.</summary>
+    /// <summary>[rows, 601] · [40, 601]ᵀ: 40 = 1·32 + 8 = 2·16 + 8, 601 = (2 - 1)·301 + 300 (two k-blocks, the last one short).</summary>
     private readonly struct Ragged : IGemmShape
     {
-        public static int Inner => 300;
+        public static int Inner => 601;
         public static int Width => 40;
         public static int Panels32 => 1;
         public static int Remainder32 => 8;
         public static int Panels16 => 2;
         public static int Remainder16 => 8;
+        public static int BlockDepth => 301;
         public static int DepthBlocks => 2;
-        public static int LastDepth => 44;
+        public static int LastDepth => 300;
     }
 
     /// <summary>[rows, 64] · [64, 64]ᵀ: whole panels, one k-block.</summary>
@@ -32,6 +33,7 @@ public sealed class GemmShapeTests
         public static int Remainder32 => 0;
         public static int Panels16 => 4;
         public static int Remainder16 => 0;
+        public static int BlockDepth => 64;
         public static int DepthBlocks => 1;
         public static int LastDepth => 64;
     }
@@ -45,6 +47,21 @@ public sealed class GemmShapeTests
         public static int Remainder32 => 0;
         public static int Panels16 => 2;
         public static int Remainder16 => 8;
+        public static int BlockDepth => 300;
+        public static int DepthBlocks => 1;
+        public static int LastDepth => 300;
+    }
+
+    /// <summary>Counts that add up, but k-blocks of 256 where the packing uses one block of all 300 features.</summary>
+    private readonly struct OtherDepth : IGemmShape
+    {
+        public static int Inner => 300;
+        public static int Width => 40;
+        public static int Panels32 => 1;
+        public static int Remainder32 => 8;
+        public static int Panels16 => 2;
+        public static int Remainder16 => 8;
+        public static int BlockDepth => 256;
         public static int DepthBlocks => 2;
         public static int LastDepth => 44;
     }
@@ -73,7 +90,7 @@ public sealed class GemmShapeTests
         var random = new Random(rows * 31 + (int)tile);
         int k = TShape.Inner, n = TShape.Width;
         float[] input = Values(rows * k, random), weight = Values(n * k, random), bias = Values(n, random);
-        PackedMatrix packed = PackedMatrix.Pack(weight, bias, n, k, tile, GemmTiles.DefaultBlockDepth);
+        PackedMatrix packed = PackedMatrix.Pack(weight, bias, n, k, tile, GemmTiles.BlockDepthFor(k));
 
         var general = new float[rows * n];
         Gemm.Forward(input, rows, k, packed, general, n);
@@ -101,12 +118,31 @@ public sealed class GemmShapeTests
     [Fact]
     public void AMatrixOfOtherSizesIsRejectedWithTheNumbers()
     {
-        PackedMatrix packed = PackedMatrix.Pack(new float[40 * 299], default, 40, 299);
-        var e = Assert.Throws<ArgumentException>(() => Gemm.Forward<Ragged>(new float[300], 1, packed, new float[40]));
+        PackedMatrix packed = PackedMatrix.Pack(new float[40 * 599], default, 40, 599);
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Forward<Ragged>(new float[601], 1, packed, new float[40]));
         Assert.Equal("weights", e.ParamName);
-        Assert.Contains("[OutFeatures 40, InFeatures 299]", e.Message);
-        Assert.Contains("[Width 40, Inner 300]", e.Message);
+        Assert.Contains("[OutFeatures 40, InFeatures 599] in k-blocks of 300", e.Message);
+        Assert.Contains("[Width 40, Inner 601] in k-blocks of 301", e.Message);
     }
+
+    [Fact]
+    public void AShapeWithOtherKBlocksThanThePackingIsRejected()
+    {
+        PackedMatrix packed = PackedMatrix.Pack(new float[40 * 300], default, 40, 300);
+        var e = Assert.Throws<ArgumentException>(() => Gemm.Forward<OtherDepth>(new float[300], 1, packed, new float[40]));
+        Assert.Contains("in k-blocks of 300", e.Message);
+        Assert.Contains("in k-blocks of 256", e.Message);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(512, 512)]
+    [InlineData(513, 257)]
+    [InlineData(768, 384)]
+    [InlineData(1000, 500)]
+    [InlineData(3072, 512)]
+    public void KBlocksAreAllFeaturesUpTo512ElseEqualParts(int inFeatures, int depth) =>
+        Assert.Equal(depth, GemmTiles.BlockDepthFor(inFeatures));
 
     [Fact]
     public void AShapeWhoseCountsContradictItsSizesIsRejected()

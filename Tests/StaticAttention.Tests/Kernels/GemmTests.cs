@@ -101,7 +101,7 @@ public class GemmTests
         float[]? first = null;
         foreach (GemmTile tile in Enum.GetValues<GemmTile>())
         {
-            PackedMatrix packed = PackedMatrix.Pack(c.Weight, c.Bias, c.OutFeatures, c.InFeatures, tile, GemmTiles.DefaultBlockDepth);
+            PackedMatrix packed = PackedMatrix.Pack(c.Weight, c.Bias, c.OutFeatures, c.InFeatures, tile, 256); // 530 in k-blocks of 256, 256 and 18
             float[] actual = c.NewOutput(fill: 0f);
             Gemm.Forward(c.Input, c.Rows, c.InputStride, packed, actual, c.OutputStride);
             first ??= actual;
