@@ -37,6 +37,13 @@ namespace StaticAttention.Cpu
 
         private partial struct CoreJob
         {
+            /// <summary>No bias and no mask (causal included): the flash kernels' scores are in log2 units and use exp2.</summary>
+            public readonly bool FlashPlain => !Causal && Bias == null && Kind is not (
+                AttentionMask.ValidLengths or AttentionMask.ValidLengthsPerQuery or AttentionMask.KeepMask or AttentionMask.KeyPaddingMask);
+
+            /// <summary>The factor the flash kernels pack into kᵀ: the scale, times log2(e) when <see cref="FlashPlain"/>.</summary>
+            public readonly float FlashScoreScale => FlashPlain ? Scale * Log2E : Scale;
+
             /// <summary>
             /// Adds the bias of row (b, i) to the scores of keys [<paramref name="j0"/>, <paramref name="j1"/>) (at
             /// <c>s[j - j0]</c>), applies the mask and causal -inf, and pads the row to <paramref name="tile"/> with -inf.

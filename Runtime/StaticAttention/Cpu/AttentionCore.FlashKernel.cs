@@ -21,10 +21,10 @@ namespace StaticAttention.Cpu
         /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
         /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
         /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
-        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima, then the range's query
-        /// rows times the scale <c>[rows][HeadDim]</c>: all independent of KeyTokens.
-        /// The query rows are scaled once, so the scores kernels multiply nothing after their dot products.
-        /// Without bias or mask (<c>plain</c>) the scale is scale·log2(e) and the scores are exponentiated with exp2, and the
+        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima: all independent of KeyTokens.
+        /// The packed kᵀ carries the scale (<see cref="CoreJob.FlashScoreScale"/>), so the scores kernels multiply nothing
+        /// after their dot products. Without bias or mask (<see cref="CoreJob.FlashPlain"/>) the scale includes log2(e) and the
+        /// scores are exponentiated with exp2, and the
         /// scores kernel also returns each row's block max (for a block without padded keys). There, with AVX-512, the scores
         /// kernel also does the softmax step in registers, keeping a row's running max while the block's scores stay within
         /// 2^<see cref="FlashMaxSlack"/> of it, so that most blocks neither take the exact max nor rescale the accumulators.
@@ -40,7 +40,7 @@ namespace StaticAttention.Cpu
             int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
             int dPad = (d + W - 1) & ~(W - 1);
             int rowCount = end - start;
-            float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows + rowCount * d);
+            float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows);
             float* scores = kT + (nint)d * KB;
             float* sink = scores + FlashRows * KB;
             float* vPack = sink + dPad;
@@ -49,7 +49,6 @@ namespace StaticAttention.Cpu
             float* lRow = mRow + rowCount;
             float* lVec = lRow + rowCount; // per row W partial sums of l, added up at the end
             float* blockMax = lVec + (nint)rowCount * W; // the max of each row of a group's block, from the scores kernel
-            float* qScaled = blockMax + FlashRows; // the range's query rows times the scale, contiguous
             new Span<float>(acc, rowCount * dPad).Clear();
             new Span<float>(mRow, rowCount).Fill(float.NegativeInfinity);
             new Span<float>(lVec, rowCount * W).Clear();
@@ -59,15 +58,9 @@ namespace StaticAttention.Cpu
             float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
             float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
             int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the range sees
-            bool plain = !job.Causal && job.Bias == null && job.Kind is not (
-                AttentionMask.ValidLengths or AttentionMask.ValidLengthsPerQuery or AttentionMask.KeepMask or AttentionMask.KeyPaddingMask);
+            bool plain = job.FlashPlain;
             bool base2 = plain; // no bias or mask value to rescale: scores in log2 units, exp2
-            float scale = base2 ? job.Scale * Log2E : job.Scale;
             bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
-            for (int i = start; i < end; i++)
-            {
-                Scale(job.Q + ((nint)(b * nq + i) * job.QStride + (nint)h * d), scale, qScaled + (nint)(i - start) * d, d);
-            }
 
             float* ownKT = kT;
             for (int j0 = 0; j0 < keyEnd; j0 += KB)
@@ -82,7 +75,7 @@ namespace StaticAttention.Cpu
                 }
                 else
                 {
-                    PackFlashBlock(kHead, vHead, kvStride, j0, j1, d, dPad, ownKT, vPack);
+                    PackFlashBlock(kHead, vHead, kvStride, j0, j1, d, dPad, job.FlashScoreScale, ownKT, vPack);
                     vRows = vPack;
                 }
 
@@ -98,10 +91,10 @@ namespace StaticAttention.Cpu
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
                         int rows = Math.Min(4, g0 + groupRows - i0);
-                        float* q0 = qScaled + (nint)(i0 - start) * d;
-                        float* q1 = q0 + (rows > 1 ? d : 0);
-                        float* q2 = q0 + (rows > 2 ? 2 * d : 0);
-                        float* q3 = q0 + (rows > 3 ? 3 * d : 0);
+                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
+                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
+                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
+                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
                         if (fusable && rows == 4 && tile == KB && j1 - j0 == KB // the fused kernel takes a whole block of 4W keys
                             && FlashScoresSoftmax<TV, TOps>(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
                         {
@@ -175,7 +168,7 @@ namespace StaticAttention.Cpu
         }
 
         /// <summary>
-        /// <c>scores[r][j] = q_r·k_j</c> for four (scaled) query rows and the first <paramref name="tile"/> keys of a block (a
+        /// <c>scores[r][j] = q_r·k_j</c> for four query rows and the first <paramref name="tile"/> keys (scaled) of a block (a
         /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
         /// accumulated in registers, then two vectors, then one; keys from <paramref name="valid"/> on (padding: only in the
         /// last vector) are -inf; <c>rowMax[r]</c> = the max of row r's scores (the native max).

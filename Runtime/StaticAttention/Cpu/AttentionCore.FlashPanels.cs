@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using StaticAttention.Threading;
 
 namespace StaticAttention.Cpu
@@ -13,12 +14,6 @@ namespace StaticAttention.Cpu
     /// </summary>
     public static unsafe partial class AttentionCore
     {
-        /// <summary>
-        /// Jobs of at most this many query rows use shared panels. Measured (Xeon, AVX-512, one thread): a ViT-B head
-        /// (197 rows in jobs of 52) 2-8% faster with them; core long (1024 rows in jobs of 256) 1-3% slower.
-        /// </summary>
-        private const int FlashSharedPanelRows = 128;
-
         /// <summary>Floats of one key block's panel: kᵀ, then the values padded to dPad.</summary>
         private static int FlashPanelFloats(int headDim, int dPad) => headDim * FlashKeys + FlashKeys * dPad;
 
@@ -27,11 +22,21 @@ namespace StaticAttention.Cpu
         /// <c>kT[dd·FlashKeys + jj]</c> (keys past j1, up to a multiple of 8, repeat the last), and the values as rows of
         /// <paramref name="dPad"/> floats, zero-padded.
         /// </summary>
-        private static void PackFlashBlock(float* kHead, float* vHead, nint kvStride, int j0, int j1, int d, int dPad, float* kT, float* vPack)
+        private static void PackFlashBlock(float* kHead, float* vHead, nint kvStride, int j0, int j1, int d, int dPad, float scale, float* kT, float* vPack)
         {
             for (int jj = 0; jj < j1 - j0; jj += 8)
             {
                 TransposeRows(kHead + (j0 + jj) * kvStride, kvStride, 0, Math.Min(8, j1 - j0 - jj), d, kT + jj, FlashKeys);
+            }
+
+            // The scores' scale, once per key here instead of once per (row, key) in the kernels; only the columns written
+            // above (whole groups of 8), so that no stale column is scaled call after call.
+            int written = (j1 - j0 + 7) & ~7;
+            Vector256<float> factor = Vector256.Create(scale);
+            for (int dd = 0; dd < d; dd++)
+            {
+                float* row = kT + (nint)dd * FlashKeys;
+                for (int x = 0; x < written; x += 8) (Vector256.Load(row + x) * factor).Store(row + x);
             }
 
             for (int j = 0; j < j1 - j0; j++)
@@ -47,6 +52,7 @@ namespace StaticAttention.Cpu
         {
             public float* K, V, Panels;
             public int KvHeads, HeadDim, DPad, KeyTokens, KeyBlocks, KvStride;
+            public float Scale;
 
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public readonly void Execute(int index)
@@ -58,7 +64,7 @@ namespace StaticAttention.Cpu
                 float* kHead = K + ((nint)b * KeyTokens * KvStride + (nint)g * HeadDim);
                 float* vHead = V + ((nint)b * KeyTokens * KvStride + (nint)g * HeadDim);
                 float* kT = Panels + (nint)index * FlashPanelFloats(HeadDim, DPad);
-                PackFlashBlock(kHead, vHead, KvStride, j0, j1, HeadDim, DPad, kT, kT + (nint)HeadDim * FlashKeys);
+                PackFlashBlock(kHead, vHead, KvStride, j0, j1, HeadDim, DPad, Scale, kT, kT + (nint)HeadDim * FlashKeys);
             }
         }
 
@@ -86,7 +92,7 @@ namespace StaticAttention.Cpu
             {
                 K = job.K, V = job.V, Panels = panels, KvHeads = kvHeads, HeadDim = job.HeadDim,
                 DPad = (job.HeadDim + width - 1) & ~(width - 1), KeyTokens = job.KeyTokens,
-                KeyBlocks = (job.KeyTokens + FlashKeys - 1) / FlashKeys, KvStride = job.KvStride,
+                KeyBlocks = (job.KeyTokens + FlashKeys - 1) / FlashKeys, KvStride = job.KvStride, Scale = job.FlashScoreScale,
             };
             int count = batch * kvHeads * pack.KeyBlocks;
             pool.RunOrInline(ref pack, count, maxDegreeOfParallelism);

@@ -144,7 +144,7 @@ public class AttentionCoreShortFlashTests
     [Theory]
     [InlineData(1, 12, 197, AttentionMask.None)]     // 12 heads in jobs of 52 rows: shared key/value panels
     [InlineData(1, 12, 197, AttentionMask.Causal)]
-    [InlineData(2, 8, 400, AttentionMask.None)]      // 16 heads in jobs of 136 rows: each job packs its own blocks
+    [InlineData(2, 8, 400, AttentionMask.None)]      // 16 heads in jobs of 136 rows (a head of one job packs its own blocks: the other tests)
     [InlineData(2, 8, 400, AttentionMask.KeyPaddingMask)]
     public void FlashSplitHeadsMatchThePlainLoopWithSharedOrOwnPanels(int batch, int heads, int n, AttentionMask kind)
     {
