@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using StaticAttention.Threading;
 
 namespace StaticAttention.Cpu
@@ -32,11 +31,13 @@ namespace StaticAttention.Cpu
             // The scores' scale, once per key here instead of once per (row, key) in the kernels; only the columns written
             // above (whole groups of 8), so that no stale column is scaled call after call.
             int written = (j1 - j0 + 7) & ~7;
-            Vector256<float> factor = Vector256.Create(scale);
-            for (int dd = 0; dd < d; dd++)
+            if (written == FlashKeys)
             {
-                float* row = kT + (nint)dd * FlashKeys;
-                for (int x = 0; x < written; x += 8) (Vector256.Load(row + x) * factor).Store(row + x);
+                Scale(kT, scale, kT, d * FlashKeys);
+            }
+            else
+            {
+                for (int dd = 0; dd < d; dd++) Scale(kT + (nint)dd * FlashKeys, scale, kT + (nint)dd * FlashKeys, written);
             }
 
             for (int j = 0; j < j1 - j0; j++)
