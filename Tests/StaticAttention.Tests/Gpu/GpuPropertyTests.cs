@@ -1,4 +1,7 @@
+using ILGPU.Runtime;
+using StaticAttention.Gpu;
 using StaticAttention.Tests.Layers;
+using StaticAttention.Weights;
 
 namespace StaticAttention.Tests.Gpu;
 
@@ -14,160 +17,69 @@ public sealed class GpuPropertyTests
     private static readonly int[] Batches = [1, 3];
 
     [Fact]
-    public void FlashKeyPaddingCausalWithWeights()
-    {
-        var layer = FlashPaddingCausal.Load(RandomCheckpoint.For(FlashPaddingCausal.Spec, 31));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(FlashPaddingCausal.Spec, 31))
-        {
-            layer.Forward(io.Query, io.Mask, io.Output, io.Weights);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void FlashKeyPaddingCausalWithWeights() => CheckOnAccelerator(
+        FlashPaddingCausal.Spec, 31, checkpoint => FlashPaddingCausal.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Mask, io.Output, io.Weights));
 
     [Fact]
-    public void OneTokenWithFusedProjections()
-    {
-        var layer = OneTokenProjections.Load(RandomCheckpoint.For(OneTokenProjections.Spec, 35));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(OneTokenProjections.Spec, 35))
-        {
-            layer.Forward(io.Query, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void OneTokenWithFusedProjections() => CheckOnAccelerator(
+        OneTokenProjections.Spec, 35, checkpoint => OneTokenProjections.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Output));
 
     [Fact]
-    public void FlashRelativeBiasWithValidLengths()
-    {
-        var layer = FlashRelativeValidLengths.Load(RandomCheckpoint.For(FlashRelativeValidLengths.Spec, 32));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(FlashRelativeValidLengths.Spec, 32))
-        {
-            layer.Forward(io.Query, io.ValidLengths, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void FlashRelativeBiasWithValidLengths() => CheckOnAccelerator(
+        FlashRelativeValidLengths.Spec, 32, checkpoint => FlashRelativeValidLengths.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.ValidLengths, io.Output));
 
     [Fact]
-    public void FlashCrossAttentionWithKeepMaskAndWeights()
-    {
-        var layer = FlashCrossKeepMask.Load(RandomCheckpoint.For(FlashCrossKeepMask.Spec, 33));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(FlashCrossKeepMask.Spec, 33))
-        {
-            layer.Forward(io.Query, io.Key, io.Value, io.Mask, io.Output, io.Weights);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void FlashCrossAttentionWithKeepMaskAndWeights() => CheckOnAccelerator(
+        FlashCrossKeepMask.Spec, 33, checkpoint => FlashCrossKeepMask.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Key, io.Value, io.Mask, io.Output, io.Weights));
 
     [Fact]
-    public void FlashPerQueryLengthsCausalWithoutProjections()
-    {
-        var layer = FlashPerQueryCausal.Load(RandomCheckpoint.For(FlashPerQueryCausal.Spec, 34));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(FlashPerQueryCausal.Spec, 34))
-        {
-            layer.Forward(io.Query, io.ValidLengths, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void FlashPerQueryLengthsCausalWithoutProjections() => CheckOnAccelerator(
+        FlashPerQueryCausal.Spec, 34, checkpoint => FlashPerQueryCausal.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.ValidLengths, io.Output));
 
     [Fact]
-    public void SmallFusedCrossAttention()
-    {
-        var layer = FusedCross.Load(RandomCheckpoint.For(FusedCross.Spec, 41));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(FusedCross.Spec, 41))
-        {
-            layer.Forward(io.Query, io.Key, io.Value, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallFusedCrossAttention() => CheckOnAccelerator(
+        FusedCross.Spec, 41, checkpoint => FusedCross.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Key, io.Value, io.Output));
 
     [Fact]
-    public void SmallWideHeadsCustomScaleCausalPerQueryLengths()
-    {
-        var layer = WideHeadsCausalPerQuery.Load(RandomCheckpoint.For(WideHeadsCausalPerQuery.Spec, 42));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(WideHeadsCausalPerQuery.Spec, 42))
-        {
-            layer.Forward(io.Query, io.ValidLengths, io.Output, io.Weights);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallWideHeadsCustomScaleCausalPerQueryLengths() => CheckOnAccelerator(
+        WideHeadsCausalPerQuery.Spec, 42, checkpoint => WideHeadsCausalPerQuery.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.ValidLengths, io.Output, io.Weights));
 
     [Fact]
-    public void SmallMultiQueryCrossAttentionWithKeyPadding()
-    {
-        var layer = MultiQueryCross.Load(RandomCheckpoint.For(MultiQueryCross.Spec, 43));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(MultiQueryCross.Spec, 43))
-        {
-            layer.Forward(io.Query, io.Key, io.Value, io.Mask, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallMultiQueryCrossAttentionWithKeyPadding() => CheckOnAccelerator(
+        MultiQueryCross.Spec, 43, checkpoint => MultiQueryCross.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Key, io.Value, io.Mask, io.Output));
 
     [Fact]
-    public void SmallKeepMaskWithCausal()
-    {
-        var layer = KeepMaskCausal.Load(RandomCheckpoint.For(KeepMaskCausal.Spec, 44));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(KeepMaskCausal.Spec, 44))
-        {
-            layer.Forward(io.Query, io.Mask, io.Output, io.Weights);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallKeepMaskWithCausal() => CheckOnAccelerator(
+        KeepMaskCausal.Spec, 44, checkpoint => KeepMaskCausal.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Mask, io.Output, io.Weights));
 
     [Fact]
-    public void SmallSingleTokenWithoutProjections()
-    {
-        var layer = SingleToken.Load(RandomCheckpoint.For(SingleToken.Spec, 45));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(SingleToken.Spec, 45))
-        {
-            layer.Forward(io.Query, io.ValidLengths, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallSingleTokenWithoutProjections() => CheckOnAccelerator(
+        SingleToken.Spec, 45, checkpoint => SingleToken.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.ValidLengths, io.Output));
 
     [Fact]
-    public void SmallGroupedQueryWithRelativeBiasAndCausal()
-    {
-        var layer = GroupedRelativeCausal.Load(RandomCheckpoint.For(GroupedRelativeCausal.Spec, 46));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(GroupedRelativeCausal.Spec, 46))
-        {
-            layer.Forward(io.Query, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallGroupedQueryWithRelativeBiasAndCausal() => CheckOnAccelerator(
+        GroupedRelativeCausal.Spec, 46, checkpoint => GroupedRelativeCausal.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Output));
 
     [Fact]
-    public void SmallTemporalOnRandomWeights()
-    {
-        var layer = TemporalAttention.Load(RandomCheckpoint.For(TemporalAttention.Spec, 47));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(TemporalAttention.Spec, 47))
-        {
-            layer.Forward(io.Query, io.Output);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallTemporalOnRandomWeights() => CheckOnAccelerator(
+        TemporalAttention.Spec, 47, checkpoint => TemporalAttention.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Output));
 
     [Fact]
-    public void SmallSeedCKeepMaskWithWeights()
-    {
-        var layer = SeedCMasked.Load(RandomCheckpoint.For(SeedCMasked.Spec, 48));
-        using var session = layer.UseAccelerator(SharedAccelerator.Instance);
-        foreach (var io in Inputs(SeedCMasked.Spec, 48))
-        {
-            layer.Forward(io.Query, io.Key, io.Value, io.Mask, io.Output, io.Weights);
-            io.AssertMatchesReference(layer.Weights);
-        }
-    }
+    public void SmallSeedCKeepMaskWithWeights() => CheckOnAccelerator(
+        SeedCMasked.Spec, 48, checkpoint => SeedCMasked.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Key, io.Value, io.Mask, io.Output, io.Weights));
 
     [Fact]
     public void NaNInputsPropagateAsOnTheCpu()
@@ -218,8 +130,21 @@ public sealed class GpuPropertyTests
         Assert.All(smallIo.Weights.AsSpan(0, TorchMhaCausal.Heads * TorchMhaCausal.Tokens * TorchMhaCausal.Tokens).ToArray(), w => Assert.Equal(0f, w));
     }
 
-    private static IEnumerable<LayerInputs> Inputs(AttentionLayerSpec spec, int seed)
+    /// <summary>
+    /// Loads <paramref name="spec"/>'s layer with a random checkpoint (seed <paramref name="seed"/>), moves it onto the
+    /// shared accelerator and compares its <paramref name="forward"/> with the reference implementation at every batch size.
+    /// </summary>
+    private static void CheckOnAccelerator<TLayer>(
+        AttentionLayerSpec spec, int seed, Func<MemoryStream, TLayer> load, Func<TLayer, Accelerator, AcceleratorSession> useAccelerator,
+        Func<TLayer, AttentionWeights> weightsOf, Action<TLayer, LayerInputs> forward)
     {
-        foreach (int batch in Batches) yield return LayerInputs.For(spec, batch, seed * 10 + batch);
+        TLayer layer = load(RandomCheckpoint.For(spec, seed));
+        using AcceleratorSession session = useAccelerator(layer, SharedAccelerator.Instance);
+        foreach (int batch in Batches)
+        {
+            var io = LayerInputs.For(spec, batch, seed * 10 + batch);
+            forward(layer, io);
+            io.AssertMatchesReference(weightsOf(layer));
+        }
     }
 }
