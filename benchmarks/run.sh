@@ -5,12 +5,14 @@
 #                                       peak. ../shared/peer/peak.sh runs too, for reference: it reports 1.25x or more
 #                                       (gcc merges its ten equal chains into one; see benchmarks/peak.c)
 #   2. rounds (default 2), each: ours (--quick, run --ours-runs times, default 4: as many timings per shape as ORT's
-#      four variants give it), ONNX Runtime (../shared/peer/ort/run.sh, four variants), libtorch via TorchSharp
+#      four variants give it), ONNX Runtime (../shared/peer/ort/run.sh, four variants), ONNX Runtime on the modules'
+#      parts (benchmarks/ort-parts.sh: the projections alone, the ViT-B and seed C cores), libtorch via TorchSharp
 #      (../shared/peer/run.sh), so ours and the peers alternate
 #   3. a Markdown summary per shape: our mean ms (best round), ORT's best variant, libtorch, speedup = peer ms / ours
 # Usage (from anywhere):  benchmarks/run.sh [--rounds N] [--ours-runs K] [--only vit_b,core_long]
 # Environment: STATICATTENTION_SHARED (default: <repo>/../shared), STATICATTENTION_LOG (default: /tmp/staticattention-bench-<utc>.log),
-#              STATICATTENTION_SKIP_TORCH=1 / STATICATTENTION_SKIP_ORT=1 to leave a peer out.
+#              STATICATTENTION_SKIP_TORCH=1 / STATICATTENTION_SKIP_ORT=1 to leave a peer out, STATICATTENTION_SKIP_ORT_PARTS=1
+#              to leave out ORT on the parts.
 # Everything printed goes to the log as well; its path is printed first and last. Logs stay out of the repository.
 set -uo pipefail
 
@@ -58,12 +60,16 @@ dotnet build -c Release -nologo -v q "$root/Samples/StaticAttention.Benchmarks/S
 ours_dll="$root/Samples/StaticAttention.Benchmarks/bin/Release/net10.0/StaticAttention.Benchmarks.dll"
 
 ours_args=(--quick); [ -n "$only" ] && ours_args+=(--only "$only")
-# ORT knows only the module and core shapes; our GEMM-alone rows have no peer.
-ort_only="$(echo "$only" | tr ',' '\n' | grep -v '^gemm_' | paste -sd, -)"
+# The peer knows only the module shapes and core_long, core_temporal; ort-parts.sh times the GEMMs and the other cores.
+ort_only="$(echo "$only" | tr ',' '\n' | grep -v -E '^(gemm_|core_vit$|core_seedc$)' | paste -sd, -)"
 ort_args=(); [ -n "$ort_only" ] && ort_args+=(--only "$ort_only")
-torch_ok=1; ort_ok=1
+torch_ok=1; ort_ok=1; parts_ok=1
 [ "${STATICATTENTION_SKIP_TORCH:-0}" = 1 ] && torch_ok=0
-[ "${STATICATTENTION_SKIP_ORT:-0}" = 1 ] && ort_ok=0
+[ "${STATICATTENTION_SKIP_ORT:-0}" = 1 ] && { ort_ok=0; parts_ok=0; }
+# ORT on the projections and cores alone (benchmarks/ort-parts.sh): with every shape, or when --only names one of them.
+[ "${STATICATTENTION_SKIP_ORT_PARTS:-0}" = 1 ] && parts_ok=0
+[ -n "$only" ] && [ -z "$ort_only" ] && ort_ok=0 # --only names no shape the peer knows
+[ -n "$only" ] && ! echo ",$only," | grep -q -E ',(gemm_[a-z0-9_]+|core_vit|core_seedc),' && parts_ok=0
 
 for r in $(seq 1 "$rounds"); do
   # ORT times each shape four times a round (its variants) and the summary takes its best; ours gets as many runs.
@@ -76,6 +82,11 @@ for r in $(seq 1 "$rounds"); do
     section "round $r: ONNX Runtime (peer/ort/run.sh)"
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
     bash "$shared/peer/ort/run.sh" "${ort_args[@]}" || { echo "ort: FAILED with exit code $?; not run again"; ort_ok=0; }
+  fi
+  if [ "$parts_ok" = 1 ]; then
+    section "round $r: ONNX Runtime on the modules' parts (benchmarks/ort-parts.sh)"
+    echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    STATICATTENTION_SHARED="$shared" bash "$root/benchmarks/ort-parts.sh" || { echo "ort-parts: FAILED with exit code $?; not run again"; parts_ok=0; }
   fi
   if [ "$torch_ok" = 1 ]; then
     section "round $r: libtorch (peer/run.sh)"
@@ -97,7 +108,8 @@ section "summary"
 python3 - "$log" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-names = ["vit_b", "temporal", "seedC", "small", "core_long", "core_temporal", "core_temporal_general", "gemm_qkv_197", "gemm_qkv_1568", "gemm_proj_1568"]
+names = ["vit_b", "temporal", "seedC", "small", "core_long", "core_temporal", "core_temporal_general",
+         "core_vit", "core_seedc", "gemm_qkv_197", "gemm_proj_197", "gemm_qkv_512", "gemm_qkv_1568", "gemm_proj_1568"]
 torch_names = {"module vit-b": "vit_b", "module temporal-seed": "temporal", "module seedC": "seedC",
                "module small": "small", "core long": "core_long", "core temporal": "core_temporal"}
 ours = {}   # name -> list of (mean, median, best, gflops, peak, bytes)

@@ -25,7 +25,11 @@ public class AttentionBenchmarks
     [GlobalSetup(Target = nameof(CoreLong))] public void SetupCoreLong() => Setup("core_long");
     [GlobalSetup(Target = nameof(CoreTemporal))] public void SetupCoreTemporal() => Setup("core_temporal");
     [GlobalSetup(Target = nameof(CoreTemporalGeneral))] public void SetupCoreTemporalGeneral() => Setup("core_temporal_general");
+    [GlobalSetup(Target = nameof(CoreVit))] public void SetupCoreVit() => Setup("core_vit");
+    [GlobalSetup(Target = nameof(CoreSeedC))] public void SetupCoreSeedC() => Setup("core_seedc");
     [GlobalSetup(Target = nameof(GemmQkv197))] public void SetupGemmQkv197() => Setup("gemm_qkv_197");
+    [GlobalSetup(Target = nameof(GemmProj197))] public void SetupGemmProj197() => Setup("gemm_proj_197");
+    [GlobalSetup(Target = nameof(GemmQkv512))] public void SetupGemmQkv512() => Setup("gemm_qkv_512");
     [GlobalSetup(Target = nameof(GemmQkv1568))] public void SetupGemmQkv1568() => Setup("gemm_qkv_1568");
     [GlobalSetup(Target = nameof(GemmProj1568))] public void SetupGemmProj1568() => Setup("gemm_proj_1568");
 
@@ -50,8 +54,20 @@ public class AttentionBenchmarks
     /// <summary>Core temporal through the runtime's general core (its short kernel), for comparison.</summary>
     [Benchmark] public void CoreTemporalGeneral() => _workload.Run();
 
+    /// <summary>The core of the ViT-B module alone: B1 H12 N197 D64.</summary>
+    [Benchmark] public void CoreVit() => _workload.Run();
+
+    /// <summary>The core of the seed C module alone: B4 H8 N128 D64.</summary>
+    [Benchmark] public void CoreSeedC() => _workload.Run();
+
     /// <summary>The ViT-B qkv projection alone: [197, 768] -> 2304.</summary>
     [Benchmark] public void GemmQkv197() => _workload.Run();
+
+    /// <summary>The ViT-B output projection alone: [197, 768] -> 768.</summary>
+    [Benchmark] public void GemmProj197() => _workload.Run();
+
+    /// <summary>The seed C qkv projection alone: [512, 512] -> 1536.</summary>
+    [Benchmark] public void GemmQkv512() => _workload.Run();
 
     /// <summary>The temporal qkv projection alone: [1568, 768] -> 2304.</summary>
     [Benchmark] public void GemmQkv1568() => _workload.Run();
