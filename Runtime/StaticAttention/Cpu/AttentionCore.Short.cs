@@ -20,10 +20,11 @@ namespace StaticAttention.Cpu
 
         /// <summary>
         /// Writes rows <c>first .. first+7</c> of the <paramref name="rows"/> rows at <paramref name="q0"/> (rows past the end
-        /// repeat the last one) transposed: element d of row first+k at <c>dst[d·dstStride + k]</c>, 8×8 blocks in registers.
+        /// repeat the last one) transposed and times <paramref name="scale"/>: element d of row first+k at
+        /// <c>dst[d·dstStride + k]</c>, 8×8 blocks in registers.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void TransposeRows(float* q0, nint stride, int first, int rows, int d, float* dst, int dstStride)
+        private static void TransposeRows(float* q0, nint stride, int first, int rows, int d, float* dst, int dstStride, float scale = 1f)
         {
             int last = rows - 1;
             float* p0 = q0 + Math.Min(first, last) * stride, p1 = q0 + Math.Min(first + 1, last) * stride;
@@ -33,6 +34,7 @@ namespace StaticAttention.Cpu
             int dd = 0;
             if (Avx.IsSupported)
             {
+                Vector256<float> f = Vector256.Create(scale);
                 for (; dd + 8 <= d; dd += 8)
                 {
                     Vector256<float> r0 = Avx.LoadVector256(p0 + dd), r1 = Avx.LoadVector256(p1 + dd);
@@ -48,22 +50,22 @@ namespace StaticAttention.Cpu
                     Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
                     Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
                     float* o = dst + (nint)dd * dstStride;
-                    Avx.Permute2x128(u0, u4, 0x20).Store(o);
-                    Avx.Permute2x128(u1, u5, 0x20).Store(o + dstStride);
-                    Avx.Permute2x128(u2, u6, 0x20).Store(o + 2 * dstStride);
-                    Avx.Permute2x128(u3, u7, 0x20).Store(o + 3 * dstStride);
-                    Avx.Permute2x128(u0, u4, 0x31).Store(o + 4 * dstStride);
-                    Avx.Permute2x128(u1, u5, 0x31).Store(o + 5 * dstStride);
-                    Avx.Permute2x128(u2, u6, 0x31).Store(o + 6 * dstStride);
-                    Avx.Permute2x128(u3, u7, 0x31).Store(o + 7 * dstStride);
+                    (Avx.Permute2x128(u0, u4, 0x20) * f).Store(o);
+                    (Avx.Permute2x128(u1, u5, 0x20) * f).Store(o + dstStride);
+                    (Avx.Permute2x128(u2, u6, 0x20) * f).Store(o + 2 * dstStride);
+                    (Avx.Permute2x128(u3, u7, 0x20) * f).Store(o + 3 * dstStride);
+                    (Avx.Permute2x128(u0, u4, 0x31) * f).Store(o + 4 * dstStride);
+                    (Avx.Permute2x128(u1, u5, 0x31) * f).Store(o + 5 * dstStride);
+                    (Avx.Permute2x128(u2, u6, 0x31) * f).Store(o + 6 * dstStride);
+                    (Avx.Permute2x128(u3, u7, 0x31) * f).Store(o + 7 * dstStride);
                 }
             }
 
             for (; dd < d; dd++)
             {
                 float* o = dst + (nint)dd * dstStride;
-                o[0] = p0[dd]; o[1] = p1[dd]; o[2] = p2[dd]; o[3] = p3[dd];
-                o[4] = p4[dd]; o[5] = p5[dd]; o[6] = p6[dd]; o[7] = p7[dd];
+                o[0] = p0[dd] * scale; o[1] = p1[dd] * scale; o[2] = p2[dd] * scale; o[3] = p3[dd] * scale;
+                o[4] = p4[dd] * scale; o[5] = p5[dd] * scale; o[6] = p6[dd] * scale; o[7] = p7[dd] * scale;
             }
         }
 
