@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticAttention.Cpu
 {
@@ -112,6 +113,23 @@ namespace StaticAttention.Cpu
                 int j0 = (visibleEnd - 1) / FlashKeys * FlashKeys;
                 int j1 = Math.Min(j0 + FlashKeys, keyEnd);
                 return Math.Min(j0 + ((visibleEnd - j0 + w - 1) & ~(w - 1)), j1);
+            }
+
+            /// <summary>
+            /// Asks for the context rows [<paramref name="start"/>, <paramref name="end"/>) of head <paramref name="h"/> in
+            /// cache, so that <see cref="FlashFinish"/> writes them there instead of waiting for each line (the rows are a
+            /// stride apart, and a call's other buffers have usually evicted them since the last call).
+            /// </summary>
+            public readonly void PrefetchContext(int b, int h, int start, int end)
+            {
+                if (!Sse.IsSupported) return;
+                int d = HeadDim;
+                int contextWidth = Heads * d;
+                for (int i = start; i < end; i++)
+                {
+                    byte* c = (byte*)(Context + ((nint)(b * QueryTokens + i) * contextWidth + (nint)h * d));
+                    for (int x = 0; x < d * sizeof(float); x += 64) Sse.Prefetch0(c + x);
+                }
             }
 
             /// <summary>
