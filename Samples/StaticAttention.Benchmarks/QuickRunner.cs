@@ -7,7 +7,7 @@ namespace StaticAttention.Benchmarks;
 
 /// <summary>
 /// <c>--quick</c>: no BenchmarkDotNet, a plain Stopwatch loop per shape (1 s warm-up, about 2 s timed, every call
-/// timed on its own), printed as a Markdown table. The whole set takes well under a minute.
+/// timed on its own), printed as a Markdown table. The whole set (14 shapes) takes under a minute (about 50 s).
 /// </summary>
 public static class QuickRunner
 {
