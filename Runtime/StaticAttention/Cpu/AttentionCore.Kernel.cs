@@ -77,12 +77,8 @@ namespace StaticAttention.Cpu
                 {
                     for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
                     {
-                        // Rows past the end repeat the last row; their results land in unused buffer rows and are dropped.
                         int rows = Math.Min(4, g0 + groupRows - i0);
-                        float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
-                        float* q1 = q0 + (rows > 1 ? job.QStride : 0);
-                        float* q2 = q0 + (rows > 2 ? 2 * (nint)job.QStride : 0);
-                        float* q3 = q0 + (rows > 3 ? 3 * (nint)job.QStride : 0);
+                        job.QueryQuad(b, h, i0, rows, out float* q0, out float* q1, out float* q2, out float* q3);
                         Scores<TV, TOps>(q0, q1, q2, q3, kT, nkPad, d, j, Math.Min(j + 2 * W, tileEnd), scores + (i0 - g0) * nkPad, job.Scale);
                     }
                 }

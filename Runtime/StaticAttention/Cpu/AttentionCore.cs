@@ -257,6 +257,19 @@ namespace StaticAttention.Cpu
         /// <summary>One (b, h, block of query rows) per index; raw pointers into the caller's pinned spans.</summary>
         private partial struct CoreJob : IParallelJob
         {
+            /// <summary>
+            /// Query rows i0 .. i0+3 of batch item <paramref name="b"/>, head <paramref name="h"/>, for the four-row score
+            /// kernels; the pointers past <paramref name="rows"/> repeat row i0 (what they compute lands in rows that are dropped).
+            /// </summary>
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public readonly void QueryQuad(int b, int h, int i0, int rows, out float* q0, out float* q1, out float* q2, out float* q3)
+            {
+                q0 = Q + ((nint)(b * QueryTokens + i0) * QStride + (nint)h * HeadDim);
+                q1 = q0 + (rows > 1 ? QStride : 0);
+                q2 = q0 + (rows > 2 ? 2 * (nint)QStride : 0);
+                q3 = q0 + (rows > 3 ? 3 * (nint)QStride : 0);
+            }
+
             public float* Q, K, V, Context, Weights, Bias, BiasColumns;
 
             /// <summary>The flash kernels' packed key blocks of every (b, g), or null: each job packs its own.</summary>

@@ -40,28 +40,12 @@ internal static class FixtureCases
         ["gqa_causal, fused"] = accelerator => SelfAttention(
             "gqa_causal", path => GqaCausalFused.Load(path), GqaCausalFused.Spec, accelerator, (l, a) => l.UseAccelerator(a), l => l.Weights, (l, x, o) => l.Forward(x, o)),
 
-        ["d2l_valid_lens_1d"] = accelerator =>
-        {
-            var io = new FixtureFile("d2l_valid_lens_1d.io.safetensors");
-            var layer = D2lAttention.Load(FixtureFiles.PathOf("d2l_valid_lens_1d.weights.safetensors"));
-            using AcceleratorSession? session = accelerator is null ? null : layer.UseAccelerator(accelerator);
-            float[] q = io.F32("queries"), k = io.F32("keys"), v = io.F32("values");
-            int[] lengths = io.I64AsInt("valid_lens");
-            var output = new float[io.Shape("queries")[0] * D2lAttention.QueryTokens * D2lAttention.ModelDim];
-            layer.Forward(q, k, v, lengths, output);
-            return new Run(io, D2lAttention.Spec, layer.Weights, q, k, v, lengths, [], output, []);
-        },
-        ["d2l_valid_lens_2d"] = accelerator =>
-        {
-            var io = new FixtureFile("d2l_valid_lens_2d.io.safetensors");
-            var layer = D2lAttentionPerQuery.Load(FixtureFiles.PathOf("d2l_valid_lens_2d.weights.safetensors"));
-            using AcceleratorSession? session = accelerator is null ? null : layer.UseAccelerator(accelerator);
-            float[] q = io.F32("queries"), k = io.F32("keys"), v = io.F32("values");
-            int[] lengths = io.I64AsInt("valid_lens");
-            var output = new float[io.Shape("queries")[0] * D2lAttentionPerQuery.QueryTokens * D2lAttentionPerQuery.ModelDim];
-            layer.Forward(q, k, v, lengths, output);
-            return new Run(io, D2lAttentionPerQuery.Spec, layer.Weights, q, k, v, lengths, [], output, []);
-        },
+        ["d2l_valid_lens_1d"] = accelerator => ValidLengths(
+            "d2l_valid_lens_1d", path => D2lAttention.Load(path), D2lAttention.Spec, accelerator, (l, a) => l.UseAccelerator(a), l => l.Weights,
+            (l, q, k, v, lengths, o) => l.Forward(q, k, v, lengths, o)),
+        ["d2l_valid_lens_2d"] = accelerator => ValidLengths(
+            "d2l_valid_lens_2d", path => D2lAttentionPerQuery.Load(path), D2lAttentionPerQuery.Spec, accelerator, (l, a) => l.UseAccelerator(a), l => l.Weights,
+            (l, q, k, v, lengths, o) => l.Forward(q, k, v, lengths, o)),
         ["seedc_mask_weights"] = accelerator =>
         {
             var io = new FixtureFile("seedc_mask_weights.io.safetensors");
@@ -107,6 +91,22 @@ internal static class FixtureCases
 
     /// <summary>Runs the case <paramref name="name"/> on the CPU kernels, or on <paramref name="accelerator"/> when given.</summary>
     public static Run Execute(string name, Accelerator? accelerator = null) => Cases[name](accelerator);
+
+    /// <summary>A d2l case: queries, keys and values of their own, and valid lengths (per batch item or per query).</summary>
+    private static Run ValidLengths<TLayer>(
+        string fixture, Func<string, TLayer> load, AttentionLayerSpec spec, Accelerator? accelerator,
+        Func<TLayer, Accelerator, AcceleratorSession> useAccelerator, Func<TLayer, AttentionWeights> weightsOf,
+        Action<TLayer, float[], float[], float[], int[], float[]> forward)
+    {
+        var io = new FixtureFile(fixture + ".io.safetensors");
+        TLayer layer = load(FixtureFiles.PathOf(fixture + ".weights.safetensors"));
+        using AcceleratorSession? session = accelerator is null ? null : useAccelerator(layer, accelerator);
+        float[] q = io.F32("queries"), k = io.F32("keys"), v = io.F32("values");
+        int[] lengths = io.I64AsInt("valid_lens");
+        var output = new float[io.Shape("queries")[0] * spec.QueryTokens * spec.ModelDim];
+        forward(layer, q, k, v, lengths, output);
+        return new Run(io, spec, weightsOf(layer), q, k, v, lengths, [], output, []);
+    }
 
     /// <summary>A self-attention case: input <c>x</c>, output of the same length, no mask.</summary>
     private static Run SelfAttention<TLayer>(
