@@ -40,7 +40,7 @@ namespace StaticAttention.Cpu
         {
             int W = TOps.Count;
             const int KB = FlashKeys;
-            int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
+            int d = job.HeadDim, nk = job.KeyTokens;
             int dPad = (d + W - 1) & ~(W - 1);
             int rowCount = end - start;
             float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows);
