@@ -3,7 +3,7 @@ namespace StaticAttention.Generator.Tests;
 /// <summary>
 /// Which layers get their attention core written out as an <c>IShortAttentionKernel</c> (at most 32 query and key tokens,
 /// a head of at most 128, no weights output, no mask but causal) and which call the runtime's general
-/// <c>AttentionCore.Forward</c>; either way the output compiles without a warning.
+/// <c>AttentionCore.Forward</c> (or <c>ForwardProjected</c>, which runs it after a fused projection); either way the output compiles without a warning.
 /// </summary>
 public sealed class ShortKernelSelectionTests
 {
@@ -41,7 +41,8 @@ public sealed class ShortKernelSelectionTests
 
         Assert.Equal(expected, text.Contains("internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel", StringComparison.Ordinal));
         Assert.Equal(expected, text.Contains("AttentionCore.ForwardShort<AttentionKernel>(", StringComparison.Ordinal));
-        Assert.Equal(!expected, text.Contains("AttentionCore.Forward(", StringComparison.Ordinal));
+        // The runtime's core: through Forward, or with a fused self-attention projection through ForwardProjected.
+        Assert.Equal(!expected, text.Contains("AttentionCore.Forward(", StringComparison.Ordinal) || text.Contains("AttentionCore.ForwardProjected<QkvShape>(", StringComparison.Ordinal));
         Assert.Equal(expected, text.Contains("using global::System.Runtime.Intrinsics;", StringComparison.Ordinal));
         Assert.DoesNotContain("ScratchLength(KeyTokens)", text, StringComparison.Ordinal);
         Assert.Equal(!expected, text.Contains("not a kernel written out for this shape: ", StringComparison.Ordinal)); // the remarks say why

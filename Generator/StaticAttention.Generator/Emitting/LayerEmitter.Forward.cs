@@ -186,7 +186,15 @@ namespace StaticAttention.Generator.Emitting
                 }
                 w.Line();
 
-                if (fusedSelf)
+                if (fusedSelf && !l.ShortKernel)
+                {
+                    w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
+                    EmitCoreComment(w, l, "context");
+                    w.Line("// Both in one call: where the flash kernel runs, each (batch item, key/value head) is projected and attended in one");
+                    w.Line("// job, its q, k and v staying in cache (qkv is not written); else qkv is filled and the heads read their columns in place.");
+                    EmitProjectedCoreCall(w, l, shapes[0]);
+                }
+                else if (fusedSelf)
                 {
                     w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
                     EmitGemmCall(w, shapes[0], "x", "batch * QueryTokens", "qkv");
@@ -224,12 +232,32 @@ namespace StaticAttention.Generator.Emitting
             EmitGemmCall(w, shape, input, "batch * " + tokens, target);
         }
 
-        private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context)
+        /// <summary>The shape math of the attention core, as a comment.</summary>
+        private static void EmitCoreComment(CodeWriter w, LayerModel l, string context)
         {
             string scale = l.ScaleIsDefault ? Float(l.Scale) + " = 1/sqrt(" + Int(l.HeadDim) + ")" : Float(l.Scale);
             string terms = l.RelativePositionBias ? " + relative bias" : "";
             if (l.MaskKind != AttentionMask.None || (l.Mask & AttentionMask.Causal) != 0) terms += ", masked";
             w.Line("// Per (batch, head): softmax(" + scale + " · q·kᵀ" + terms + ") · v -> " + context + " [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]");
+        }
+
+        /// <summary>The fused qkv projection and the core in one runtime call (self-attention, the runtime's kernels).</summary>
+        private static void EmitProjectedCoreCall(CodeWriter w, LayerModel l, GemmShape qkvShape)
+        {
+            string table = l.RelativePositionBias ? "_weights.RelativePositionBiasTable" : "default";
+            string validLengths = l.TakesValidLengths ? "validLengths" : "default";
+            string mask = l.TakesMask ? "mask" : "default";
+            string weights = l.ReturnWeights ? "weights" : "default";
+            w.Line(Core + ".ForwardProjected<" + qkvShape.TypeName + ">(");
+            w.Line("    x, _packed." + qkvShape.Packed + ", qkv,");
+            w.Line("    batch, Heads, KvHeads, HeadDim, QueryTokens, Scale,");
+            w.Line("    " + MaskExpression(l.Mask) + ", " + validLengths + ", " + mask + ", " + table + ",");
+            w.Line("    context, " + weights + ", " + Pool + ", _maxDegreeOfParallelism);");
+        }
+
+        private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context)
+        {
+            EmitCoreComment(w, l, context);
             string table = l.RelativePositionBias ? "_weights.RelativePositionBiasTable" : "default";
             if (l.ShortKernel)
             {

@@ -23,7 +23,7 @@ namespace StaticAttention.Cpu
     /// or task it falls in, so results are bitwise the same for any number of threads.
     /// </para>
     /// </remarks>
-    public static unsafe class Gemm
+    public static unsafe partial class Gemm
     {
         /// <summary>Most input rows one task computes.</summary>
         private const int MaxBlockRows = 96;
@@ -102,8 +102,7 @@ namespace StaticAttention.Cpu
             where TShape : struct, IGemmShape
         {
             ArgumentNullException.ThrowIfNull(weights);
-            CheckShape<TShape>(weights);
-            Validate(input.Length, rows, TShape.Inner, weights, output.Length, TShape.Width, maxDegreeOfParallelism);
+            Validate<TShape>(input.Length, rows, weights, output.Length, maxDegreeOfParallelism);
             if (rows == 0) return;
 
             int degree = Degree(rows, weights, pool, maxDegreeOfParallelism);
@@ -122,6 +121,14 @@ namespace StaticAttention.Cpu
             }
 
             GC.KeepAlive(weights);
+        }
+
+        /// <summary>The checks of <see cref="Forward{TShape}"/>: the shape against the weights, then the sizes and spans.</summary>
+        internal static void Validate<TShape>(int inputLength, int rows, PackedMatrix weights, int outputLength, int maxDegreeOfParallelism)
+            where TShape : struct, IGemmShape
+        {
+            CheckShape<TShape>(weights);
+            Validate(inputLength, rows, TShape.Inner, weights, outputLength, TShape.Width, maxDegreeOfParallelism);
         }
 
         /// <summary>Throws unless <paramref name="weights"/> and the counts of <typeparamref name="TShape"/> fit its sizes.</summary>
@@ -291,6 +298,9 @@ namespace StaticAttention.Cpu
             public int PanelsPerGroup;
             public int ColumnGroups;
 
+            /// <summary>The panel whose columns land at <see cref="Output"/> (0, except for <see cref="ForwardColumns{TShape}"/>).</summary>
+            public int FirstPanel;
+
             // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public readonly void Execute(int index)
@@ -305,12 +315,12 @@ namespace StaticAttention.Cpu
                 int fullPanels = known ? (nr == 32 ? TShape.Panels32 : TShape.Panels16) : OutFeatures / nr;
                 int lastColumns = known ? (nr == 32 ? TShape.Remainder32 : TShape.Remainder16) : OutFeatures % nr;
                 nint inputStride = known ? TShape.Inner : InputStride;
-                nint outputStride = known ? TShape.Width : OutputStride;
+                nint outputStride = OutputStride;
 
                 int rowBlock = index / ColumnGroups;
                 int columnGroup = index - rowBlock * ColumnGroups;
                 int g0 = rowBlock * GroupsPerBlock, g1 = Math.Min(Groups, g0 + GroupsPerBlock);
-                int p0 = columnGroup * PanelsPerGroup, p1 = Math.Min(Panels, p0 + PanelsPerGroup);
+                int p0 = FirstPanel + columnGroup * PanelsPerGroup, p1 = Math.Min(Panels, p0 + PanelsPerGroup);
                 float* tile = stackalloc float[TKernel.MR * TKernel.NR];
 
                 // The last, partial row group reads its rows from a zero-padded copy, so the kernel always runs MR rows.
@@ -346,7 +356,7 @@ namespace StaticAttention.Cpu
                         for (int p = p0; p < p1; p++)
                         {
                             float* bPanel = bBlock + (nint)p * kc * nr;
-                            float* c = cRow + p * nr;
+                            float* c = cRow + (p - FirstPanel) * nr;
                             bool fullColumns = lastColumns == 0 || p < fullPanels;
                             if (validRows == mr && fullColumns)
                             {

@@ -124,13 +124,12 @@ namespace Samples.Attention
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·50, 64]
 
                 // qkv = x · Wqkvᵀ + b: [batch·50, 64] -> [batch·50, 192], columns q | k | v
-                global::StaticAttention.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
-
-                // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                 // Per (batch, head): softmax(0.17677669f = 1/sqrt(32) · q·kᵀ, masked) · v -> context [batch·50, 64]
-                global::StaticAttention.Cpu.AttentionCore.Forward(
-                    qkv, (Heads + 2 * KvHeads) * HeadDim, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), (Heads + 2 * KvHeads) * HeadDim,
-                    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
+                // Both in one call: where the flash kernel runs, each (batch item, key/value head) is projected and attended in one
+                // job, its q, k and v staying in cache (qkv is not written); else qkv is filled and the heads read their columns in place.
+                global::StaticAttention.Cpu.AttentionCore.ForwardProjected<QkvShape>(
+                    x, _packed.Fused, qkv,
+                    batch, Heads, KvHeads, HeadDim, QueryTokens, Scale,
                     global::StaticAttention.AttentionMask.KeyPaddingMask | global::StaticAttention.AttentionMask.Causal, default, mask, default,
                     context, weights, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
