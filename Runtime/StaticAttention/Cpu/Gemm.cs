@@ -368,14 +368,24 @@ namespace StaticAttention.Cpu
                             // An edge tile: compute it whole in a scratch tile (rows and B columns are zero-padded),
                             // then copy the valid part; the arithmetic per element is the same as in full tiles.
                             int validColumns = fullColumns ? nr : lastColumns;
-                            if (kb == 0)
+                            float* init = Bias + p * nr;
+                            nint initStride = 0;
+                            if (kb > 0)
                             {
-                                TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, tile, nr);
+                                CopyTile(c, outputStride, tile, nr, validRows, validColumns);
+                                init = tile;
+                                initStride = nr;
+                            }
+
+                            if (typeof(TKernel) == typeof(Kernel512x12x32) && validRows <= 8)
+                            {
+                                // At most 8 rows left under the 12-row tile: the 8-row tile over the same panels (the same
+                                // operations per element) leaves 4 fewer padding rows to compute.
+                                Kernel512x8x32.Run(aRows, lda, bPanel, kc, init, initStride, tile, nr);
                             }
                             else
                             {
-                                CopyTile(c, outputStride, tile, nr, validRows, validColumns);
-                                TKernel.Run(aRows, lda, bPanel, kc, tile, nr, tile, nr);
+                                TKernel.Run(aRows, lda, bPanel, kc, init, initStride, tile, nr);
                             }
 
                             CopyTile(tile, nr, c, outputStride, validRows, validColumns);
