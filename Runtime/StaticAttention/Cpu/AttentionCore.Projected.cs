@@ -84,7 +84,7 @@ namespace StaticAttention.Cpu
                 }
             }
 
-            // The attention's checks (sizes, masks, context) first: they bound batch·tokens·width by qkv's length, so the products below fit an int.
+            // The attention's checks (sizes, masks, context) bound batch·tokens·width by qkv's length: the int products below fit.
             int qWidth = heads * headDim, kvWidth = kvHeads * headDim;
             Validate(
                 qkv.Length, (int)width, qkv.Length - qWidth, qkv.Length - qWidth - kvWidth, (int)width,
