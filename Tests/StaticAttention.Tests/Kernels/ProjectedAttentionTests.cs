@@ -11,8 +11,11 @@ namespace StaticAttention.Tests.Kernels;
 /// </summary>
 public sealed class ProjectedAttentionTests
 {
-    /// <summary>C 64, H 2, KvHeads 2, HeadDim 32: width 192, one k-block.</summary>
-    private readonly struct TwoHeads : IGemmShape
+    /// <summary>
+    /// C 64, width 192, one k-block: H 2, KvHeads 2, HeadDim 32 (case "TwoHeads"), or H 4, KvHeads 4, HeadDim 16 (case
+    /// "NarrowHeads": whole panels of the Vector256 tile, 16 columns, only).
+    /// </summary>
+    private readonly struct Width192 : IGemmShape
     {
         public static int Inner => 64;
         public static int Width => 192;
@@ -37,20 +40,6 @@ public sealed class ProjectedAttentionTests
         public static int BlockDepth => 300;
         public static int DepthBlocks => 2;
         public static int LastDepth => 300;
-    }
-
-    /// <summary>C 64, H 4, KvHeads 4, HeadDim 16: whole panels of the Vector256 tile (16 columns) only.</summary>
-    private readonly struct NarrowHeads : IGemmShape
-    {
-        public static int Inner => 64;
-        public static int Width => 192;
-        public static int Panels32 => 6;
-        public static int Remainder32 => 0;
-        public static int Panels16 => 12;
-        public static int Remainder16 => 0;
-        public static int BlockDepth => 64;
-        public static int DepthBlocks => 1;
-        public static int LastDepth => 64;
     }
 
     /// <summary>C 48, H 2, KvHeads 2, HeadDim 24: no tile's panels hold a head, so always the two calls.</summary>
@@ -79,7 +68,7 @@ public sealed class ProjectedAttentionTests
             AttentionMask.KeepMask, AttentionMask.KeyPaddingMask | AttentionMask.Causal,
         ];
         int i = 0;
-        foreach (string shape in new[] { nameof(TwoHeads), nameof(Grouped), nameof(NarrowHeads), nameof(OddHeads) })
+        foreach (string shape in new[] { "TwoHeads", nameof(Grouped), "NarrowHeads", nameof(OddHeads) })
         {
             foreach (bool wide in new[] { true, false })
             {
@@ -101,9 +90,9 @@ public sealed class ProjectedAttentionTests
     {
         switch (shape)
         {
-            case nameof(TwoHeads): Check<TwoHeads>(2, 2, 32, wide, batch, tokens, (AttentionMask)mask, bias, threads); break;
+            case "TwoHeads": Check<Width192>(2, 2, 32, wide, batch, tokens, (AttentionMask)mask, bias, threads); break;
             case nameof(Grouped): Check<Grouped>(4, 2, 32, wide, batch, tokens, (AttentionMask)mask, bias, threads); break;
-            case nameof(NarrowHeads): Check<NarrowHeads>(4, 4, 16, wide, batch, tokens, (AttentionMask)mask, bias, threads); break;
+            case "NarrowHeads": Check<Width192>(4, 4, 16, wide, batch, tokens, (AttentionMask)mask, bias, threads); break;
             default: Check<OddHeads>(2, 2, 24, wide, batch, tokens, (AttentionMask)mask, bias, threads); break;
         }
     }
@@ -175,7 +164,7 @@ public sealed class ProjectedAttentionTests
     public void AShapeOfAnotherWidthIsRejectedWithTheNumbers()
     {
         PackedMatrix packed = PackedMatrix.Pack(new float[192 * 64], default, 192, 64);
-        var e = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<TwoHeads>(
+        var e = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<Width192>(
             new float[64 * 20], packed, new float[192 * 20], 1, 3, 3, 32, 20, 1f, AttentionMask.None, default, default, default,
             new float[96 * 20], default, null, 1));
         Assert.Contains("192 columns wide", e.Message);
@@ -186,18 +175,18 @@ public sealed class ProjectedAttentionTests
     public void ShortSpansAreRejectedBeforeAnythingRuns()
     {
         PackedMatrix packed = PackedMatrix.Pack(new float[192 * 64], default, 192, 64);
-        var x = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<TwoHeads>(
+        var x = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<Width192>(
             new float[64 * 20 - 1], packed, new float[192 * 20], 1, 2, 2, 32, 20, 1f, AttentionMask.None, default, default, default,
             new float[64 * 20], default, null, 1));
         Assert.Equal("x", x.ParamName);
         Assert.Contains("at least 1280 elements ([batch 1 · tokens 20, Inner 64])", x.Message);
 
-        var context = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<TwoHeads>(
+        var context = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<Width192>(
             new float[64 * 20], packed, new float[192 * 20], 1, 2, 2, 32, 20, 1f, AttentionMask.None, default, default, default,
             new float[64 * 20 - 1], default, null, 1));
         Assert.Equal("context", context.ParamName);
 
-        var scratch = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<TwoHeads>(
+        var scratch = Assert.Throws<ArgumentException>(() => AttentionCore.ForwardProjected<Width192>(
             new float[64 * 20], packed, new float[192 * 20 - 1], 1, 2, 2, 32, 20, 1f, AttentionMask.None, default, default, default,
             new float[64 * 20], default, null, 1));
         Assert.Equal("qkv", scratch.ParamName);
