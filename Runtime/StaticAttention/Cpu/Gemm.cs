@@ -301,6 +301,12 @@ namespace StaticAttention.Cpu
             /// <summary>The panel whose columns land at <see cref="Output"/> (0, except for <see cref="ForwardColumns{TShape}"/>).</summary>
             public int FirstPanel;
 
+            /// <summary>
+            /// For <see cref="ForwardColumns{TShape}"/>'s three column ranges (0 otherwise): panel p of the output reads weight
+            /// panel p + (p ≥ SkipFrom1 ? Skip1 : 0) + (p ≥ SkipFrom2 ? Skip2 : 0).
+            /// </summary>
+            public int SkipFrom1, Skip1, SkipFrom2, Skip2;
+
             // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public readonly void Execute(int index)
@@ -355,12 +361,13 @@ namespace StaticAttention.Cpu
                         float* cRow = Output + r * outputStride;
                         for (int p = p0; p < p1; p++)
                         {
-                            float* bPanel = bBlock + (nint)p * kc * nr;
                             float* c = cRow + (p - FirstPanel) * nr;
-                            bool fullColumns = lastColumns == 0 || p < fullPanels;
+                            int wp = p + (p >= SkipFrom1 ? Skip1 : 0) + (p >= SkipFrom2 ? Skip2 : 0); // p itself, but in ForwardColumns
+                            float* bPanel = bBlock + (nint)wp * kc * nr;
+                            bool fullColumns = lastColumns == 0 || wp < fullPanels;
                             if (validRows == mr && fullColumns)
                             {
-                                if (kb == 0) TKernel.Run(aRows, lda, bPanel, kc, Bias + p * nr, 0, c, outputStride);
+                                if (kb == 0) TKernel.Run(aRows, lda, bPanel, kc, Bias + wp * nr, 0, c, outputStride);
                                 else TKernel.Run(aRows, lda, bPanel, kc, c, outputStride, c, outputStride);
                                 continue;
                             }
@@ -368,7 +375,7 @@ namespace StaticAttention.Cpu
                             // An edge tile: compute it whole in a scratch tile (rows and B columns are zero-padded),
                             // then copy the valid part; the arithmetic per element is the same as in full tiles.
                             int validColumns = fullColumns ? nr : lastColumns;
-                            float* init = Bias + p * nr;
+                            float* init = Bias + wp * nr;
                             nint initStride = 0;
                             if (kb > 0)
                             {
