@@ -44,7 +44,8 @@ namespace StaticAttention.Cpu
             int nr = TKernel.NR;
             int groups = (rows + TKernel.MR - 1) / TKernel.MR;
 
-            // The output's panels counted from range 0's first; range 1's start where range 0's end, and skip to its weights.
+            // Output panels count from range 0's first weight panel; range 1's output panels follow range 0's, and range 2's
+            // follow range 1's: at each of those two points the weight panel jumps to the range's first.
             int firstPanel = ranges.First0 / nr;
             int end0 = firstPanel + ranges.Columns0 / nr, end1 = end0 + ranges.Columns1 / nr;
             int panels = (ranges.Columns0 + ranges.Columns1 + ranges.Columns2) / nr;
