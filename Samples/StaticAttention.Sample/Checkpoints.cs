@@ -12,7 +12,7 @@ internal static class Checkpoints
     public static string WriteD2l(string directory) => Write(directory, "d2l.safetensors", new Random(2),
         ("W_q.weight", [100, 64]), ("W_k.weight", [100, 48]), ("W_v.weight", [100, 32]), ("W_o.weight", [100, 100]));
 
-    public static string WriteSeedC(string directory) => Write(directory, "seedc.safetensors", new Random(3),
+    public static string WriteClassic(string directory) => Write(directory, "classic.safetensors", new Random(3),
         ("Wq.weight", [512, 512]), ("Wq.bias", [512]), ("Wk.weight", [512, 512]), ("Wk.bias", [512]),
         ("Wv.weight", [512, 512]), ("Wv.bias", [512]), ("fc.weight", [512, 512]), ("fc.bias", [512]));
 

@@ -18,7 +18,7 @@ if (args.Length >= 1)
 
 RunTemporal(TemporalAttention.Load(Checkpoints.WriteTemporal(directory)));
 RunD2l(D2lAttention.Load(Checkpoints.WriteD2l(directory)));
-RunSeedC(SeedCAttention.Load(Checkpoints.WriteSeedC(directory)));
+RunClassic(ClassicAttention.Load(Checkpoints.WriteClassic(directory)));
 
 static void RunTemporal(TemporalAttention layer)
 {
@@ -26,7 +26,7 @@ static void RunTemporal(TemporalAttention layer)
     float[] x = Inputs.Random(batch * TemporalAttention.Tokens * TemporalAttention.ModelDim, seed: 10);
     var output = new float[batch * TemporalAttention.Tokens * TemporalAttention.ModelDim];
     double ms = Timing.MillisecondsPerCall(() => layer.Forward(x, output));
-    Report.Print("TemporalAttention (seed A, AIM/TimeSformer)", layer.Weights.Convention,
+    Report.Print("TemporalAttention (AIM / TimeSformer temporal attention)", layer.Weights.Convention,
         $"x [{batch}, {TemporalAttention.Tokens}, {TemporalAttention.ModelDim}]",
         $"output [{batch}, {TemporalAttention.Tokens}, {TemporalAttention.ModelDim}]", output, ms);
 }
@@ -40,28 +40,28 @@ static void RunD2l(D2lAttention layer)
     int[] validLengths = [3, 12, 0, 7];
     var output = new float[batch * D2lAttention.QueryTokens * D2lAttention.ModelDim];
     double ms = Timing.MillisecondsPerCall(() => layer.Forward(query, key, value, validLengths, output));
-    Report.Print("D2lAttention (seed B, d2l MultiHeadAttention)", layer.Weights.Convention,
+    Report.Print("D2lAttention (d2l MultiHeadAttention)", layer.Weights.Convention,
         $"query [{batch}, {D2lAttention.QueryTokens}, {D2lAttention.QuerySize}], key [{batch}, {D2lAttention.KeyTokens}, {D2lAttention.KeySize}], " +
         $"value [{batch}, {D2lAttention.KeyTokens}, {D2lAttention.ValueSize}], validLengths [{batch}]",
         $"output [{batch}, {D2lAttention.QueryTokens}, {D2lAttention.ModelDim}]", output, ms);
 }
 
-static void RunSeedC(SeedCAttention layer)
+static void RunClassic(ClassicAttention layer)
 {
     const int batch = 4;
-    const int n = SeedCAttention.QueryTokens;
-    float[] x = Inputs.Random(batch * n * SeedCAttention.ModelDim, seed: 14);
+    const int n = ClassicAttention.QueryTokens;
+    float[] x = Inputs.Random(batch * n * ClassicAttention.ModelDim, seed: 14);
     var mask = new bool[batch * n * n];
     for (int b = 0; b < batch; b++)
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++)
                 mask[(b * n + i) * n + j] = j <= i; // a causal keep-mask, written out
-    var output = new float[batch * n * SeedCAttention.ModelDim];
-    var weights = new float[batch * SeedCAttention.Heads * n * n];
+    var output = new float[batch * n * ClassicAttention.ModelDim];
+    var weights = new float[batch * ClassicAttention.Heads * n * n];
     double ms = Timing.MillisecondsPerCall(() => layer.Forward(x, x, x, mask, output, weights));
-    Report.Print("SeedCAttention (seed C, plain MHA)", layer.Weights.Convention,
-        $"query = key = value [{batch}, {n}, {SeedCAttention.ModelDim}], mask [{batch}, {n}, {n}]",
-        $"output [{batch}, {n}, {SeedCAttention.ModelDim}], weights [{batch}, {SeedCAttention.Heads}, {n}, {n}]", output, ms);
+    Report.Print("ClassicAttention (the classic Wq/Wk/Wv/fc multi-head attention)", layer.Weights.Convention,
+        $"query = key = value [{batch}, {n}, {ClassicAttention.ModelDim}], mask [{batch}, {n}, {n}]",
+        $"output [{batch}, {n}, {ClassicAttention.ModelDim}], weights [{batch}, {ClassicAttention.Heads}, {n}, {n}]", output, ms);
 }
 
 internal static class Inputs

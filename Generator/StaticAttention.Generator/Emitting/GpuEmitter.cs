@@ -147,13 +147,18 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <param name=\"accelerator\">A CUDA accelerator, or ILGPU's CPU accelerator (its NVIDIA preset: warp size 32).</param>");
             w.Line("/// <returns>The session holding the device memory; it does not own <paramref name=\"accelerator\"/>.</returns>");
             w.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"accelerator\"/> is null.</exception>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The layer already has a live session; dispose it first.</exception>");
             using (w.Block("public " + Gpu + ".AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(accelerator);");
+                w.Line("DevicePath? current = _device;");
+                w.Line("if (current is { Session.IsDisposed: false }) throw " + Gpu + ".AcceleratorSession.AlreadyOnAccelerator(" + String(l.ClassName) + ", current.Session.Accelerator);");
                 w.Line("var session = new " + Gpu + ".AcceleratorSession(accelerator, Spec, _weights, floatSlots: " + Int(FloatSlots) + ", intSlots: 1);");
                 using (w.Block("try"))
                 {
-                    w.Line("_device = new DevicePath(session);");
+                    w.Line("// A concurrent UseAccelerator that got there first wins; this one's session is freed below.");
+                    w.Line("if (global::System.Threading.Interlocked.CompareExchange(ref _device, new DevicePath(session), current) != current)");
+                    w.Line("    throw " + Gpu + ".AcceleratorSession.AlreadyOnAccelerator(" + String(l.ClassName) + ", accelerator);");
                 }
                 using (w.Block("catch"))
                 {

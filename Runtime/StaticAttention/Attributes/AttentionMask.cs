@@ -23,7 +23,7 @@ namespace StaticAttention
         ValidLengthsPerQuery = 2,
 
         /// <summary>
-        /// A boolean keep-mask <c>(B, QueryTokens, KeyTokens)</c>, true = attend, in the element order of seed C's
+        /// A boolean keep-mask <c>(B, QueryTokens, KeyTokens)</c>, true = attend, in the element order of the classic Wq/Wk/Wv/fc module's
         /// <c>[B,1,Nq,Nk]</c>; masked scores are replaced by -1e9, so a fully masked row gives uniform weights.
         /// </summary>
         KeepMask = 4,

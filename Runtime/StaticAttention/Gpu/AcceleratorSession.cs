@@ -107,6 +107,10 @@ namespace StaticAttention.Gpu
             }
         }
 
+        /// <summary>The exception of a second <c>UseAccelerator</c> while the layer's first session is live.</summary>
+        public static InvalidOperationException AlreadyOnAccelerator(string layerName, Accelerator current) =>
+            new($"{layerName} already runs on {current.Name}: dispose the session UseAccelerator returned before calling it again.");
+
         /// <summary>The exception of a device-view overload called before <c>UseAccelerator</c>.</summary>
         public static InvalidOperationException NotOnAccelerator(string layerName) =>
             new($"{layerName} has no accelerator: call UseAccelerator(accelerator) before passing device views to Forward.");

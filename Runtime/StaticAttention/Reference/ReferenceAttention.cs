@@ -157,7 +157,7 @@ namespace StaticAttention.Reference
         }
 
         /// <summary>
-        /// The masks, in PyTorch's order: d2l valid lengths replace scores by -1e6, seed C's keep-mask by -1e9, torch's
+        /// The masks, in PyTorch's order: d2l valid lengths replace scores by -1e6, the classic Wq/Wk/Wv/fc module's keep-mask by -1e9, torch's
         /// key padding mask by -inf; then the causal mask sets keys after the query to -inf.
         /// </summary>
         private static void ApplyMasks(AttentionMask kind, double[] scores, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, int b, int i, int nq, int nk)

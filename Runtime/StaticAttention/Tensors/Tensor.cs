@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 
 namespace StaticAttention.Tensors
 {
@@ -9,10 +8,13 @@ namespace StaticAttention.Tensors
     /// where <c>(16, 768)</c> is expected is a compile error. The batch is the only dynamic dimension.
     /// </summary>
     /// <remarks>
-    /// The memory comes from <see cref="ArrayPool{T}.Shared"/> and goes back on <see cref="Dispose"/>; use the tensor in
-    /// a <c>using</c>. After disposal every member except <see cref="Batch"/> and <see cref="Length"/> throws
-    /// <see cref="ObjectDisposedException"/>. Convert from and to spans with <see cref="FromSpan"/> and
-    /// <see cref="CopyTo"/>, which check the length.
+    /// Each tensor owns a plain array of exactly <see cref="Length"/> floats, not pooled memory: a <see cref="Span"/> taken
+    /// before <see cref="Dispose"/> still points at this tensor's own values afterwards, never at memory that another
+    /// tensor has been given. <see cref="Dispose"/> drops the array (the garbage collector frees it), after which every
+    /// member except <see cref="Batch"/> and <see cref="Length"/> throws <see cref="ObjectDisposedException"/>. For calls
+    /// that allocate nothing, pass an output tensor to the layer's <c>Forward(x, output)</c> and reuse it. Convert from
+    /// and to spans with <see cref="FromSpan"/> and <see cref="CopyTo"/>, which check the length. A tensor is not
+    /// synchronised: share one between threads only for reading.
     /// </remarks>
     /// <typeparam name="TTokens">The sequence length, for example <c>D8</c>.</typeparam>
     /// <typeparam name="TFeatures">The feature size, for example <c>D768</c>.</typeparam>
@@ -28,8 +30,7 @@ namespace StaticAttention.Tensors
         {
             Length = CheckedLength(batch, nameof(batch));
             Batch = batch;
-            _array = ArrayPool<float>.Shared.Rent(Length);
-            Array.Clear(_array, 0, Length);
+            _array = new float[Length];
         }
 
         private Tensor(int batch, int length, float[] array)
@@ -81,9 +82,7 @@ namespace StaticAttention.Tensors
         public static Tensor<TTokens, TFeatures> FromSpan(ReadOnlySpan<float> source)
         {
             int batch = Guard.Batch(source.Length, ItemLength, nameof(source));
-            float[] array = ArrayPool<float>.Shared.Rent(source.Length);
-            source.CopyTo(array);
-            return new Tensor<TTokens, TFeatures>(batch, source.Length, array);
+            return new Tensor<TTokens, TFeatures>(batch, source.Length, source.ToArray());
         }
 
         /// <summary>Copies the values into <paramref name="destination"/>, which must be exactly <see cref="Length"/> long.</summary>
@@ -105,15 +104,8 @@ namespace StaticAttention.Tensors
         /// <inheritdoc/>
         public override string ToString() => $"Tensor{Shape}";
 
-        /// <summary>Returns the memory to the pool; later calls do nothing.</summary>
-        public void Dispose()
-        {
-            float[]? array = System.Threading.Interlocked.Exchange(ref _array, null);
-            if (array is not null)
-            {
-                ArrayPool<float>.Shared.Return(array);
-            }
-        }
+        /// <summary>Drops the tensor's array, so that later use throws <see cref="ObjectDisposedException"/>; later calls do nothing.</summary>
+        public void Dispose() => _array = null;
 
         private static int CheckedLength(int batch, string paramName)
         {

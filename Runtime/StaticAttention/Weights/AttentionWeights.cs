@@ -43,7 +43,7 @@ namespace StaticAttention.Weights
         /// <summary>Relative position bias table <c>[2·Tokens-1, Heads]</c>.</summary>
         public float[] RelativePositionBiasTable { get; init; } = Array.Empty<float>();
 
-        /// <summary>The naming convention detected in the checkpoint (for example "timm", "torch", "d2l", "seed-c", "hf").</summary>
+        /// <summary>The naming convention detected in the checkpoint (for example "timm", "torch", "d2l", "wq-fc", "hf").</summary>
         public string Convention { get; init; } = "";
 
         /// <summary>

@@ -50,9 +50,9 @@ namespace StaticAttention.Weights
         public static readonly CheckpointConvention D2l = new(
             "d2l", null, null, "W_q.weight", "W_k.weight", "W_v.weight", "W_q.bias", "W_k.bias", "W_v.bias", "W_o.weight", "W_o.bias");
 
-        /// <summary>Seed C's plain MHA: <c>Wq, Wk, Wv, fc</c>.</summary>
-        public static readonly CheckpointConvention SeedC = new(
-            "seed-c", null, null, "Wq.weight", "Wk.weight", "Wv.weight", "Wq.bias", "Wk.bias", "Wv.bias", "fc.weight", "fc.bias");
+        /// <summary>The classic multi-head attention module of many tutorials: <c>Wq, Wk, Wv, fc</c>.</summary>
+        public static readonly CheckpointConvention WqFc = new(
+            "wq-fc", null, null, "Wq.weight", "Wk.weight", "Wv.weight", "Wq.bias", "Wk.bias", "Wv.bias", "fc.weight", "fc.bias");
 
         /// <summary>Hugging Face / Llama: <c>q_proj, k_proj, v_proj, o_proj</c>, or Phi-3's fused <c>qkv_proj</c>.</summary>
         public static readonly CheckpointConvention HuggingFace = new(
@@ -60,7 +60,7 @@ namespace StaticAttention.Weights
             "v_proj.bias", "o_proj.weight", "o_proj.bias");
 
         /// <summary>Every known convention, in detection order.</summary>
-        public static IReadOnlyList<CheckpointConvention> All { get; } = [Timm, Torch, D2l, SeedC, HuggingFace];
+        public static IReadOnlyList<CheckpointConvention> All { get; } = [Timm, Torch, D2l, WqFc, HuggingFace];
 
         /// <summary>Every name any convention uses, the table included: a tensor under the prefix with one of these names
         /// that the layer does not read is an error; any other name (for example <c>norm1.weight</c>) is ignored.</summary>

@@ -410,13 +410,18 @@ namespace Samples.Attention
         /// <param name="accelerator">A CUDA accelerator, or ILGPU's CPU accelerator (its NVIDIA preset: warp size 32).</param>
         /// <returns>The session holding the device memory; it does not own <paramref name="accelerator"/>.</returns>
         /// <exception cref="global::System.ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The layer already has a live session; dispose it first.</exception>
         public global::StaticAttention.Gpu.AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)
         {
             global::System.ArgumentNullException.ThrowIfNull(accelerator);
+            DevicePath? current = _device;
+            if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("TemporalAttention", current.Session.Accelerator);
             var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
             try
             {
-                _device = new DevicePath(session);
+                // A concurrent UseAccelerator that got there first wins; this one's session is freed below.
+                if (global::System.Threading.Interlocked.CompareExchange(ref _device, new DevicePath(session), current) != current)
+                    throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("TemporalAttention", accelerator);
             }
             catch
             {

@@ -139,6 +139,35 @@ public sealed class DeviceViewTests
     }
 
     [Fact]
+    public void ASecondUseAcceleratorWhileASessionIsLiveThrowsAndKeepsTheFirst()
+    {
+        var layer = TemporalAttention.Load(RandomCheckpoint.For(TemporalAttention.Spec, 65));
+        var io = LayerInputs.For(TemporalAttention.Spec, 2, 65);
+        var first = layer.UseAccelerator(Accelerator);
+        var ex = Assert.Throws<InvalidOperationException>(() => layer.UseAccelerator(Accelerator));
+        Assert.Contains(nameof(TemporalAttention), ex.Message);
+        Assert.Contains("already runs on", ex.Message);
+
+        // The first session is untouched and still runs the layer.
+        Assert.False(first.IsDisposed);
+        Assert.Same(Accelerator, layer.Accelerator);
+        using (var x = Accelerator.Allocate1D(io.Query))
+        using (var y = Accelerator.Allocate1D<float>(io.Output.Length))
+        {
+            layer.Forward(x.View.AsContiguous(), y.View.AsContiguous());
+            Accelerator.Synchronize();
+            y.View.CopyToCPU(io.Output);
+        }
+        io.AssertMatchesReference(layer.Weights);
+
+        // Once it is disposed, a new session may be made.
+        first.Dispose();
+        using var second = layer.UseAccelerator(Accelerator);
+        Assert.False(second.IsDisposed);
+        Assert.Same(Accelerator, layer.Accelerator);
+    }
+
+    [Fact]
     public void ConcurrentCallsOnOneAcceleratedLayerGiveTheSameResults()
     {
         var layer = GqaCausal.Load(RandomCheckpoint.For(GqaCausal.Spec, 59));

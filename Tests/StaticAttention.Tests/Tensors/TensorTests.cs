@@ -5,7 +5,7 @@ using StaticAttention.Tests.Layers;
 namespace StaticAttention.Tests.Tensors;
 
 /// <summary>
-/// <see cref="Tensor{TTokens, TFeatures}"/>: pooled memory, checked conversions from and to spans, disposal; and the
+/// <see cref="Tensor{TTokens, TFeatures}"/>: memory of its own, checked conversions from and to spans, disposal; and the
 /// generated typed <c>Forward</c> overloads, which must give exactly the span <c>Forward</c>'s results.
 /// </summary>
 public sealed class TensorTests
@@ -99,6 +99,26 @@ public sealed class TensorTests
         Assert.Throws<ObjectDisposedException>(() => tensor.Span.Length);
         Assert.Throws<ObjectDisposedException>(() => tensor.CopyTo(new float[512]));
         Assert.Equal(1, tensor.Batch);
+    }
+
+    [Fact]
+    public void Span_taken_before_dispose_never_sees_another_tensors_values()
+    {
+        // With pooled memory, the second tensor would be handed the first one's array and write through the old span.
+        var first = new Tensor<D8, D64>(1);
+        Span<float> kept = first.Span;
+        kept.Fill(1f);
+        first.Dispose();
+
+        for (int i = 0; i < 8; i++)
+        {
+            using var next = new Tensor<D8, D64>(1);
+            next.Span.Fill(2f);
+            using var copied = Tensor<D8, D64>.FromSpan(new float[512]);
+            copied.Span.Fill(3f);
+        }
+
+        Assert.All(kept.ToArray(), value => Assert.Equal(1f, value));
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class AttentionWeightsFixtureTests
 
     private static readonly CheckpointNames Timm = new("timm", ["qkv.weight"], ["qkv.bias"], "proj.weight", "proj.bias", null);
     private static readonly CheckpointNames SeedC = new(
-        "seed-c", ["Wq.weight", "Wk.weight", "Wv.weight"], ["Wq.bias", "Wk.bias", "Wv.bias"], "fc.weight", "fc.bias", null);
+        "wq-fc", ["Wq.weight", "Wk.weight", "Wv.weight"], ["Wq.bias", "Wk.bias", "Wv.bias"], "fc.weight", "fc.bias", null);
 
     private static AttentionLayerSpec SpecFor(string caseName, Projections projections) => caseName switch
     {
