@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ONNX Runtime on the parts of the modules, so that a module's gap to ORT can be split into its projections and its
 # attention core: the projections alone (MatMul + Add, weights constant, as in ORT's module graphs) and the cores of
-# ViT-B and seed C (unfused ops, com.microsoft.MultiHeadAttention, opset-23 Attention), under the names our
+# ViT-B and classic Wq/Wk/Wv/fc modules (unfused ops, com.microsoft.MultiHeadAttention, opset-23 Attention), under the names our
 # benchmark prints (gemm_qkv_197, core_vit, ...). Same engine, settings and timing as ../shared/peer/ort/run.sh
 # (CPU EP, 2 intra-op threads, mean over >= 1.5 s, per-0.1 s batches): it builds a copy of that peer with two more
 # options, --gemm and --core, written below.

@@ -6,7 +6,7 @@
 #                                       (gcc merges its ten equal chains into one; see benchmarks/peak.c)
 #   2. rounds (default 2), each: ours (--quick, run --ours-runs times, default 4: as many timings per shape as ORT's
 #      four variants give it), ONNX Runtime (../shared/peer/ort/run.sh, four variants), ONNX Runtime on the modules'
-#      parts (benchmarks/ort-parts.sh: the projections alone, the ViT-B and seed C cores), libtorch via TorchSharp
+#      parts (benchmarks/ort-parts.sh: the projections alone, the ViT-B and classic-module cores), libtorch via TorchSharp
 #      (../shared/peer/run.sh), so ours and the peers alternate
 #   3. a Markdown summary per shape: our mean ms (best round), ORT's best variant, libtorch, speedup = peer ms / ours
 # Usage (from anywhere):  benchmarks/run.sh [--rounds N] [--ours-runs K] [--only vit_b,core_long]

@@ -36,10 +36,10 @@ public class AttentionBenchmarks
     /// <summary>Module ViT-B: B1 N197 C768 H12.</summary>
     [Benchmark] public void VitB() => _workload.Run();
 
-    /// <summary>Module temporal (seed A): B196 T8 C768 H12, relative position bias.</summary>
+    /// <summary>Module temporal (AIM / TimeSformer): B196 T8 C768 H12, relative position bias.</summary>
     [Benchmark] public void Temporal() => _workload.Run();
 
-    /// <summary>Module seed C: B4 N128 C512 H8.</summary>
+    /// <summary>Module classic Wq/Wk/Wv/fc (shape id seedC): B4 N128 C512 H8.</summary>
     [Benchmark] public void SeedC() => _workload.Run();
 
     /// <summary>Module small: B1 N16 C64 H4.</summary>
@@ -57,7 +57,7 @@ public class AttentionBenchmarks
     /// <summary>The core of the ViT-B module alone: B1 H12 N197 D64.</summary>
     [Benchmark] public void CoreVit() => _workload.Run();
 
-    /// <summary>The core of the seed C module alone: B4 H8 N128 D64.</summary>
+    /// <summary>The core of the classic module alone: B4 H8 N128 D64.</summary>
     [Benchmark] public void CoreSeedC() => _workload.Run();
 
     /// <summary>The ViT-B qkv projection alone: [197, 768] -> 2304.</summary>
@@ -66,7 +66,7 @@ public class AttentionBenchmarks
     /// <summary>The ViT-B output projection alone: [197, 768] -> 768.</summary>
     [Benchmark] public void GemmProj197() => _workload.Run();
 
-    /// <summary>The seed C qkv projection alone: [512, 512] -> 1536.</summary>
+    /// <summary>The classic module's qkv projection alone: [512, 512] -> 1536.</summary>
     [Benchmark] public void GemmQkv512() => _workload.Run();
 
     /// <summary>The temporal qkv projection alone: [1568, 768] -> 2304.</summary>

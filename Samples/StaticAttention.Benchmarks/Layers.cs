@@ -6,13 +6,13 @@ namespace StaticAttention.Benchmarks;
 [MultiHeadAttention(Heads = 12, ModelDim = 768, Tokens = 197, QkvBias = true, OutputBias = true)]
 public partial class VitBAttention;
 
-/// <summary>Seed A (AIM / TimeSformer temporal attention): B196 T8 C768 H12, biases and a relative position bias table.</summary>
+/// <summary>AIM / TimeSformer temporal attention: B196 T8 C768 H12, biases and a relative position bias table.</summary>
 [MultiHeadAttention(Heads = 12, ModelDim = 768, Tokens = 8, QkvBias = true, OutputBias = true, RelativePositionBias = true)]
 public partial class TemporalAttention;
 
-/// <summary>Seed C's shape as fused self-attention without a mask: B4 N128 C512 H8, biases.</summary>
+/// <summary>The classic Wq/Wk/Wv/fc module's shape as fused self-attention without a mask: B4 N128 C512 H8, biases.</summary>
 [MultiHeadAttention(Heads = 8, ModelDim = 512, Tokens = 128, QkvBias = true, OutputBias = true)]
-public partial class SeedCAttention;
+public partial class ClassicAttention;
 
 /// <summary>A small layer, where per-call overhead dominates: B1 N16 C64 H4, biases.</summary>
 [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 16, QkvBias = true, OutputBias = true)]

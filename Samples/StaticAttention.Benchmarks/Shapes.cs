@@ -48,17 +48,17 @@ public static class Shapes
     public static readonly Shape[] All =
     [
         new("vit_b", "VitB", ShapeKind.Module, 1, 197, 768, 12, "module ViT-B: B1 N197 C768 H12, qkv+proj with bias"),
-        new("temporal", "Temporal", ShapeKind.Module, 196, 8, 768, 12, "module temporal (seed A): B196 T8 C768 H12, biases + relative position bias"),
-        new("seedC", "SeedC", ShapeKind.Module, 4, 128, 512, 8, "module seed C: B4 N128 C512 H8, qkv+proj with bias"),
+        new("temporal", "Temporal", ShapeKind.Module, 196, 8, 768, 12, "module temporal (AIM / TimeSformer): B196 T8 C768 H12, biases + relative position bias"),
+        new("seedC", "SeedC", ShapeKind.Module, 4, 128, 512, 8, "module classic Wq/Wk/Wv/fc: B4 N128 C512 H8, qkv+proj with bias"),
         new("small", "Small", ShapeKind.Module, 1, 16, 64, 4, "module small: B1 N16 C64 H4, qkv+proj with bias"),
         new("core_long", "CoreLong", ShapeKind.Core, 1, 1024, 768, 12, "core long: B1 H12 N1024 D64, no projections"),
         new("core_temporal", "CoreTemporal", ShapeKind.Core, 196, 8, 768, 12, "core temporal: B196 H12 T8 D64, no projections, the layer's written-out kernel"),
         new("core_temporal_general", "CoreTemporalGeneral", ShapeKind.Core, 196, 8, 768, 12, "core temporal through the runtime's general AttentionCore.Forward (short kernel), for comparison"),
         new("core_vit", "CoreVit", ShapeKind.Core, 1, 197, 768, 12, "core of vit_b alone: B1 H12 N197 D64, no projections"),
-        new("core_seedc", "CoreSeedC", ShapeKind.Core, 4, 128, 512, 8, "core of seedC alone: B4 H8 N128 D64, no projections"),
+        new("core_seedc", "CoreSeedC", ShapeKind.Core, 4, 128, 512, 8, "core of the classic module alone: B4 H8 N128 D64, no projections"),
         new("gemm_qkv_197", "GemmQkv197", ShapeKind.Gemm, 1, 197, 768, 0, "GEMM alone: ViT-B qkv, [197, 768] -> 2304", 2304),
         new("gemm_proj_197", "GemmProj197", ShapeKind.Gemm, 1, 197, 768, 0, "GEMM alone: ViT-B proj, [197, 768] -> 768", 768),
-        new("gemm_qkv_512", "GemmQkv512", ShapeKind.Gemm, 4, 128, 512, 0, "GEMM alone: seed C qkv, [512, 512] -> 1536", 1536),
+        new("gemm_qkv_512", "GemmQkv512", ShapeKind.Gemm, 4, 128, 512, 0, "GEMM alone: the classic module's qkv, [512, 512] -> 1536", 1536),
         new("gemm_qkv_1568", "GemmQkv1568", ShapeKind.Gemm, 196, 8, 768, 0, "GEMM alone: temporal qkv, [1568, 768] -> 2304", 2304),
         new("gemm_proj_1568", "GemmProj1568", ShapeKind.Gemm, 196, 8, 768, 0, "GEMM alone: temporal proj, [1568, 768] -> 768", 768),
     ];

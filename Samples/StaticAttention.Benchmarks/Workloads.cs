@@ -22,7 +22,7 @@ public abstract class Workload
     {
         "vit_b" => Module.Create(shape, VitBAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         "temporal" => Module.Create(shape, TemporalAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
-        "seedC" => Module.Create(shape, SeedCAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
+        "seedC" => Module.Create(shape, ClassicAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         "small" => Module.Create(shape, SmallAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         _ when shape.Kind == ShapeKind.Core => new CoreWorkload(shape),
         _ when shape.Kind == ShapeKind.Gemm => new GemmWorkload(shape),
