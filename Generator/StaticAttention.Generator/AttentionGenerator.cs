@@ -2,11 +2,12 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticAttention.Generator.Emitting;
 using StaticAttention.Generator.Model;
+using StaticAttention.Generator.Parsing;
 
 namespace StaticAttention.Generator
 {
     /// <summary>
-    /// Writes a multi-head attention layer for every class marked <c>[MultiHeadAttention]</c>: attribute -> parser ->
+    /// Writes a multi-head attention layer for every class marked <c>[MultiHeadAttention]</c>: attribute -> <see cref="LayerParser"/> ->
     /// equatable <see cref="LayerModel"/> -> emitter. Diagnostics travel on their own output, so a changed message never
     /// regenerates code, and a layer with any error gets no code at all.
     /// </summary>
@@ -23,7 +24,7 @@ namespace StaticAttention.Generator
                 .ForAttributeWithMetadataName(
                     AttributeMetadataName,
                     predicate: static (node, _) => node is ClassDeclarationSyntax,
-                    transform: static (syntaxContext, cancellationToken) => Parser.Parse(syntaxContext, cancellationToken))
+                    transform: static (syntaxContext, cancellationToken) => LayerParser.Parse(syntaxContext, cancellationToken))
                 .WithTrackingName(TrackingNames.LayerModels);
 
             IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
@@ -41,7 +42,7 @@ namespace StaticAttention.Generator
                 .Select(static (result, _) => result.Layer!);
 
             context.RegisterSourceOutput(layers, static (output, layer) =>
-                output.AddSource(layer.HintName, LayerEmitter.Emit(layer, output.CancellationToken)));
+                output.AddSource(layer.Hierarchy.FileName, LayerEmitter.Emit(layer, output.CancellationToken)));
 
             RegisterDimensions(context, layers);
             RegisterStacks(context);

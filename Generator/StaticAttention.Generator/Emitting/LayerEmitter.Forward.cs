@@ -6,7 +6,6 @@ namespace StaticAttention.Generator.Emitting
 {
     internal static partial class LayerEmitter
     {
-        private const string ReadOnlySpanFloat = "global::System.ReadOnlySpan<float>";
         private const string SpanFloat = "global::System.Span<float>";
         private const string Guard = Runtime + ".Guard";
         private const string Gemm = Runtime + ".Cpu.Gemm";
@@ -20,17 +19,9 @@ namespace StaticAttention.Generator.Emitting
         private static void EmitForward(CodeWriter w, LayerModel l)
         {
             EmitForwardDocs(w, l);
-            List<string> parameters = ForwardParameters(l);
-            if (parameters.Count <= 2)
-            {
-                w.Line("public void Forward(" + string.Join(", ", parameters) + ")");
-            }
-            else
-            {
-                w.Line("public void Forward(");
-                for (int i = 0; i < parameters.Count; i++)
-                    w.Line("    " + parameters[i] + (i < parameters.Count - 1 ? "," : ")"));
-            }
+            var parameters = new List<string>();
+            foreach (ForwardParameter parameter in l.ForwardParameters) parameters.Add(parameter.SpanType + " " + parameter.Name);
+            Signature(w, "public void Forward", parameters);
             using (w.Block())
             {
                 EmitChecks(w, l);
@@ -45,26 +36,6 @@ namespace StaticAttention.Generator.Emitting
                     EmitProjectedForward(w, l);
                 }
             }
-        }
-
-        private static List<string> ForwardParameters(LayerModel l)
-        {
-            var parameters = new List<string>();
-            if (l.SelfAttention)
-            {
-                parameters.Add(ReadOnlySpanFloat + " x");
-            }
-            else
-            {
-                parameters.Add(ReadOnlySpanFloat + " query");
-                parameters.Add(ReadOnlySpanFloat + " key");
-                parameters.Add(ReadOnlySpanFloat + " value");
-            }
-            if (l.TakesValidLengths) parameters.Add("global::System.ReadOnlySpan<int> validLengths");
-            if (l.TakesMask) parameters.Add("global::System.ReadOnlySpan<bool> mask");
-            parameters.Add(SpanFloat + " output");
-            if (l.ReturnWeights) parameters.Add(SpanFloat + " weights");
-            return parameters;
         }
 
         private static void EmitForwardDocs(CodeWriter w, LayerModel l)
@@ -107,34 +78,16 @@ namespace StaticAttention.Generator.Emitting
 
         private static void EmitChecks(CodeWriter w, LayerModel l)
         {
-            string first = l.SelfAttention ? "x" : "query";
-            w.Line("// batch = " + first + ".Length / (QueryTokens·QuerySize) = " + first + ".Length / " + Int(l.QueryTokens * l.QuerySize));
-            w.Line("int batch = " + Guard + ".Batch(" + first + ".Length, QueryTokens * QuerySize, nameof(" + first + "));");
-            if (!l.SelfAttention)
+            ForwardParameter[] parameters = l.ForwardParameters;
+            ForwardParameter first = parameters[0];
+            w.Line("// batch = " + first.Name + ".Length / (" + first.PerItem.Replace(" * ", "·") + ") = " + first.Name + ".Length / " + Long(first.ElementsPerItem));
+            w.Line("int batch = " + Guard + ".Batch(" + first.Name + ".Length, " + first.PerItem + ", nameof(" + first.Name + "));");
+            for (int i = 1; i < parameters.Length; i++)
             {
-                LengthCheck(w, "key", "KeyTokens * KeySize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", KeySize " + Int(l.KeySize) + "]");
-                LengthCheck(w, "value", "KeyTokens * ValueSize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", ValueSize " + Int(l.ValueSize) + "]");
+                ForwardParameter parameter = parameters[i];
+                LengthCheck(w, parameter.Name, parameter.PerItem, parameter.Shape);
+                if (parameter.Name == "validLengths") w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
             }
-            switch (l.MaskKind)
-            {
-                case AttentionMask.ValidLengths:
-                    LengthCheck(w, "validLengths", "1", "[batch]");
-                    w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
-                    break;
-                case AttentionMask.ValidLengthsPerQuery:
-                    LengthCheck(w, "validLengths", "QueryTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + "]");
-                    w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
-                    break;
-                case AttentionMask.KeepMask:
-                    LengthCheck(w, "mask", "QueryTokens * KeyTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]");
-                    break;
-                case AttentionMask.KeyPaddingMask:
-                    LengthCheck(w, "mask", "KeyTokens", "[batch, KeyTokens " + Int(l.KeyTokens) + "]");
-                    break;
-            }
-            LengthCheck(w, "output", "QueryTokens * ModelDim", "[batch, QueryTokens " + Int(l.QueryTokens) + ", ModelDim " + Int(l.ModelDim) + "]");
-            if (l.ReturnWeights)
-                LengthCheck(w, "weights", "Heads * QueryTokens * KeyTokens", "[batch, Heads " + Int(l.Heads) + ", QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]");
         }
 
         private static void LengthCheck(CodeWriter w, string name, string perItem, string shape) =>
