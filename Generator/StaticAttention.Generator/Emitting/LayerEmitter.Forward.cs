@@ -44,15 +44,13 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the " + (l.SelfAttention ? "input" : "query") + " length.");
             w.Line("/// Every other span must be exactly as long as that batch needs.");
             w.Line("/// </summary>");
-            if (l.SelfAttention)
+            foreach (ForwardParameter input in l.ForwardParameters)
             {
-                w.Line("/// <param name=\"x\">Input [batch, Tokens = " + Int(l.QueryTokens) + ", QuerySize = " + Int(l.QuerySize) + "], row-major.</param>");
-            }
-            else
-            {
-                w.Line("/// <param name=\"query\">Queries [batch, QueryTokens = " + Int(l.QueryTokens) + ", QuerySize = " + Int(l.QuerySize) + "].</param>");
-                w.Line("/// <param name=\"key\">Keys [batch, KeyTokens = " + Int(l.KeyTokens) + ", KeySize = " + Int(l.KeySize) + "].</param>");
-                w.Line("/// <param name=\"value\">Values [batch, KeyTokens = " + Int(l.KeyTokens) + ", ValueSize = " + Int(l.ValueSize) + "].</param>");
+                if (input.Kind != ForwardParameterKind.Input) continue;
+                // x's token count is the constant Tokens; it is also QueryTokens, the name its checks use.
+                string tokens = l.SelfAttention ? "Tokens" : input.Extents[0].Name;
+                w.Line("/// <param name=\"" + input.Name + "\">" + InputNoun(input.Name) + " [batch, " + tokens + " = " + Int(input.Extents[0].Size) + ", " +
+                       input.Extents[1].Name + " = " + Int(input.Extents[1].Size) + "]" + (l.SelfAttention ? ", row-major" : "") + ".</param>");
             }
             switch (l.MaskKind)
             {
@@ -75,6 +73,15 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not fit the batch" +
                    (l.TakesValidLengths ? ", or a valid length is out of range" : "") + ".</exception>");
         }
+
+        /// <summary>How the docs name an activation input.</summary>
+        private static string InputNoun(string name) => name switch
+        {
+            "query" => "Queries",
+            "key" => "Keys",
+            "value" => "Values",
+            _ => "Input",
+        };
 
         private static void EmitChecks(CodeWriter w, LayerModel l)
         {

@@ -107,15 +107,11 @@ namespace StaticAttention.Generator.Emitting
 
         private static void TypedParamDocs(CodeWriter w, LayerModel l, bool withOutput)
         {
-            if (l.SelfAttention)
+            foreach (ForwardParameter input in l.ForwardParameters)
             {
-                w.Line("/// <param name=\"x\">Input (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ") per batch item.</param>");
-            }
-            else
-            {
-                w.Line("/// <param name=\"query\">Queries (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ") per batch item.</param>");
-                w.Line("/// <param name=\"key\">Keys (" + Int(l.KeyTokens) + ", " + Int(l.KeySize) + "), the query's batch.</param>");
-                w.Line("/// <param name=\"value\">Values (" + Int(l.KeyTokens) + ", " + Int(l.ValueSize) + "), the query's batch.</param>");
+                if (input.Kind != ForwardParameterKind.Input) continue;
+                w.Line("/// <param name=\"" + input.Name + "\">" + InputNoun(input.Name) + " (" + Int(input.Extents[0].Size) + ", " + Int(input.Extents[1].Size) + ")" +
+                       (input.Name is "x" or "query" ? " per batch item" : ", the query's batch") + ".</param>");
             }
             if (l.TakesValidLengths)
                 w.Line("/// <param name=\"validLengths\">Valid key counts, as in the span <c>Forward</c>.</param>");

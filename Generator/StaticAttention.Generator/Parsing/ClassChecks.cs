@@ -31,9 +31,14 @@ namespace StaticAttention.Generator.Parsing
             _holds = holds;
         }
 
-        /// <summary>Adds a diagnostic, on the class name, for each rule <paramref name="classSyntax"/> breaks.</summary>
-        public void Run(ClassDeclarationSyntax classSyntax, ImmutableArray<DiagnosticInfo>.Builder diagnostics)
+        /// <summary>
+        /// Starts the diagnostics of the attributed class of <paramref name="context"/> with a diagnostic, on the class
+        /// name, for each rule it breaks.
+        /// </summary>
+        public ImmutableArray<DiagnosticInfo>.Builder Run(GeneratorAttributeSyntaxContext context)
         {
+            var classSyntax = (ClassDeclarationSyntax)context.TargetNode;
+            var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
             string name = classSyntax.Identifier.ValueText;
             SyntaxTree tree = classSyntax.SyntaxTree;
             TextSpan at = classSyntax.Identifier.Span;
@@ -49,6 +54,7 @@ namespace StaticAttention.Generator.Parsing
                 if (!outer.Modifiers.Any(SyntaxKind.PartialKeyword))
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, tree, at, name, outer.Identifier.ValueText));
             }
+            return diagnostics;
         }
     }
 }

@@ -14,14 +14,10 @@ namespace StaticAttention.Generator.Parsing
     {
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            var classSyntax = (ClassDeclarationSyntax)context.TargetNode;
+            ImmutableArray<DiagnosticInfo>.Builder diagnostics = ClassChecks.Layer.Run(context);
+            cancellationToken.ThrowIfCancellationRequested();
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
             AttributeData attribute = context.Attributes[0];
-            SyntaxTree tree = classSyntax.SyntaxTree;
-            var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
-
-            ClassChecks.Layer.Run(classSyntax, diagnostics);
-            cancellationToken.ThrowIfCancellationRequested();
 
             if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax attributeSyntax)
             {
@@ -38,7 +34,7 @@ namespace StaticAttention.Generator.Parsing
             foreach (ShapeProblem problem in LayerValidator.Validate(arguments))
             {
                 TextSpan span = ArgumentSpan(attributeSyntax, problem.ArgumentName);
-                diagnostics.Add(new DiagnosticInfo(problem.Descriptor, tree, span, new EquatableArray<string>(problem.MessageArguments)));
+                diagnostics.Add(new DiagnosticInfo(problem.Descriptor, attributeSyntax.SyntaxTree, span, new EquatableArray<string>(problem.MessageArguments)));
             }
             cancellationToken.ThrowIfCancellationRequested();
 

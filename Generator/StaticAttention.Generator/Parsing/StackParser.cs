@@ -19,12 +19,8 @@ namespace StaticAttention.Generator.Parsing
     {
         public static StackParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            var classSyntax = (ClassDeclarationSyntax)context.TargetNode;
+            ImmutableArray<DiagnosticInfo>.Builder diagnostics = ClassChecks.Stack.Run(context);
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
-            SyntaxTree tree = classSyntax.SyntaxTree;
-            var diagnostics = ImmutableArray.CreateBuilder<DiagnosticInfo>();
-            ClassChecks.Stack.Run(classSyntax, diagnostics);
-
             var members = new List<StackMember>();
             AttributeData attribute = context.Attributes[0];
             var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
@@ -37,7 +33,7 @@ namespace StaticAttention.Generator.Parsing
             var arguments = attributeSyntax.ArgumentList?.Arguments ?? default;
             TextSpan At(int i) => arguments.Count == types.Length ? arguments[i].Span : attributeSyntax.Span;
             void Report(DiagnosticDescriptor descriptor, int i, params string[] args) =>
-                diagnostics.Add(DiagnosticInfo.Create(descriptor, tree, At(i), args));
+                diagnostics.Add(DiagnosticInfo.Create(descriptor, attributeSyntax.SyntaxTree, At(i), args));
 
             StackMember? previous = null;
             for (int i = 0; i < types.Length; i++)
