@@ -15,8 +15,8 @@ namespace StaticAttention.Generator.Emitting
     {
         private const string Runtime = "global::StaticAttention";
         private const string Gpu = Runtime + ".Gpu";
-        private const string View = "global::ILGPU.ArrayView<float>";
-        private const string IntView = "global::ILGPU.ArrayView<int>";
+        private const string View = ForwardParameter.FloatView;
+        private const string IntView = ForwardParameter.IntView;
         private const string KernelConfig = "global::ILGPU.KernelConfig";
         private const string Index3D = "global::ILGPU.Index3D";
 
