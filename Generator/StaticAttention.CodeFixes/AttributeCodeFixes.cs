@@ -14,7 +14,7 @@ using StaticAttention.Generator.Parsing;
 
 namespace StaticAttention.CodeFixes
 {
-    /// <summary>SA0015: adds <c>partial</c> to a layer class.</summary>
+    /// <summary>SA0015: adds <c>partial</c> to a layer or stack class.</summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFix)), Shared]
     public sealed class MakePartialCodeFix : CodeFixProvider
     {

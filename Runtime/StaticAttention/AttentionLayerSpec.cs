@@ -74,7 +74,7 @@ namespace StaticAttention
                 layerName, heads, kvHeads > 0 ? kvHeads : heads, d, modelDim, queryTokens, keyTokens,
                 querySize > 0 ? querySize : modelDim, keySize > 0 ? keySize : modelDim, valueSize > 0 ? valueSize : modelDim,
                 projections, qkvBias, outputBias, relativePositionBias, mask, returnWeights,
-                scale != 0f ? scale : 1f / MathF.Sqrt(d), selfAttention);
+                scale != 0f ? scale : LayerDefaults.Scale(d), selfAttention);
         }
     }
 }

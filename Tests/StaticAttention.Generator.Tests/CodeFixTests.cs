@@ -31,6 +31,27 @@ public sealed class CodeFixTests
         public sealed partial class Layer;
         """);
 
+    [Fact]
+    public Task SA0015_makes_a_stack_partial() => Verify<MakePartialCodeFix>(
+        """
+        using StaticAttention;
+
+        [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8)]
+        public partial class Block;
+
+        [LayerStack(typeof(Block), typeof(Block))]
+        public sealed class {|SA0015:Encoder|};
+        """,
+        """
+        using StaticAttention;
+
+        [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8)]
+        public partial class Block;
+
+        [LayerStack(typeof(Block), typeof(Block))]
+        public sealed partial class Encoder;
+        """);
+
     [Theory]
     [InlineData(10, 768, 8)]
     [InlineData(5, 64, 4)]

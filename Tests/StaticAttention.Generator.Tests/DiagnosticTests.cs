@@ -307,6 +307,44 @@ public sealed class DiagnosticTests
             Layer(ValidArguments, "public static partial class {|SA0018:Layer|};"),
             "'Layer' has [MultiHeadAttention] but is static; a layer holds its weights, so it must be an instance class");
 
+    // SA0015 - SA0018 on [LayerStack]: the same class rules, naming the stack's attribute --------------------------
+
+    [Fact]
+    public void SA0015_non_partial_stack_is_reported_on_the_class_name() =>
+        AssertStackDiagnostics(
+            Stack("public class {|SA0015:Stack|};"),
+            "'Stack' has [LayerStack] but is not partial; declare it 'partial class Stack' so the generator can add the stack");
+
+    [Fact]
+    public void SA0016_generic_stack_is_reported_on_the_class_name() =>
+        AssertStackDiagnostics(
+            Stack("public partial class {|SA0016:Stack|}<T>;"),
+            "'Stack' has [LayerStack] but is generic; a stack's shapes are fixed, so its class cannot have type parameters");
+
+    [Fact]
+    public void SA0017_stack_nested_in_a_non_partial_type_is_reported_on_the_class_name() =>
+        AssertStackDiagnostics(
+            Source($$"""
+                [MultiHeadAttention({{ValidArguments}})]
+                public partial class Block;
+
+                public partial class Model
+                {
+                    internal struct Outer
+                    {
+                        [LayerStack(typeof(Block), typeof(Block))]
+                        public partial class {|SA0017:Stack|};
+                    }
+                }
+                """),
+            "'Stack' is nested in 'Outer', which is not partial; declare 'Outer' partial so the generator can add to 'Stack'");
+
+    [Fact]
+    public void SA0018_static_stack_is_reported_on_the_class_name() =>
+        AssertStackDiagnostics(
+            Stack("public static partial class {|SA0018:Stack|};"),
+            "'Stack' has [LayerStack] but is static; a stack holds its layers, so it must be an instance class");
+
     // Valid layers ---------------------------------------------------------------------------------------------------
 
     [Theory]
@@ -359,13 +397,27 @@ public sealed class DiagnosticTests
     private static string Layer(string arguments, string declaration = "public partial class Layer;") =>
         Source($"[MultiHeadAttention({arguments})]\n{declaration}");
 
+    /// <summary>A stack of two <c>Block</c> layers (valid), declared as <paramref name="declaration"/>.</summary>
+    private static string Stack(string declaration) =>
+        Source($"[MultiHeadAttention({ValidArguments})]\npublic partial class Block;\n\n[LayerStack(typeof(Block), typeof(Block))]\n{declaration}");
+
     /// <summary>
     /// Runs the generator over <paramref name="markup"/> and checks that it reports exactly the marked diagnostics, in
     /// the order of their spans, with <paramref name="messages"/>, as errors in the user's own tree; that it generates
     /// nothing for the invalid layer; and that no compiler error points into generated code (nor anywhere: the test
     /// sources are valid C#).
     /// </summary>
-    private static void AssertDiagnostics(string markup, params string[] messages)
+    private static void AssertDiagnostics(string markup, params string[] messages) =>
+        AssertDiagnostics(markup, [], messages);
+
+    /// <summary>
+    /// As <see cref="AssertDiagnostics(string, string[])"/> for an invalid stack of the valid layer <c>Block</c>: the
+    /// generator writes <c>Block</c> and the dimension markers it uses, and nothing for the stack.
+    /// </summary>
+    private static void AssertStackDiagnostics(string markup, params string[] messages) =>
+        AssertDiagnostics(markup, [GeneratorRun.DimensionsHintName, "Tests.Block.g.cs"], messages);
+
+    private static void AssertDiagnostics(string markup, string[] generated, string[] messages)
     {
         MarkupSource parsed = MarkupSource.Parse(markup);
         Assert.True(parsed.Spans.Count == messages.Length, "The test marks a different number of spans than it gives messages.");
@@ -389,7 +441,7 @@ public sealed class DiagnosticTests
             Assert.Equal(DiagnosticSeverity.Error, d.Severity);
             Assert.Same(run.UserTree, d.Location.SourceTree);
         });
-        Assert.Empty(run.GeneratedSources);
+        Assert.Equal(generated, run.GeneratedSources.Select(source => source.HintName).Order(StringComparer.Ordinal));
         run.AssertNoErrorInGeneratedCode();
         Diagnostic[] errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         Assert.True(errors.Length == 0, "The output compilation has errors:\n" + GeneratorRun.Describe(errors));

@@ -162,4 +162,36 @@ public sealed class TypedTensorTests
         Snapshot.Match(Assert.Single(run.GeneratedSources, s => s.HintName == "Samples.Typed.Encoder.g.cs").SourceText.ToString(), "Encoder");
         run.AssertCompilesCleanly();
     }
+
+    [Fact]
+    public void Stack_nested_in_generic_types_is_declared_inside_them_and_named_by_its_metadata_name()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticAttention;
+            using StaticAttention.Dimensions;
+            using StaticAttention.Tensors;
+
+            namespace Samples.Typed;
+
+            [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8)]
+            public partial class Block;
+
+            public partial record Model<TConfig>
+            {
+                internal partial struct Part<T>
+                {
+                    [LayerStack(typeof(Block), typeof(Block))]
+                    public partial class Encoder;
+
+                    public static Tensor<D8, D64> Run(Block a, Block b, Tensor<D8, D64> x) => new Encoder(a, b).Forward(x);
+                }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        string source = Assert.Single(run.GeneratedSources, s => s.HintName == "Samples.Typed.Model`1+Part`1+Encoder.g.cs").SourceText.ToString();
+        Assert.Contains("partial record Model<TConfig>", source, StringComparison.Ordinal);
+        Assert.Contains("partial struct Part<T>", source, StringComparison.Ordinal);
+        run.AssertCompilesCleanly();
+    }
 }

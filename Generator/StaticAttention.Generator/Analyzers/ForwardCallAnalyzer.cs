@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using StaticAttention.Generator.Diagnostics;
+using StaticAttention.Generator.Model;
+using StaticAttention.Generator.Parsing;
 
 namespace StaticAttention.Generator.Analyzers
 {
@@ -39,22 +41,22 @@ namespace StaticAttention.Generator.Analyzers
             IMethodSymbol method = invocation.TargetMethod;
             if (method.Name != "Forward" || method.IsStatic) return;
             INamedTypeSymbol type = method.ContainingType;
-            if (LayerSymbols.Attribute(type) is not AttributeData attribute) return;
             if (method.Parameters.Length == 0 || method.Parameters[0].Type.Name != "ReadOnlySpan") return; // the typed overloads are checked by the compiler
-
-            var sizes = Sizes.Read(type, LayerSymbols.Mask(attribute));
-            if (sizes is null) return;
+            if (LayerParser.ModelOf(type) is not LayerModel layerModel) return;
+            ForwardParameter[] parameters = layerModel.ForwardParameters;
 
             int? batch = null;
             string? batchFrom = null;
             foreach (IArgumentOperation argument in invocation.Arguments)
             {
                 if (argument.Parameter is not IParameterSymbol parameter) continue;
-                if (sizes.PerItem(parameter.Name) is not (int perItem, string shape)) continue;
+                if (Find(parameters, parameter.Name) is not ForwardParameter forward) continue;
+                int perItem = (int)forward.ElementsPerItem;
+                string shape = forward.ItemShape;
                 if (ConstantLength(argument.Value, context) is not int length) continue;
 
                 string layer = type.Name;
-                bool first = parameter.Name is "x" or "query";
+                bool first = forward == parameters[0];
                 if (length == 0 || length % perItem != 0)
                 {
                     if (first || batch is null)
@@ -155,43 +157,13 @@ namespace StaticAttention.Generator.Analyzers
 
         private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-        /// <summary>Elements per batch item of each span parameter, from the generated constants.</summary>
-        private sealed class Sizes
+        private static ForwardParameter? Find(ForwardParameter[] parameters, string name)
         {
-            private readonly Dictionary<string, (int, string)> _perItem = new Dictionary<string, (int, string)>();
-
-            public static Sizes? Read(INamedTypeSymbol type, AttentionMask mask)
+            foreach (ForwardParameter parameter in parameters)
             {
-                int? Get(string name) => LayerSymbols.Constant(type, name);
-                if (Get("Heads") is not int heads || Get("ModelDim") is not int modelDim || Get("QueryTokens") is not int qt ||
-                    Get("KeyTokens") is not int kt || Get("QuerySize") is not int qs || Get("KeySize") is not int ks ||
-                    Get("ValueSize") is not int vs)
-                {
-                    return null;
-                }
-                var sizes = new Sizes();
-                sizes.Add("x", qt, qs, "(Tokens " + Format(qt) + " · QuerySize " + Format(qs) + ")");
-                sizes.Add("query", qt, qs, "(QueryTokens " + Format(qt) + " · QuerySize " + Format(qs) + ")");
-                sizes.Add("key", kt, ks, "(KeyTokens " + Format(kt) + " · KeySize " + Format(ks) + ")");
-                sizes.Add("value", kt, vs, "(KeyTokens " + Format(kt) + " · ValueSize " + Format(vs) + ")");
-                sizes.Add("output", qt, modelDim, "(QueryTokens " + Format(qt) + " · ModelDim " + Format(modelDim) + ")");
-                sizes.Add("weights", (long)heads * qt, kt, "(Heads " + Format(heads) + " · QueryTokens " + Format(qt) + " · KeyTokens " + Format(kt) + ")");
-                AttentionMask kind = mask & ~AttentionMask.Causal;
-                if (kind == AttentionMask.ValidLengths) sizes.Add("validLengths", 1, 1, "(one per batch item)");
-                if (kind == AttentionMask.ValidLengthsPerQuery) sizes.Add("validLengths", qt, 1, "(QueryTokens " + Format(qt) + ")");
-                if (kind == AttentionMask.KeepMask) sizes.Add("mask", qt, kt, "(QueryTokens " + Format(qt) + " · KeyTokens " + Format(kt) + ")");
-                if (kind == AttentionMask.KeyPaddingMask) sizes.Add("mask", kt, 1, "(KeyTokens " + Format(kt) + ")");
-                return sizes;
+                if (parameter.Name == name) return parameter;
             }
-
-            private void Add(string name, long a, long b, string shape)
-            {
-                long perItem = a * b;
-                if (perItem > 0 && perItem <= int.MaxValue) _perItem[name] = ((int)perItem, shape);
-            }
-
-            public (int PerItem, string Shape)? PerItem(string parameter) =>
-                _perItem.TryGetValue(parameter, out var value) ? value : null;
+            return null;
         }
 
         // SA0022 ----------------------------------------------------------------------------------------------------
@@ -204,7 +176,7 @@ namespace StaticAttention.Generator.Analyzers
             if (info.Symbol is not null || info.CandidateSymbols.IsEmpty) return;
 
             INamedTypeSymbol? type = info.CandidateSymbols[0].ContainingType;
-            if (LayerSymbols.Attribute(type) is not AttributeData attribute) return;
+            if (LayerParser.AttributeOf(type) is not AttributeData attribute) return;
             var parameterNames = new HashSet<string>();
             bool takesBools = false, takesInts = false;
             foreach (ISymbol candidate in info.CandidateSymbols)

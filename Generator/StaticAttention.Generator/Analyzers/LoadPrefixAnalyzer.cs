@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 using StaticAttention.Generator.Diagnostics;
+using StaticAttention.Generator.Parsing;
 
 namespace StaticAttention.Generator.Analyzers
 {
@@ -25,7 +26,7 @@ namespace StaticAttention.Generator.Analyzers
             {
                 var invocation = (IInvocationOperation)context.Operation;
                 IMethodSymbol method = invocation.TargetMethod;
-                if (method.Name != "Load" || !method.IsStatic || LayerSymbols.Attribute(method.ContainingType) is null) return;
+                if (method.Name != "Load" || !method.IsStatic || LayerParser.AttributeOf(method.ContainingType) is null) return;
                 foreach (IArgumentOperation argument in invocation.Arguments)
                 {
                     if (argument.Parameter?.Name != "prefix" || argument.ArgumentKind != ArgumentKind.Explicit) continue;

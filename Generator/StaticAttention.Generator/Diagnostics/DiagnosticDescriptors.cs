@@ -120,17 +120,17 @@ namespace StaticAttention.Generator.Diagnostics
             "Undefined enum value",
             "{0} {1} is not a defined {2} value");
 
-        /// <summary>SA0015, on the class name: the class is not partial.</summary>
+        /// <summary>SA0015, on the class name: the class is not partial ({1}: the attribute; {2}: <c>layer</c> or <c>stack</c>).</summary>
         public static readonly DiagnosticDescriptor ClassNotPartial = Error(
             ClassNotPartialId,
             "Layer class must be partial",
-            "'{0}' has [MultiHeadAttention] but is not partial; declare it 'partial class {0}' so the generator can add the layer");
+            "'{0}' has [{1}] but is not partial; declare it 'partial class {0}' so the generator can add the {2}");
 
-        /// <summary>SA0016, on the class name: the class is generic.</summary>
+        /// <summary>SA0016, on the class name: the class is generic ({1}: the attribute; {2}: <c>layer</c> or <c>stack</c>).</summary>
         public static readonly DiagnosticDescriptor ClassIsGeneric = Error(
             ClassIsGenericId,
             "Layer class cannot be generic",
-            "'{0}' has [MultiHeadAttention] but is generic; a layer's shapes are fixed, so its class cannot have type parameters");
+            "'{0}' has [{1}] but is generic; a {2}'s shapes are fixed, so its class cannot have type parameters");
 
         /// <summary>SA0017, on the class name: a containing type is not partial.</summary>
         public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
@@ -138,11 +138,11 @@ namespace StaticAttention.Generator.Diagnostics
             "Containing type must be partial",
             "'{0}' is nested in '{1}', which is not partial; declare '{1}' partial so the generator can add to '{0}'");
 
-        /// <summary>SA0018, on the class name: the class is static.</summary>
+        /// <summary>SA0018, on the class name: the class is static ({1}: the attribute; {2}: <c>layer</c> or <c>stack</c>; {3}: what it holds).</summary>
         public static readonly DiagnosticDescriptor ClassIsStatic = Error(
             ClassIsStaticId,
             "Layer class cannot be static",
-            "'{0}' has [MultiHeadAttention] but is static; a layer holds its weights, so it must be an instance class");
+            "'{0}' has [{1}] but is static; a {2} holds its {3}, so it must be an instance class");
 
         /// <summary>SA0019, on the argument of a span <c>Forward</c>: a constant-length array or stackalloc that is not a whole number of items.</summary>
         public static readonly DiagnosticDescriptor SpanLengthNotWholeItems = Error(

@@ -65,10 +65,10 @@ namespace StaticAttention.Generator.Emitting
             if (l.ShortKernel)
                 return "The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>)";
             var reasons = new List<string>();
-            if (l.QueryTokens > LayerModel.ShortKernelMaxTokens || l.KeyTokens > LayerModel.ShortKernelMaxTokens)
-                reasons.Add(Int(System.Math.Max(l.QueryTokens, l.KeyTokens)) + " tokens (more than " + Int(LayerModel.ShortKernelMaxTokens) + ")");
-            if (l.HeadDim > LayerModel.ShortKernelMaxHeadDim)
-                reasons.Add("a head of " + Int(l.HeadDim) + " (more than " + Int(LayerModel.ShortKernelMaxHeadDim) + ")");
+            if (l.QueryTokens > KernelLimits.ShortKernelMaxTokens || l.KeyTokens > KernelLimits.ShortKernelMaxTokens)
+                reasons.Add(Int(System.Math.Max(l.QueryTokens, l.KeyTokens)) + " tokens (more than " + Int(KernelLimits.ShortKernelMaxTokens) + ")");
+            if (l.HeadDim > KernelLimits.ShortKernelMaxHeadDim)
+                reasons.Add("a head of " + Int(l.HeadDim) + " (more than " + Int(KernelLimits.ShortKernelMaxHeadDim) + ")");
             if (l.ReturnWeights) reasons.Add("the weights output");
             if (l.MaskKind != AttentionMask.None) reasons.Add("the " + l.MaskKind + " mask");
             return "The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: " +

@@ -15,8 +15,8 @@ namespace StaticAttention.Generator.Emitting
     {
         private const string Runtime = "global::StaticAttention";
         private const string Gpu = Runtime + ".Gpu";
-        private const string View = "global::ILGPU.ArrayView<float>";
-        private const string IntView = "global::ILGPU.ArrayView<int>";
+        private const string View = ForwardParameter.FloatView;
+        private const string IntView = ForwardParameter.IntView;
         private const string KernelConfig = "global::ILGPU.KernelConfig";
         private const string Index3D = "global::ILGPU.Index3D";
 
@@ -126,13 +126,16 @@ namespace StaticAttention.Generator.Emitting
         private static List<string> ParameterNames(LayerModel l)
         {
             var names = new List<string>();
-            if (l.SelfAttention) names.Add("x");
-            else names.AddRange(new[] { "query", "key", "value" });
-            if (l.TakesValidLengths) names.Add("validLengths");
-            if (l.TakesMask) names.Add("mask");
-            names.Add("output");
-            if (l.ReturnWeights) names.Add("weights");
+            foreach (ForwardParameter parameter in l.ForwardParameters) names.Add(parameter.Name);
             return names;
+        }
+
+        /// <summary>The forward parameters as the device overloads take them: <c>ArrayView&lt;float&gt; x</c>...</summary>
+        private static List<string> DeviceParameters(LayerModel l)
+        {
+            var parameters = new List<string>();
+            foreach (ForwardParameter parameter in l.ForwardParameters) parameters.Add(parameter.DeviceType + " " + parameter.Name);
+            return parameters;
         }
 
         private static void EmitUseAccelerator(CodeWriter w, LayerModel l)
@@ -210,19 +213,18 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// Boolean masks are ints there, 0 or 1 with the same polarity; valid lengths are not range-checked on the device.");
             w.Line("/// The outputs must not overlap the inputs.");
             w.Line("/// </summary>");
-            var parameters = new List<string>();
-            foreach (string name in ParameterNames(l))
-                parameters.Add((name is "validLengths" or "mask" ? IntView : View) + " " + name);
+            List<string> parameters = DeviceParameters(l);
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A view's length does not fit the batch.</exception>");
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The layer has no live accelerator session.</exception>");
             WriteSignature(w, "public void Forward(", parameters);
             using (w.Block())
             {
                 w.Line("DevicePath device = _device ?? throw " + Gpu + ".AcceleratorSession.NotOnAccelerator(" + String(l.ClassName) + ");");
-                string first = l.SelfAttention ? "x" : "query";
-                w.Line("int batch = " + Runtime + ".Guard.Batch(" + first + ".Length, QueryTokens * QuerySize, nameof(" + first + "));");
-                foreach (var (name, perItem, shape) in LengthChecks(l))
-                    w.Line(Runtime + ".Guard.Length(" + name + ".Length, batch, " + perItem + ", nameof(" + name + "), " + String(shape) + ");");
+                ForwardParameter[] forward = l.ForwardParameters;
+                string first = forward[0].Name;
+                w.Line("int batch = " + Runtime + ".Guard.Batch(" + first + ".Length, " + forward[0].PerItem + ", nameof(" + first + "));");
+                for (int i = 1; i < forward.Length; i++)
+                    w.Line(Runtime + ".Guard.Length(" + forward[i].Name + ".Length, batch, " + forward[i].PerItem + ", nameof(" + forward[i].Name + "), " + String(forward[i].Shape) + ");");
                 w.Line("device.Session.Enter(" + String(l.ClassName) + ");");
                 using (w.Block("try"))
                 {
@@ -235,43 +237,11 @@ namespace StaticAttention.Generator.Emitting
             }
         }
 
-        /// <summary>The per-item lengths the device overload checks after the batch: the same rules as the span overload.</summary>
-        private static List<(string Name, string PerItem, string Shape)> LengthChecks(LayerModel l)
-        {
-            var checks = new List<(string, string, string)>();
-            if (!l.SelfAttention)
-            {
-                checks.Add(("key", "KeyTokens * KeySize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", KeySize " + Int(l.KeySize) + "]"));
-                checks.Add(("value", "KeyTokens * ValueSize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", ValueSize " + Int(l.ValueSize) + "]"));
-            }
-            switch (l.MaskKind)
-            {
-                case AttentionMask.ValidLengths: checks.Add(("validLengths", "1", "[batch]")); break;
-                case AttentionMask.ValidLengthsPerQuery: checks.Add(("validLengths", "QueryTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + "]")); break;
-                case AttentionMask.KeepMask: checks.Add(("mask", "QueryTokens * KeyTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]")); break;
-                case AttentionMask.KeyPaddingMask: checks.Add(("mask", "KeyTokens", "[batch, KeyTokens " + Int(l.KeyTokens) + "]")); break;
-            }
-            checks.Add(("output", "QueryTokens * ModelDim", "[batch, QueryTokens " + Int(l.QueryTokens) + ", ModelDim " + Int(l.ModelDim) + "]"));
-            if (l.ReturnWeights)
-                checks.Add(("weights", "Heads * QueryTokens * KeyTokens", "[batch, Heads " + Int(l.Heads) + ", QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]"));
-            return checks;
-        }
-
         /// <summary>The span overload on the device: the CPU <c>Forward</c> has checked every length and calls this first.</summary>
         private static void EmitBridge(CodeWriter w, LayerModel l)
         {
             var parameters = new List<string> { "int batch" };
-            foreach (string name in ParameterNames(l))
-            {
-                string type = name switch
-                {
-                    "validLengths" => "global::System.ReadOnlySpan<int>",
-                    "mask" => "global::System.ReadOnlySpan<bool>",
-                    "output" or "weights" => "global::System.Span<float>",
-                    _ => "global::System.ReadOnlySpan<float>",
-                };
-                parameters.Add(type + " " + name);
-            }
+            foreach (ForwardParameter parameter in l.ForwardParameters) parameters.Add(parameter.SpanType + " " + parameter.Name);
             w.Line("/// <summary>The span <c>Forward</c> on the accelerator, when there is one: copies in, runs the kernels, copies out.</summary>");
             WriteSignature(w, "private bool TryForwardOnAccelerator(", parameters);
             using (w.Block())
@@ -325,8 +295,7 @@ namespace StaticAttention.Generator.Emitting
         private static void EmitRun(CodeWriter w, LayerModel l, GpuPlan plan, List<Linear> linears)
         {
             var parameters = new List<string> { "DevicePath device", "int batch" };
-            foreach (string name in ParameterNames(l))
-                parameters.Add((name is "validLengths" or "mask" ? IntView : View) + " " + name);
+            parameters.AddRange(DeviceParameters(l));
             w.Line("/// <summary>Queues the kernels of one forward pass; the caller holds the session's gate and has checked every length.</summary>");
             WriteSignature(w, "private static void RunOnAccelerator(", parameters);
             using (w.Block())

@@ -6,7 +6,6 @@ namespace StaticAttention.Generator.Emitting
 {
     internal static partial class LayerEmitter
     {
-        private const string ReadOnlySpanFloat = "global::System.ReadOnlySpan<float>";
         private const string SpanFloat = "global::System.Span<float>";
         private const string Guard = Runtime + ".Guard";
         private const string Gemm = Runtime + ".Cpu.Gemm";
@@ -20,17 +19,9 @@ namespace StaticAttention.Generator.Emitting
         private static void EmitForward(CodeWriter w, LayerModel l)
         {
             EmitForwardDocs(w, l);
-            List<string> parameters = ForwardParameters(l);
-            if (parameters.Count <= 2)
-            {
-                w.Line("public void Forward(" + string.Join(", ", parameters) + ")");
-            }
-            else
-            {
-                w.Line("public void Forward(");
-                for (int i = 0; i < parameters.Count; i++)
-                    w.Line("    " + parameters[i] + (i < parameters.Count - 1 ? "," : ")"));
-            }
+            var parameters = new List<string>();
+            foreach (ForwardParameter parameter in l.ForwardParameters) parameters.Add(parameter.SpanType + " " + parameter.Name);
+            Signature(w, "public void Forward", parameters);
             using (w.Block())
             {
                 EmitChecks(w, l);
@@ -47,41 +38,19 @@ namespace StaticAttention.Generator.Emitting
             }
         }
 
-        private static List<string> ForwardParameters(LayerModel l)
-        {
-            var parameters = new List<string>();
-            if (l.SelfAttention)
-            {
-                parameters.Add(ReadOnlySpanFloat + " x");
-            }
-            else
-            {
-                parameters.Add(ReadOnlySpanFloat + " query");
-                parameters.Add(ReadOnlySpanFloat + " key");
-                parameters.Add(ReadOnlySpanFloat + " value");
-            }
-            if (l.TakesValidLengths) parameters.Add("global::System.ReadOnlySpan<int> validLengths");
-            if (l.TakesMask) parameters.Add("global::System.ReadOnlySpan<bool> mask");
-            parameters.Add(SpanFloat + " output");
-            if (l.ReturnWeights) parameters.Add(SpanFloat + " weights");
-            return parameters;
-        }
-
         private static void EmitForwardDocs(CodeWriter w, LayerModel l)
         {
             w.Line("/// <summary>");
             w.Line("/// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the " + (l.SelfAttention ? "input" : "query") + " length.");
             w.Line("/// Every other span must be exactly as long as that batch needs.");
             w.Line("/// </summary>");
-            if (l.SelfAttention)
+            foreach (ForwardParameter input in l.ForwardParameters)
             {
-                w.Line("/// <param name=\"x\">Input [batch, Tokens = " + Int(l.QueryTokens) + ", QuerySize = " + Int(l.QuerySize) + "], row-major.</param>");
-            }
-            else
-            {
-                w.Line("/// <param name=\"query\">Queries [batch, QueryTokens = " + Int(l.QueryTokens) + ", QuerySize = " + Int(l.QuerySize) + "].</param>");
-                w.Line("/// <param name=\"key\">Keys [batch, KeyTokens = " + Int(l.KeyTokens) + ", KeySize = " + Int(l.KeySize) + "].</param>");
-                w.Line("/// <param name=\"value\">Values [batch, KeyTokens = " + Int(l.KeyTokens) + ", ValueSize = " + Int(l.ValueSize) + "].</param>");
+                if (input.Kind != ForwardParameterKind.Input) continue;
+                // x's token count is the constant Tokens; it is also QueryTokens, the name its checks use.
+                string tokens = l.SelfAttention ? "Tokens" : input.Extents[0].Name;
+                w.Line("/// <param name=\"" + input.Name + "\">" + InputNoun(input.Name) + " [batch, " + tokens + " = " + Int(input.Extents[0].Size) + ", " +
+                       input.Extents[1].Name + " = " + Int(input.Extents[1].Size) + "]" + (l.SelfAttention ? ", row-major" : "") + ".</param>");
             }
             switch (l.MaskKind)
             {
@@ -105,36 +74,27 @@ namespace StaticAttention.Generator.Emitting
                    (l.TakesValidLengths ? ", or a valid length is out of range" : "") + ".</exception>");
         }
 
+        /// <summary>How the docs name an activation input.</summary>
+        private static string InputNoun(string name) => name switch
+        {
+            "query" => "Queries",
+            "key" => "Keys",
+            "value" => "Values",
+            _ => "Input",
+        };
+
         private static void EmitChecks(CodeWriter w, LayerModel l)
         {
-            string first = l.SelfAttention ? "x" : "query";
-            w.Line("// batch = " + first + ".Length / (QueryTokens·QuerySize) = " + first + ".Length / " + Int(l.QueryTokens * l.QuerySize));
-            w.Line("int batch = " + Guard + ".Batch(" + first + ".Length, QueryTokens * QuerySize, nameof(" + first + "));");
-            if (!l.SelfAttention)
+            ForwardParameter[] parameters = l.ForwardParameters;
+            ForwardParameter first = parameters[0];
+            w.Line("// batch = " + first.Name + ".Length / (" + first.PerItem.Replace(" * ", "·") + ") = " + first.Name + ".Length / " + Long(first.ElementsPerItem));
+            w.Line("int batch = " + Guard + ".Batch(" + first.Name + ".Length, " + first.PerItem + ", nameof(" + first.Name + "));");
+            for (int i = 1; i < parameters.Length; i++)
             {
-                LengthCheck(w, "key", "KeyTokens * KeySize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", KeySize " + Int(l.KeySize) + "]");
-                LengthCheck(w, "value", "KeyTokens * ValueSize", "[batch, KeyTokens " + Int(l.KeyTokens) + ", ValueSize " + Int(l.ValueSize) + "]");
+                ForwardParameter parameter = parameters[i];
+                LengthCheck(w, parameter.Name, parameter.PerItem, parameter.Shape);
+                if (parameter.Name == "validLengths") w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
             }
-            switch (l.MaskKind)
-            {
-                case AttentionMask.ValidLengths:
-                    LengthCheck(w, "validLengths", "1", "[batch]");
-                    w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
-                    break;
-                case AttentionMask.ValidLengthsPerQuery:
-                    LengthCheck(w, "validLengths", "QueryTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + "]");
-                    w.Line(Guard + ".ValidLengths(validLengths, KeyTokens, nameof(validLengths));");
-                    break;
-                case AttentionMask.KeepMask:
-                    LengthCheck(w, "mask", "QueryTokens * KeyTokens", "[batch, QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]");
-                    break;
-                case AttentionMask.KeyPaddingMask:
-                    LengthCheck(w, "mask", "KeyTokens", "[batch, KeyTokens " + Int(l.KeyTokens) + "]");
-                    break;
-            }
-            LengthCheck(w, "output", "QueryTokens * ModelDim", "[batch, QueryTokens " + Int(l.QueryTokens) + ", ModelDim " + Int(l.ModelDim) + "]");
-            if (l.ReturnWeights)
-                LengthCheck(w, "weights", "Heads * QueryTokens * KeyTokens", "[batch, Heads " + Int(l.Heads) + ", QueryTokens " + Int(l.QueryTokens) + ", KeyTokens " + Int(l.KeyTokens) + "]");
         }
 
         private static void LengthCheck(CodeWriter w, string name, string perItem, string shape) =>

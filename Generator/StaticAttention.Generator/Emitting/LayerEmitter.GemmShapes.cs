@@ -30,8 +30,8 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("public static int Remainder16 => " + Int(shape.Remainder16) + ";");
                     w.Line();
                     w.Line(shape.DepthBlocks == 1
-                        ? "// One k-block: all " + Int(shape.Inner) + " input features (a block holds at most " + Int(GemmShape.MaxBlockDepth) + ")."
-                        : "// k-blocks of " + Int(shape.BlockDepth) + " input features, equal parts of at most " + Int(GemmShape.MaxBlockDepth) + ": " + Int(shape.Inner) + " = (" + Int(shape.DepthBlocks) + " - 1)·" + Int(shape.BlockDepth) + " + " + Int(shape.LastDepth) + ".");
+                        ? "// One k-block: all " + Int(shape.Inner) + " input features (a block holds at most " + Int(KernelLimits.GemmMaxBlockDepth) + ")."
+                        : "// k-blocks of " + Int(shape.BlockDepth) + " input features, equal parts of at most " + Int(KernelLimits.GemmMaxBlockDepth) + ": " + Int(shape.Inner) + " = (" + Int(shape.DepthBlocks) + " - 1)·" + Int(shape.BlockDepth) + " + " + Int(shape.LastDepth) + ".");
                     w.Line("public static int BlockDepth => " + Int(shape.BlockDepth) + ";");
                     w.Line("public static int DepthBlocks => " + Int(shape.DepthBlocks) + ";");
                     w.Line("public static int LastDepth => " + Int(shape.LastDepth) + ";");

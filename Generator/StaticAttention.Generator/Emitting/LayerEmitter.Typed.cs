@@ -14,37 +14,24 @@ namespace StaticAttention.Generator.Emitting
         private static void EmitTypedForward(CodeWriter w, LayerModel l)
         {
             string output = DimensionsEmitter.Tensor(l.QueryTokens, l.ModelDim);
-            var inputs = new List<(string Name, string Type)>();
-            if (l.SelfAttention)
-            {
-                inputs.Add(("x", DimensionsEmitter.Tensor(l.QueryTokens, l.QuerySize)));
-            }
-            else
-            {
-                inputs.Add(("query", DimensionsEmitter.Tensor(l.QueryTokens, l.QuerySize)));
-                inputs.Add(("key", DimensionsEmitter.Tensor(l.KeyTokens, l.KeySize)));
-                inputs.Add(("value", DimensionsEmitter.Tensor(l.KeyTokens, l.ValueSize)));
-            }
-            var extras = new List<string>();
-            if (l.TakesValidLengths) extras.Add("global::System.ReadOnlySpan<int> validLengths");
-            if (l.TakesMask) extras.Add("global::System.ReadOnlySpan<bool> mask");
-            string weights = l.ReturnWeights ? SpanFloat + " weights" : "";
-
+            ForwardParameter[] parameters = l.ForwardParameters;
+            var returning = new List<string>();
+            var writing = new List<string>();
+            var arguments = new List<string>();
             var spanArguments = new List<string>();
-            foreach (var input in inputs) spanArguments.Add(input.Name + ".Span");
-            if (l.TakesValidLengths) spanArguments.Add("validLengths");
-            if (l.TakesMask) spanArguments.Add("mask");
-            spanArguments.Add("output.Span");
-            if (l.ReturnWeights) spanArguments.Add("weights");
+            foreach (ForwardParameter parameter in parameters)
+            {
+                string type = TypedType(parameter);
+                if (parameter.Kind != ForwardParameterKind.Output) returning.Add(type + " " + parameter.Name);
+                writing.Add(type + " " + parameter.Name);
+                arguments.Add(parameter.Name);
+                spanArguments.Add(parameter.Name + (type == parameter.SpanType ? "" : ".Span"));
+            }
 
-            string first = inputs[0].Name;
+            string first = parameters[0].Name;
             string shapes = TypedShapes(l);
 
             // Returns a new output tensor.
-            var returning = new List<string>();
-            foreach (var input in inputs) returning.Add(input.Type + " " + input.Name);
-            returning.AddRange(extras);
-            if (weights.Length > 0) returning.Add(weights);
             w.Line("/// <summary>");
             w.Line("/// Runs the layer on typed tensors and returns a new output tensor (dispose it): " + shapes + ".");
             w.Line("/// The tensor types state the static shapes, so an input of another shape does not compile.");
@@ -60,12 +47,6 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("var output = new " + output + "(" + first + ".Batch);");
                 using (w.Block("try"))
                 {
-                    var arguments = new List<string>();
-                    foreach (var input in inputs) arguments.Add(input.Name);
-                    if (l.TakesValidLengths) arguments.Add("validLengths");
-                    if (l.TakesMask) arguments.Add("mask");
-                    arguments.Add("output");
-                    if (l.ReturnWeights) arguments.Add("weights");
                     w.Line("Forward(" + string.Join(", ", arguments) + ");");
                     w.Line("return output;");
                 }
@@ -78,11 +59,6 @@ namespace StaticAttention.Generator.Emitting
             w.Line();
 
             // Writes into a given output tensor.
-            var writing = new List<string>();
-            foreach (var input in inputs) writing.Add(input.Type + " " + input.Name);
-            writing.AddRange(extras);
-            writing.Add(output + " output");
-            if (weights.Length > 0) writing.Add(weights);
             w.Line("/// <summary>");
             w.Line("/// Runs the layer on typed tensors, writing into <paramref name=\"output\"/>: " + shapes + ".");
             w.Line("/// </summary>");
@@ -93,11 +69,20 @@ namespace StaticAttention.Generator.Emitting
             Signature(w, "public void Forward", writing);
             using (w.Block())
             {
-                foreach (var input in inputs) w.Line("global::System.ArgumentNullException.ThrowIfNull(" + input.Name + ");");
-                w.Line("global::System.ArgumentNullException.ThrowIfNull(output);");
+                foreach (ForwardParameter parameter in parameters)
+                {
+                    if (parameter.Kind is ForwardParameterKind.Input or ForwardParameterKind.Output)
+                        w.Line("global::System.ArgumentNullException.ThrowIfNull(" + parameter.Name + ");");
+                }
                 w.Line("Forward(" + string.Join(", ", spanArguments) + ");");
             }
         }
+
+        /// <summary>A parameter's type in the typed overloads: a typed tensor for the activations, else its span.</summary>
+        private static string TypedType(ForwardParameter parameter) =>
+            parameter.Kind is ForwardParameterKind.Input or ForwardParameterKind.Output
+                ? DimensionsEmitter.Tensor(parameter.Extents[0].Size, parameter.Extents[1].Size)
+                : parameter.SpanType;
 
         private static void Signature(CodeWriter w, string head, List<string> parameters)
         {
@@ -122,15 +107,11 @@ namespace StaticAttention.Generator.Emitting
 
         private static void TypedParamDocs(CodeWriter w, LayerModel l, bool withOutput)
         {
-            if (l.SelfAttention)
+            foreach (ForwardParameter input in l.ForwardParameters)
             {
-                w.Line("/// <param name=\"x\">Input (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ") per batch item.</param>");
-            }
-            else
-            {
-                w.Line("/// <param name=\"query\">Queries (" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + ") per batch item.</param>");
-                w.Line("/// <param name=\"key\">Keys (" + Int(l.KeyTokens) + ", " + Int(l.KeySize) + "), the query's batch.</param>");
-                w.Line("/// <param name=\"value\">Values (" + Int(l.KeyTokens) + ", " + Int(l.ValueSize) + "), the query's batch.</param>");
+                if (input.Kind != ForwardParameterKind.Input) continue;
+                w.Line("/// <param name=\"" + input.Name + "\">" + InputNoun(input.Name) + " (" + Int(input.Extents[0].Size) + ", " + Int(input.Extents[1].Size) + ")" +
+                       (input.Name is "x" or "query" ? " per batch item" : ", the query's batch") + ".</param>");
             }
             if (l.TakesValidLengths)
                 w.Line("/// <param name=\"validLengths\">Valid key counts, as in the span <c>Forward</c>.</param>");

@@ -7,6 +7,8 @@ namespace StaticAttention.Generator.Emitting
     {
         public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
+        public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
+
         public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
 
         public static string Bool(bool value) => value ? "true" : "false";

@@ -10,6 +10,9 @@ namespace StaticAttention.Generator.Model
     /// </summary>
     internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, SyntaxTree Tree, TextSpan Span, EquatableArray<string> Arguments)
     {
+        public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, SyntaxTree tree, TextSpan span, params string[] arguments) =>
+            new DiagnosticInfo(descriptor, tree, span, new EquatableArray<string>(arguments));
+
         public Diagnostic ToDiagnostic() =>
             Diagnostic.Create(Descriptor, Location.Create(Tree, Span), Arguments.ToArray<object>());
     }

@@ -13,9 +13,6 @@ namespace StaticAttention.Generator.Model
     /// <param name="Packed">The <c>PackedProjections</c> member holding the matrix: <c>Fused</c>.</param>
     internal readonly record struct GemmShape(string TypeName, string What, string InnerName, string WidthName, string Packed, int Inner, int Width)
     {
-        /// <summary>The deepest k-block (the runtime's <c>GemmTiles.MaxBlockDepth</c>).</summary>
-        public const int MaxBlockDepth = 512;
-
         /// <summary>Input features per k-block, as the runtime's <c>GemmTiles.BlockDepthFor(Inner)</c> packs them.</summary>
         public int BlockDepth => (Inner + DepthBlocks - 1) / DepthBlocks;
 
@@ -27,7 +24,7 @@ namespace StaticAttention.Generator.Model
 
         public int Remainder16 => Width % 16;
 
-        public int DepthBlocks => (Inner + MaxBlockDepth - 1) / MaxBlockDepth;
+        public int DepthBlocks => (Inner + KernelLimits.GemmMaxBlockDepth - 1) / KernelLimits.GemmMaxBlockDepth;
 
         public int LastDepth => Inner - (DepthBlocks - 1) * BlockDepth;
     }

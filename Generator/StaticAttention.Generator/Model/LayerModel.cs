@@ -7,10 +7,7 @@ namespace StaticAttention.Generator.Model
     /// sizes computed). Plain values only, so the incremental pipeline can cache it.
     /// </summary>
     internal sealed record LayerModel(
-        string Namespace,
-        string ClassName,
-        string HintName,
-        EquatableArray<ContainingTypeModel> ContainingTypes,
+        HierarchyModel Hierarchy,
         int Heads,
         int KvHeads,
         int HeadDim,
@@ -31,6 +28,12 @@ namespace StaticAttention.Generator.Model
         bool ScaleIsDefault,
         bool VisibleOutsideAssembly)
     {
+        /// <summary>The class's name.</summary>
+        public string ClassName => Hierarchy.Name;
+
+        /// <summary>The span <c>Forward</c>'s parameters, in order: the one list every overload, check and analyzer reads.</summary>
+        public ForwardParameter[] ForwardParameters => ForwardParameter.For(this);
+
         /// <summary>Every static size the typed <c>Forward</c> names: token counts and feature sizes.</summary>
         public int[] TypedSizes => new[] { QueryTokens, KeyTokens, QuerySize, KeySize, ValueSize, ModelDim };
 
@@ -52,19 +55,14 @@ namespace StaticAttention.Generator.Model
         /// <summary>Whether <c>Forward</c> takes a boolean <c>mask</c>.</summary>
         public bool TakesMask => MaskKind is AttentionMask.KeepMask or AttentionMask.KeyPaddingMask;
 
-        /// <summary>The most query and key tokens a written-out short kernel is emitted for (the runtime's <c>AttentionCore.ShortKernelMaxTokens</c>).</summary>
-        public const int ShortKernelMaxTokens = 32;
-
-        /// <summary>The widest head a written-out short kernel is emitted for (the runtime's <c>AttentionCore.ShortKernelMaxHeadDim</c>).</summary>
-        public const int ShortKernelMaxHeadDim = 128;
-
         /// <summary>
         /// Whether the attention core is emitted as a kernel for this exact shape (<c>IShortAttentionKernel</c>): few tokens,
-        /// a head of at most <see cref="ShortKernelMaxHeadDim"/>, no weights output, and no mask but <c>Causal</c> (the
+        /// a head of at most <see cref="KernelLimits.ShortKernelMaxHeadDim"/>, no weights output, and no mask but <c>Causal</c> (the
         /// relative position bias is fine). Other layers call the runtime's general <c>AttentionCore.Forward</c>.
         /// </summary>
         public bool ShortKernel =>
-            QueryTokens <= ShortKernelMaxTokens && KeyTokens <= ShortKernelMaxTokens && HeadDim <= ShortKernelMaxHeadDim
+            QueryTokens <= KernelLimits.ShortKernelMaxTokens && KeyTokens <= KernelLimits.ShortKernelMaxTokens
+            && HeadDim <= KernelLimits.ShortKernelMaxHeadDim
             && !ReturnWeights && MaskKind == AttentionMask.None;
 
         /// <summary>The projections <c>Forward</c> runs through the packed GEMM, in order (none without projections).</summary>

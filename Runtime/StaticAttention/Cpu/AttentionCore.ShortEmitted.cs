@@ -8,10 +8,10 @@ namespace StaticAttention.Cpu
     public static unsafe partial class AttentionCore
     {
         /// <summary>The most query and key tokens a generated short kernel (<see cref="IShortAttentionKernel"/>) is written for.</summary>
-        public const int ShortKernelMaxTokens = 32;
+        public const int ShortKernelMaxTokens = KernelLimits.ShortKernelMaxTokens;
 
         /// <summary>The widest head a generated short kernel (<see cref="IShortAttentionKernel"/>) is written for.</summary>
-        public const int ShortKernelMaxHeadDim = 128;
+        public const int ShortKernelMaxHeadDim = KernelLimits.ShortKernelMaxHeadDim;
 
         /// <summary>
         /// Runs the generated kernel <typeparamref name="TKernel"/> for <paramref name="batch"/> items: for every batch item b,

@@ -49,7 +49,7 @@ namespace StaticAttention.Cpu
     internal static class GemmTiles
     {
         /// <summary>The deepest k-block: a row group of 12 rows (12·512 floats, 24 KB) stays in a 32 KB L1 beside the panel stream.</summary>
-        public const int MaxBlockDepth = 512;
+        public const int MaxBlockDepth = KernelLimits.GemmMaxBlockDepth;
 
         /// <summary>
         /// Input features per k-block for <paramref name="inFeatures"/> of them: all of them up to <see cref="MaxBlockDepth"/>,
