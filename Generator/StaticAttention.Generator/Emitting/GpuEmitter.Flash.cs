@@ -51,13 +51,8 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("var vFloats = vs.Cast<float>();");
                 w.Line();
                 w.Line("// Stage the tile's queries, times scale·log2(e) = " + Float(l.Scale) + " · 1.4427" + (rowMayPad ? " (rows past " + Int(nq) + " are zeros)." : "."));
-                using (w.Block("for (int e = thread; e < " + Int(bm * plan.PaddedHeadDim) + "; e += 128)"))
-                {
-                    w.Line("int r = e / " + Int(plan.PaddedHeadDim) + ", c = e % " + Int(plan.PaddedHeadDim) + ", row = firstRow + r;");
-                    string inside = Conjunction(rowMayPad ? "row < " + Int(nq) : "", plan.PaddedHeadDim != d ? "c < " + Int(d) : "");
-                    string load = src.Query("row", "c") + " * " + Float((float)(l.Scale * Log2E));
-                    w.Line("qFloats[r * " + Int(plan.RowStride) + " + c] = " + (inside.Length > 0 ? inside + " ? " + load + " : 0f;" : load + ";"));
-                }
+                EmitStageRows(w, plan, bm, "firstRow", nq, rowMayPad, d,
+                    new[] { new Staged("q", src.Q, src.QueryStart, src.QStride, "qFloats", plan.RowStride, " * " + Float((float)(l.Scale * Log2E))) });
                 w.Line();
                 w.Line("// This thread's views, taken once: its rows and keys are whole rows apart, read at constant offsets.");
                 w.Line("var qMine = qs.SubView(ty * " + Int(rs4) + "); // row ty; row ty + 16·r at +" + Int(16 * rs4) + "·r");
@@ -251,18 +246,87 @@ namespace StaticAttention.Generator.Emitting
         /// <summary>Stages the key tile at <c>k0</c> (and the value tile) in shared memory between two group barriers; keys past the end and padding columns are zeros.</summary>
         private static void EmitStageTile(CodeWriter w, LayerModel l, GpuPlan plan, Sources src, bool values)
         {
-            int d = l.HeadDim, nk = l.KeyTokens, dp = plan.PaddedHeadDim;
-            bool keyMayPad = nk % plan.KeyTile != 0;
             w.Line("global::ILGPU.Group.Barrier(); // every warp is done with the previous tile");
-            using (w.Block("for (int e = thread; e < " + Int(plan.KeyTile * dp) + "; e += 128)"))
-            {
-                w.Line("int j = e / " + Int(dp) + ", c = e % " + Int(dp) + ", key = k0 + j;");
-                string inside = Conjunction(keyMayPad ? "key < " + Int(nk) : "", dp != d ? "c < " + Int(d) : "");
-                string Load(string value) => inside.Length > 0 ? inside + " ? " + value + " : 0f;" : value + ";";
-                w.Line("kFloats[j * " + Int(plan.RowStride) + " + c] = " + Load(src.Key("key", "c")));
-                if (values) w.Line("vFloats[j * " + Int(plan.ValueStride) + " + c] = " + Load(src.Value("key", "c")));
-            }
+            var staged = new List<Staged> { new Staged("k", src.K, src.KeyStart, src.KStride, "kFloats", plan.RowStride, "") };
+            if (values) staged.Add(new Staged("v", src.V, src.ValueStart, src.VStride, "vFloats", plan.ValueStride, ""));
+            EmitStageRows(w, plan, plan.KeyTile, "k0", l.KeyTokens, l.KeyTokens % plan.KeyTile != 0, l.HeadDim, staged);
             w.Line("global::ILGPU.Group.Barrier();");
+        }
+
+        /// <summary>One input staged into shared memory: its name, view, start of a token's head, target and factor.</summary>
+        private sealed class Staged
+        {
+            public Staged(string name, string view, Func<string, string> start, int sourceStride, string target, int targetStride, string factor)
+            {
+                Name = name;
+                View = view;
+                Start = start;
+                SourceStride = sourceStride;
+                Target = target;
+                TargetStride = targetStride;
+                Factor = factor;
+            }
+
+            public string Name { get; }
+            public string View { get; }
+            public Func<string, string> Start { get; }
+            public int SourceStride { get; }
+            public string Target { get; }
+            public int TargetStride { get; }
+            public string Factor { get; }
+        }
+
+        /// <summary>
+        /// Copies <paramref name="rows"/> tokens from <paramref name="first"/> on (zeros past <paramref name="limit"/>) into
+        /// shared memory. When the padded head width divides 128, each thread owns one column of every (128 / width)-th row:
+        /// all its loads are issued before its first store, so their latencies overlap (a store to shared memory may alias
+        /// a later generic load, which would otherwise wait for it). Other widths walk the elements in a loop.
+        /// </summary>
+        private static void EmitStageRows(CodeWriter w, GpuPlan plan, int rows, string first, int limit, bool mayPad, int d, IList<Staged> staged)
+        {
+            int dp = plan.PaddedHeadDim;
+            string columnInside = dp != d ? "c < " + Int(d) : "";
+            if (GpuPlan.Threads % dp != 0)
+            {
+                using (w.Block("for (int e = thread; e < " + Int(rows * dp) + "; e += 128)"))
+                {
+                    w.Line("int j = e / " + Int(dp) + ", c = e % " + Int(dp) + ", token = " + first + " + j;");
+                    string inside = Conjunction(mayPad ? "token < " + Int(limit) : "", columnInside);
+                    foreach (Staged x in staged)
+                    {
+                        string load = x.View + "[" + x.Start("token") + " + c]" + x.Factor;
+                        w.Line(x.Target + "[j * " + Int(x.TargetStride) + " + c] = " + (inside.Length > 0 ? inside + " ? " + load + " : 0f;" : load + ";"));
+                    }
+                }
+                return;
+            }
+            int step = GpuPlan.Threads / dp, passes = rows / step;
+            using (w.Block())
+            {
+                w.Line("int j = thread / " + Int(dp) + ", c = thread % " + Int(dp) + ", token = " + first + " + j; // column c of rows j + " + Int(step) + "·n");
+                var starts = new List<string>();
+                foreach (Staged x in staged) starts.Add(x.Name + "At = " + x.Start("token") + " + c");
+                w.Line("int " + string.Join(", ", starts) + ";");
+                foreach (Staged x in staged)
+                {
+                    for (int n = 0; n < passes; n += 4)
+                    {
+                        var loads = new List<string>();
+                        for (int e = n; e < passes && e < n + 4; e++)
+                        {
+                            string load = x.View + "[" + Plus(x.Name + "At", e * step * x.SourceStride) + "]" + x.Factor;
+                            string inside = Conjunction(mayPad ? Plus("token", e * step) + " < " + Int(limit) : "", columnInside);
+                            loads.Add(x.Name + "In" + Int(e) + " = " + (inside.Length > 0 ? inside + " ? " + load + " : 0f" : load));
+                        }
+                        w.Line("float " + string.Join(", ", loads) + ";");
+                    }
+                }
+                foreach (Staged x in staged)
+                {
+                    w.Line("var " + x.Name + "To = " + x.Target + ".SubView(j * " + Int(x.TargetStride) + " + c);");
+                    EmitFour(w, passes, n => x.Name + "To[" + Int(n * step * x.TargetStride) + "] = " + x.Name + "In" + Int(n) + ";");
+                }
+            }
         }
 
         /// <summary>

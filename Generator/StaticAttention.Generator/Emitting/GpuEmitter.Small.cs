@@ -27,7 +27,7 @@ namespace StaticAttention.Generator.Emitting
                    ", each lane taking every " + (lanes == 1 ? "column" : Int(lanes) + "th column") + " of the head (" + Int(d) + ");");
             w.Line("/// the row's " + Int(nk) + " scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.");
             w.Line("/// </summary>");
-            WriteSignature(w, "private static void GpuAttention(", parameters);
+            WriteSignature(w, "private static void GpuSmallAttention(", parameters);
             using (w.Block())
             {
                 w.Line("int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;");
@@ -99,18 +99,33 @@ namespace StaticAttention.Generator.Emitting
                     }
                 }
                 w.Line();
-                w.Line("// context[i, column] = Σ_j p_j · v[j, column], this lane's columns.");
+                int block = System.Math.Min(steps, 8), blocks = (steps + block - 1) / block;
+                w.Line("// context[i, column] = Σ_j p_j · v[j, column], this lane's columns " + Int(block) + " at a time: every load of a block before its stores.");
                 w.Line("int vStart = " + src.ValueStart("0") + " + part; // key j at +" + Int(src.VStride) + "·j");
                 w.Line("int outStart = (b * " + Int(nq) + " + i) * " + Int(l.QueryWidth) + " + h * " + Int(d) + " + part;");
-                using (w.Block("for (int c = 0; c < " + Int(steps) + "; c++)"))
+                using (w.Block("for (int c0 = 0; c0 < " + Int(blocks * block) + "; c0 += " + Int(block) + ")"))
                 {
-                    string condition = Conjunction(rowsPadded ? "row < " + Int(nq) : "", columnsPartial ? "part + " + column + " < " + Int(d) : "");
-                    System.IDisposable? guard = condition.Length > 0 ? w.Block("if (" + condition + ")") : null;
-                    w.Line("var vc = " + src.V + ".SubView(vStart + " + column + ");");
-                    w.Line("float o = s0 * vc[0];");
-                    if (nk > 1) EmitFour(w, nk - 1, j => "o += s" + Int(j + 1) + " * vc[" + Int((j + 1) * src.VStride) + "];");
-                    w.Line("context[outStart + " + column + "] = o;");
-                    guard?.Dispose();
+                    string at = lanes == 1 ? "c0" : "c0 * " + Int(lanes);
+                    w.Line("int vAt = vStart + " + at + ", outAt = outStart + " + at + ";");
+                    for (int t = 0; t < block; t++)
+                    {
+                        var terms = new List<string>();
+                        for (int j = 0; j < nk; j++) terms.Add("s" + Int(j) + " * " + src.V + "[" + Plus("vAt", t * lanes + j * src.VStride) + "]");
+                        bool guarded = columnsPartial || blocks * block != steps;
+                        string o = "o" + Int(t);
+                        w.Line("float " + o + (guarded ? " = 0f;" : " = " + string.Join(" + ", terms.GetRange(0, System.Math.Min(8, nk))) + ";"));
+                        System.IDisposable? guard = guarded ? w.Block("if (part + " + at + (t == 0 ? "" : " + " + Int(t * lanes)) + " < " + Int(d) + ")") : null;
+                        for (int j = guarded ? 0 : 8; j < nk; j += 8)
+                            w.Line(o + (j == 0 ? " = " : " += ") + string.Join(" + ", terms.GetRange(j, System.Math.Min(8, nk - j))) + ";");
+                        guard?.Dispose();
+                    }
+                    for (int t = 0; t < block; t++)
+                    {
+                        string condition = Conjunction(rowsPadded ? "row < " + Int(nq) : "",
+                            columnsPartial || blocks * block != steps ? "part + " + at + (t == 0 ? "" : " + " + Int(t * lanes)) + " < " + Int(d) : "");
+                        string store = "context[" + Plus("outAt", t * lanes) + "] = o" + Int(t) + ";";
+                        w.Line(condition.Length > 0 ? "if (" + condition + ") " + store : store);
+                    }
                 }
             }
         }

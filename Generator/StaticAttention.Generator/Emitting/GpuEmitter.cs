@@ -192,7 +192,8 @@ namespace StaticAttention.Generator.Emitting
                         string types = View + ", " + View + ", " + (linear.Bias is null ? "" : View + ", ") + View + ", int";
                         w.Line(linear.Field + " = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + types + ">(accelerator, " + linear.Kernel + ");");
                     }
-                    w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, GpuAttention);");
+                    w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, " +
+                        (GpuPlan.For(l).Small ? "GpuSmallAttention" : "GpuAttention") + ");");
                 }
             }
         }

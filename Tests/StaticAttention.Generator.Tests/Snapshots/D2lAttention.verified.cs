@@ -339,7 +339,7 @@ namespace Samples.Attention
                 Linear16x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear16x40);
                 Linear12x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear12x40);
                 Linear40x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear40x40);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -739,7 +739,7 @@ namespace Samples.Attention
         /// Attention for one (head, batch item) per warp: query row i on lanes 8·i .. 8·i + 7, each lane taking every 8th column of the head (8);
         /// the row's 6 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> q,
             global::ILGPU.ArrayView<float> k,
             global::ILGPU.ArrayView<float> v,
@@ -787,16 +787,14 @@ namespace Samples.Attention
             s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
             s4 *= inverse; s5 *= inverse;
 
-            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns.
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 1 at a time: every load of a block before its stores.
             int vStart = (b * 6 + 0) * 40 + h * 8 + part; // key j at +40·j
             int outStart = (b * 4 + i) * 40 + h * 8 + part;
-            for (int c = 0; c < 1; c++)
+            for (int c0 = 0; c0 < 1; c0 += 1)
             {
-                var vc = v.SubView(vStart + c * 8);
-                float o = s0 * vc[0];
-                o += s1 * vc[40]; o += s2 * vc[80]; o += s3 * vc[120]; o += s4 * vc[160];
-                o += s5 * vc[200];
-                context[outStart + c * 8] = o;
+                int vAt = vStart + c0 * 8, outAt = outStart + c0 * 8;
+                float o0 = s0 * v[vAt] + s1 * v[vAt + 40] + s2 * v[vAt + 80] + s3 * v[vAt + 120] + s4 * v[vAt + 160] + s5 * v[vAt + 200];
+                context[outAt] = o0;
             }
         }
     }

@@ -545,10 +545,18 @@ namespace Samples.Attention
             var vFloats = vs.Cast<float>();
 
             // Stage the tile's queries, times scale·log2(e) = 0.17677669f · 1.4427 (rows past 50 are zeros).
-            for (int e = thread; e < 2048; e += 128)
             {
-                int r = e / 32, c = e % 32, row = firstRow + r;
-                qFloats[r * 36 + c] = row < 50 ? qkv[(b * 50 + row) * 192 + h * 32 + c] * 0.25503486f : 0f;
+                int j = thread / 32, c = thread % 32, token = firstRow + j; // column c of rows j + 4·n
+                int qAt = (b * 50 + token) * 192 + h * 32 + c;
+                float qIn0 = token < 50 ? qkv[qAt] * 0.25503486f : 0f, qIn1 = token + 4 < 50 ? qkv[qAt + 768] * 0.25503486f : 0f, qIn2 = token + 8 < 50 ? qkv[qAt + 1536] * 0.25503486f : 0f, qIn3 = token + 12 < 50 ? qkv[qAt + 2304] * 0.25503486f : 0f;
+                float qIn4 = token + 16 < 50 ? qkv[qAt + 3072] * 0.25503486f : 0f, qIn5 = token + 20 < 50 ? qkv[qAt + 3840] * 0.25503486f : 0f, qIn6 = token + 24 < 50 ? qkv[qAt + 4608] * 0.25503486f : 0f, qIn7 = token + 28 < 50 ? qkv[qAt + 5376] * 0.25503486f : 0f;
+                float qIn8 = token + 32 < 50 ? qkv[qAt + 6144] * 0.25503486f : 0f, qIn9 = token + 36 < 50 ? qkv[qAt + 6912] * 0.25503486f : 0f, qIn10 = token + 40 < 50 ? qkv[qAt + 7680] * 0.25503486f : 0f, qIn11 = token + 44 < 50 ? qkv[qAt + 8448] * 0.25503486f : 0f;
+                float qIn12 = token + 48 < 50 ? qkv[qAt + 9216] * 0.25503486f : 0f, qIn13 = token + 52 < 50 ? qkv[qAt + 9984] * 0.25503486f : 0f, qIn14 = token + 56 < 50 ? qkv[qAt + 10752] * 0.25503486f : 0f, qIn15 = token + 60 < 50 ? qkv[qAt + 11520] * 0.25503486f : 0f;
+                var qTo = qFloats.SubView(j * 36 + c);
+                qTo[0] = qIn0; qTo[144] = qIn1; qTo[288] = qIn2; qTo[432] = qIn3;
+                qTo[576] = qIn4; qTo[720] = qIn5; qTo[864] = qIn6; qTo[1008] = qIn7;
+                qTo[1152] = qIn8; qTo[1296] = qIn9; qTo[1440] = qIn10; qTo[1584] = qIn11;
+                qTo[1728] = qIn12; qTo[1872] = qIn13; qTo[2016] = qIn14; qTo[2160] = qIn15;
             }
 
             // This thread's views, taken once: its rows and keys are whole rows apart, read at constant offsets.
@@ -567,11 +575,19 @@ namespace Samples.Attention
             for (int k0 = 0; k0 < 50; k0 += 32)
             {
                 global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
-                for (int e = thread; e < 1024; e += 128)
                 {
-                    int j = e / 32, c = e % 32, key = k0 + j;
-                    kFloats[j * 36 + c] = key < 50 ? qkv[(b * 50 + key) * 192 + 64 + h * 32 + c] : 0f;
-                    vFloats[j * 32 + c] = key < 50 ? qkv[(b * 50 + key) * 192 + 128 + h * 32 + c] : 0f;
+                    int j = thread / 32, c = thread % 32, token = k0 + j; // column c of rows j + 4·n
+                    int kAt = (b * 50 + token) * 192 + 64 + h * 32 + c, vAt = (b * 50 + token) * 192 + 128 + h * 32 + c;
+                    float kIn0 = token < 50 ? qkv[kAt] : 0f, kIn1 = token + 4 < 50 ? qkv[kAt + 768] : 0f, kIn2 = token + 8 < 50 ? qkv[kAt + 1536] : 0f, kIn3 = token + 12 < 50 ? qkv[kAt + 2304] : 0f;
+                    float kIn4 = token + 16 < 50 ? qkv[kAt + 3072] : 0f, kIn5 = token + 20 < 50 ? qkv[kAt + 3840] : 0f, kIn6 = token + 24 < 50 ? qkv[kAt + 4608] : 0f, kIn7 = token + 28 < 50 ? qkv[kAt + 5376] : 0f;
+                    float vIn0 = token < 50 ? qkv[vAt] : 0f, vIn1 = token + 4 < 50 ? qkv[vAt + 768] : 0f, vIn2 = token + 8 < 50 ? qkv[vAt + 1536] : 0f, vIn3 = token + 12 < 50 ? qkv[vAt + 2304] : 0f;
+                    float vIn4 = token + 16 < 50 ? qkv[vAt + 3072] : 0f, vIn5 = token + 20 < 50 ? qkv[vAt + 3840] : 0f, vIn6 = token + 24 < 50 ? qkv[vAt + 4608] : 0f, vIn7 = token + 28 < 50 ? qkv[vAt + 5376] : 0f;
+                    var kTo = kFloats.SubView(j * 36 + c);
+                    kTo[0] = kIn0; kTo[144] = kIn1; kTo[288] = kIn2; kTo[432] = kIn3;
+                    kTo[576] = kIn4; kTo[720] = kIn5; kTo[864] = kIn6; kTo[1008] = kIn7;
+                    var vTo = vFloats.SubView(j * 32 + c);
+                    vTo[0] = vIn0; vTo[128] = vIn1; vTo[256] = vIn2; vTo[384] = vIn3;
+                    vTo[512] = vIn4; vTo[640] = vIn5; vTo[768] = vIn6; vTo[896] = vIn7;
                 }
                 global::ILGPU.Group.Barrier();
 
@@ -781,10 +797,14 @@ namespace Samples.Attention
             for (int k0 = 0; k0 < 50; k0 += 32)
             {
                 global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
-                for (int e = thread; e < 1024; e += 128)
                 {
-                    int j = e / 32, c = e % 32, key = k0 + j;
-                    kFloats[j * 36 + c] = key < 50 ? qkv[(b * 50 + key) * 192 + 64 + h * 32 + c] : 0f;
+                    int j = thread / 32, c = thread % 32, token = k0 + j; // column c of rows j + 4·n
+                    int kAt = (b * 50 + token) * 192 + 64 + h * 32 + c;
+                    float kIn0 = token < 50 ? qkv[kAt] : 0f, kIn1 = token + 4 < 50 ? qkv[kAt + 768] : 0f, kIn2 = token + 8 < 50 ? qkv[kAt + 1536] : 0f, kIn3 = token + 12 < 50 ? qkv[kAt + 2304] : 0f;
+                    float kIn4 = token + 16 < 50 ? qkv[kAt + 3072] : 0f, kIn5 = token + 20 < 50 ? qkv[kAt + 3840] : 0f, kIn6 = token + 24 < 50 ? qkv[kAt + 4608] : 0f, kIn7 = token + 28 < 50 ? qkv[kAt + 5376] : 0f;
+                    var kTo = kFloats.SubView(j * 36 + c);
+                    kTo[0] = kIn0; kTo[144] = kIn1; kTo[288] = kIn2; kTo[432] = kIn3;
+                    kTo[576] = kIn4; kTo[720] = kIn5; kTo[864] = kIn6; kTo[1008] = kIn7;
                 }
                 global::ILGPU.Group.Barrier();
 

@@ -761,8 +761,8 @@ namespace Samples.Attention
             // Stage the tile's queries, times scale·log2(e) = 0.1118034f · 1.4427 (rows past 40 are zeros).
             for (int e = thread; e < 2560; e += 128)
             {
-                int r = e / 80, c = e % 80, row = firstRow + r;
-                qFloats[r * 84 + c] = row < 40 ? q[(b * 40 + row) * 320 + h * 80 + c] * 0.1612982f : 0f;
+                int j = e / 80, c = e % 80, token = firstRow + j;
+                qFloats[j * 84 + c] = token < 40 ? q[(b * 40 + token) * 320 + h * 80 + c] * 0.1612982f : 0f;
             }
 
             // This thread's views, taken once: its rows and keys are whole rows apart, read at constant offsets.
@@ -784,9 +784,9 @@ namespace Samples.Attention
                 global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
                 for (int e = thread; e < 1280; e += 128)
                 {
-                    int j = e / 80, c = e % 80, key = k0 + j;
-                    kFloats[j * 84 + c] = k[(b * 64 + key) * 160 + g * 80 + c];
-                    vFloats[j * 96 + c] = v[(b * 64 + key) * 160 + g * 80 + c];
+                    int j = e / 80, c = e % 80, token = k0 + j;
+                    kFloats[j * 84 + c] = k[(b * 64 + token) * 160 + g * 80 + c];
+                    vFloats[j * 96 + c] = v[(b * 64 + token) * 160 + g * 80 + c];
                 }
                 global::ILGPU.Group.Barrier();
 

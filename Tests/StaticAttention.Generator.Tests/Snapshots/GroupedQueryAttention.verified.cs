@@ -720,7 +720,7 @@ namespace Samples.Attention
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear64x64 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64);
                 Linear64x16 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x16);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -949,7 +949,7 @@ namespace Samples.Attention
         /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (8);
         /// the row's 12 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> q,
             global::ILGPU.ArrayView<float> k,
             global::ILGPU.ArrayView<float> v,
@@ -1006,20 +1006,24 @@ namespace Samples.Attention
             s4 *= inverse; s5 *= inverse; s6 *= inverse; s7 *= inverse;
             s8 *= inverse; s9 *= inverse; s10 *= inverse; s11 *= inverse;
 
-            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns.
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 4 at a time: every load of a block before its stores.
             int vStart = (b * 12 + 0) * 16 + g * 8 + part; // key j at +16·j
             int outStart = (b * 12 + i) * 64 + h * 8 + part;
-            for (int c = 0; c < 4; c++)
+            for (int c0 = 0; c0 < 4; c0 += 4)
             {
-                if (row < 12)
-                {
-                    var vc = v.SubView(vStart + c * 2);
-                    float o = s0 * vc[0];
-                    o += s1 * vc[16]; o += s2 * vc[32]; o += s3 * vc[48]; o += s4 * vc[64];
-                    o += s5 * vc[80]; o += s6 * vc[96]; o += s7 * vc[112]; o += s8 * vc[128];
-                    o += s9 * vc[144]; o += s10 * vc[160]; o += s11 * vc[176];
-                    context[outStart + c * 2] = o;
-                }
+                int vAt = vStart + c0 * 2, outAt = outStart + c0 * 2;
+                float o0 = s0 * v[vAt] + s1 * v[vAt + 16] + s2 * v[vAt + 32] + s3 * v[vAt + 48] + s4 * v[vAt + 64] + s5 * v[vAt + 80] + s6 * v[vAt + 96] + s7 * v[vAt + 112];
+                o0 += s8 * v[vAt + 128] + s9 * v[vAt + 144] + s10 * v[vAt + 160] + s11 * v[vAt + 176];
+                float o1 = s0 * v[vAt + 2] + s1 * v[vAt + 18] + s2 * v[vAt + 34] + s3 * v[vAt + 50] + s4 * v[vAt + 66] + s5 * v[vAt + 82] + s6 * v[vAt + 98] + s7 * v[vAt + 114];
+                o1 += s8 * v[vAt + 130] + s9 * v[vAt + 146] + s10 * v[vAt + 162] + s11 * v[vAt + 178];
+                float o2 = s0 * v[vAt + 4] + s1 * v[vAt + 20] + s2 * v[vAt + 36] + s3 * v[vAt + 52] + s4 * v[vAt + 68] + s5 * v[vAt + 84] + s6 * v[vAt + 100] + s7 * v[vAt + 116];
+                o2 += s8 * v[vAt + 132] + s9 * v[vAt + 148] + s10 * v[vAt + 164] + s11 * v[vAt + 180];
+                float o3 = s0 * v[vAt + 6] + s1 * v[vAt + 22] + s2 * v[vAt + 38] + s3 * v[vAt + 54] + s4 * v[vAt + 70] + s5 * v[vAt + 86] + s6 * v[vAt + 102] + s7 * v[vAt + 118];
+                o3 += s8 * v[vAt + 134] + s9 * v[vAt + 150] + s10 * v[vAt + 166] + s11 * v[vAt + 182];
+                if (row < 12) context[outAt] = o0;
+                if (row < 12) context[outAt + 2] = o1;
+                if (row < 12) context[outAt + 4] = o2;
+                if (row < 12) context[outAt + 6] = o3;
             }
         }
     }

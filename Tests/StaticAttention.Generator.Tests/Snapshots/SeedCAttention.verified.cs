@@ -339,7 +339,7 @@ namespace Samples.Attention
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear48x48Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear48x48Bias);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -527,7 +527,7 @@ namespace Samples.Attention
         /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (8);
         /// the row's 10 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> q,
             global::ILGPU.ArrayView<float> k,
             global::ILGPU.ArrayView<float> v,
@@ -591,20 +591,24 @@ namespace Samples.Attention
                 weightRow[8] = s8; weightRow[9] = s9;
             }
 
-            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns.
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 4 at a time: every load of a block before its stores.
             int vStart = (b * 10 + 0) * 48 + h * 8 + part; // key j at +48·j
             int outStart = (b * 10 + i) * 48 + h * 8 + part;
-            for (int c = 0; c < 4; c++)
+            for (int c0 = 0; c0 < 4; c0 += 4)
             {
-                if (row < 10)
-                {
-                    var vc = v.SubView(vStart + c * 2);
-                    float o = s0 * vc[0];
-                    o += s1 * vc[48]; o += s2 * vc[96]; o += s3 * vc[144]; o += s4 * vc[192];
-                    o += s5 * vc[240]; o += s6 * vc[288]; o += s7 * vc[336]; o += s8 * vc[384];
-                    o += s9 * vc[432];
-                    context[outStart + c * 2] = o;
-                }
+                int vAt = vStart + c0 * 2, outAt = outStart + c0 * 2;
+                float o0 = s0 * v[vAt] + s1 * v[vAt + 48] + s2 * v[vAt + 96] + s3 * v[vAt + 144] + s4 * v[vAt + 192] + s5 * v[vAt + 240] + s6 * v[vAt + 288] + s7 * v[vAt + 336];
+                o0 += s8 * v[vAt + 384] + s9 * v[vAt + 432];
+                float o1 = s0 * v[vAt + 2] + s1 * v[vAt + 50] + s2 * v[vAt + 98] + s3 * v[vAt + 146] + s4 * v[vAt + 194] + s5 * v[vAt + 242] + s6 * v[vAt + 290] + s7 * v[vAt + 338];
+                o1 += s8 * v[vAt + 386] + s9 * v[vAt + 434];
+                float o2 = s0 * v[vAt + 4] + s1 * v[vAt + 52] + s2 * v[vAt + 100] + s3 * v[vAt + 148] + s4 * v[vAt + 196] + s5 * v[vAt + 244] + s6 * v[vAt + 292] + s7 * v[vAt + 340];
+                o2 += s8 * v[vAt + 388] + s9 * v[vAt + 436];
+                float o3 = s0 * v[vAt + 6] + s1 * v[vAt + 54] + s2 * v[vAt + 102] + s3 * v[vAt + 150] + s4 * v[vAt + 198] + s5 * v[vAt + 246] + s6 * v[vAt + 294] + s7 * v[vAt + 342];
+                o3 += s8 * v[vAt + 390] + s9 * v[vAt + 438];
+                if (row < 10) context[outAt] = o0;
+                if (row < 10) context[outAt + 2] = o1;
+                if (row < 10) context[outAt + 4] = o2;
+                if (row < 10) context[outAt + 6] = o3;
             }
         }
     }

@@ -443,7 +443,7 @@ namespace Samples.Attention
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear64x192Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x192Bias);
                 Linear64x64Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64Bias);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -674,7 +674,7 @@ namespace Samples.Attention
         /// Attention for one (head, batch item) per warp: query row i on lanes 4·i .. 4·i + 3, each lane taking every 4th column of the head (16);
         /// the row's 8 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
+        private static void GpuSmallAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
         {
             int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
             int lane = global::ILGPU.Warp.LaneIdx, row = lane / 4, part = lane % 4; // part: columns part + 4·c
@@ -716,16 +716,20 @@ namespace Samples.Attention
             s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
             s4 *= inverse; s5 *= inverse; s6 *= inverse; s7 *= inverse;
 
-            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns.
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 4 at a time: every load of a block before its stores.
             int vStart = (b * 8 + 0) * 192 + 128 + h * 16 + part; // key j at +192·j
             int outStart = (b * 8 + i) * 64 + h * 16 + part;
-            for (int c = 0; c < 4; c++)
+            for (int c0 = 0; c0 < 4; c0 += 4)
             {
-                var vc = qkv.SubView(vStart + c * 4);
-                float o = s0 * vc[0];
-                o += s1 * vc[192]; o += s2 * vc[384]; o += s3 * vc[576]; o += s4 * vc[768];
-                o += s5 * vc[960]; o += s6 * vc[1152]; o += s7 * vc[1344];
-                context[outStart + c * 4] = o;
+                int vAt = vStart + c0 * 4, outAt = outStart + c0 * 4;
+                float o0 = s0 * qkv[vAt] + s1 * qkv[vAt + 192] + s2 * qkv[vAt + 384] + s3 * qkv[vAt + 576] + s4 * qkv[vAt + 768] + s5 * qkv[vAt + 960] + s6 * qkv[vAt + 1152] + s7 * qkv[vAt + 1344];
+                float o1 = s0 * qkv[vAt + 4] + s1 * qkv[vAt + 196] + s2 * qkv[vAt + 388] + s3 * qkv[vAt + 580] + s4 * qkv[vAt + 772] + s5 * qkv[vAt + 964] + s6 * qkv[vAt + 1156] + s7 * qkv[vAt + 1348];
+                float o2 = s0 * qkv[vAt + 8] + s1 * qkv[vAt + 200] + s2 * qkv[vAt + 392] + s3 * qkv[vAt + 584] + s4 * qkv[vAt + 776] + s5 * qkv[vAt + 968] + s6 * qkv[vAt + 1160] + s7 * qkv[vAt + 1352];
+                float o3 = s0 * qkv[vAt + 12] + s1 * qkv[vAt + 204] + s2 * qkv[vAt + 396] + s3 * qkv[vAt + 588] + s4 * qkv[vAt + 780] + s5 * qkv[vAt + 972] + s6 * qkv[vAt + 1164] + s7 * qkv[vAt + 1356];
+                context[outAt] = o0;
+                context[outAt + 4] = o1;
+                context[outAt + 8] = o2;
+                context[outAt + 12] = o3;
             }
         }
     }

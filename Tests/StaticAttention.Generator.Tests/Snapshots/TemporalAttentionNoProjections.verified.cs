@@ -661,7 +661,7 @@ namespace Samples.Attention
             {
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -726,7 +726,7 @@ namespace Samples.Attention
         /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (16);
         /// the row's 16 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
+        private static void GpuSmallAttention(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
         {
             int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
             if (h >= 2) return; // the last group's spare warps
@@ -787,18 +787,36 @@ namespace Samples.Attention
             s8 *= inverse; s9 *= inverse; s10 *= inverse; s11 *= inverse;
             s12 *= inverse; s13 *= inverse; s14 *= inverse; s15 *= inverse;
 
-            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns.
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 8 at a time: every load of a block before its stores.
             int vStart = (b * 16 + 0) * 32 + h * 16 + part; // key j at +32·j
             int outStart = (b * 16 + i) * 32 + h * 16 + part;
-            for (int c = 0; c < 8; c++)
+            for (int c0 = 0; c0 < 8; c0 += 8)
             {
-                var vc = x.SubView(vStart + c * 2);
-                float o = s0 * vc[0];
-                o += s1 * vc[32]; o += s2 * vc[64]; o += s3 * vc[96]; o += s4 * vc[128];
-                o += s5 * vc[160]; o += s6 * vc[192]; o += s7 * vc[224]; o += s8 * vc[256];
-                o += s9 * vc[288]; o += s10 * vc[320]; o += s11 * vc[352]; o += s12 * vc[384];
-                o += s13 * vc[416]; o += s14 * vc[448]; o += s15 * vc[480];
-                context[outStart + c * 2] = o;
+                int vAt = vStart + c0 * 2, outAt = outStart + c0 * 2;
+                float o0 = s0 * x[vAt] + s1 * x[vAt + 32] + s2 * x[vAt + 64] + s3 * x[vAt + 96] + s4 * x[vAt + 128] + s5 * x[vAt + 160] + s6 * x[vAt + 192] + s7 * x[vAt + 224];
+                o0 += s8 * x[vAt + 256] + s9 * x[vAt + 288] + s10 * x[vAt + 320] + s11 * x[vAt + 352] + s12 * x[vAt + 384] + s13 * x[vAt + 416] + s14 * x[vAt + 448] + s15 * x[vAt + 480];
+                float o1 = s0 * x[vAt + 2] + s1 * x[vAt + 34] + s2 * x[vAt + 66] + s3 * x[vAt + 98] + s4 * x[vAt + 130] + s5 * x[vAt + 162] + s6 * x[vAt + 194] + s7 * x[vAt + 226];
+                o1 += s8 * x[vAt + 258] + s9 * x[vAt + 290] + s10 * x[vAt + 322] + s11 * x[vAt + 354] + s12 * x[vAt + 386] + s13 * x[vAt + 418] + s14 * x[vAt + 450] + s15 * x[vAt + 482];
+                float o2 = s0 * x[vAt + 4] + s1 * x[vAt + 36] + s2 * x[vAt + 68] + s3 * x[vAt + 100] + s4 * x[vAt + 132] + s5 * x[vAt + 164] + s6 * x[vAt + 196] + s7 * x[vAt + 228];
+                o2 += s8 * x[vAt + 260] + s9 * x[vAt + 292] + s10 * x[vAt + 324] + s11 * x[vAt + 356] + s12 * x[vAt + 388] + s13 * x[vAt + 420] + s14 * x[vAt + 452] + s15 * x[vAt + 484];
+                float o3 = s0 * x[vAt + 6] + s1 * x[vAt + 38] + s2 * x[vAt + 70] + s3 * x[vAt + 102] + s4 * x[vAt + 134] + s5 * x[vAt + 166] + s6 * x[vAt + 198] + s7 * x[vAt + 230];
+                o3 += s8 * x[vAt + 262] + s9 * x[vAt + 294] + s10 * x[vAt + 326] + s11 * x[vAt + 358] + s12 * x[vAt + 390] + s13 * x[vAt + 422] + s14 * x[vAt + 454] + s15 * x[vAt + 486];
+                float o4 = s0 * x[vAt + 8] + s1 * x[vAt + 40] + s2 * x[vAt + 72] + s3 * x[vAt + 104] + s4 * x[vAt + 136] + s5 * x[vAt + 168] + s6 * x[vAt + 200] + s7 * x[vAt + 232];
+                o4 += s8 * x[vAt + 264] + s9 * x[vAt + 296] + s10 * x[vAt + 328] + s11 * x[vAt + 360] + s12 * x[vAt + 392] + s13 * x[vAt + 424] + s14 * x[vAt + 456] + s15 * x[vAt + 488];
+                float o5 = s0 * x[vAt + 10] + s1 * x[vAt + 42] + s2 * x[vAt + 74] + s3 * x[vAt + 106] + s4 * x[vAt + 138] + s5 * x[vAt + 170] + s6 * x[vAt + 202] + s7 * x[vAt + 234];
+                o5 += s8 * x[vAt + 266] + s9 * x[vAt + 298] + s10 * x[vAt + 330] + s11 * x[vAt + 362] + s12 * x[vAt + 394] + s13 * x[vAt + 426] + s14 * x[vAt + 458] + s15 * x[vAt + 490];
+                float o6 = s0 * x[vAt + 12] + s1 * x[vAt + 44] + s2 * x[vAt + 76] + s3 * x[vAt + 108] + s4 * x[vAt + 140] + s5 * x[vAt + 172] + s6 * x[vAt + 204] + s7 * x[vAt + 236];
+                o6 += s8 * x[vAt + 268] + s9 * x[vAt + 300] + s10 * x[vAt + 332] + s11 * x[vAt + 364] + s12 * x[vAt + 396] + s13 * x[vAt + 428] + s14 * x[vAt + 460] + s15 * x[vAt + 492];
+                float o7 = s0 * x[vAt + 14] + s1 * x[vAt + 46] + s2 * x[vAt + 78] + s3 * x[vAt + 110] + s4 * x[vAt + 142] + s5 * x[vAt + 174] + s6 * x[vAt + 206] + s7 * x[vAt + 238];
+                o7 += s8 * x[vAt + 270] + s9 * x[vAt + 302] + s10 * x[vAt + 334] + s11 * x[vAt + 366] + s12 * x[vAt + 398] + s13 * x[vAt + 430] + s14 * x[vAt + 462] + s15 * x[vAt + 494];
+                context[outAt] = o0;
+                context[outAt + 2] = o1;
+                context[outAt + 4] = o2;
+                context[outAt + 6] = o3;
+                context[outAt + 8] = o4;
+                context[outAt + 10] = o5;
+                context[outAt + 12] = o6;
+                context[outAt + 14] = o7;
             }
         }
     }

@@ -277,7 +277,7 @@ namespace Samples.Attention
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear32x96Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x96Bias);
                 Linear32x32Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x32Bias);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -525,7 +525,7 @@ namespace Samples.Attention
         /// Attention for one (head, batch item) per warp: query row i on lanes 4·i .. 4·i + 3, each lane taking every 4th column of the head (8);
         /// the row's 7 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> qkv,
             global::ILGPU.ArrayView<int> mask,
             global::ILGPU.ArrayView<float> context,
@@ -583,19 +583,16 @@ namespace Samples.Attention
                 weightRow[4] = s4; weightRow[5] = s5; weightRow[6] = s6;
             }
 
-            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns.
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 2 at a time: every load of a block before its stores.
             int vStart = (b * 7 + 0) * 96 + 64 + h * 8 + part; // key j at +96·j
             int outStart = (b * 7 + i) * 32 + h * 8 + part;
-            for (int c = 0; c < 2; c++)
+            for (int c0 = 0; c0 < 2; c0 += 2)
             {
-                if (row < 7)
-                {
-                    var vc = qkv.SubView(vStart + c * 4);
-                    float o = s0 * vc[0];
-                    o += s1 * vc[96]; o += s2 * vc[192]; o += s3 * vc[288]; o += s4 * vc[384];
-                    o += s5 * vc[480]; o += s6 * vc[576];
-                    context[outStart + c * 4] = o;
-                }
+                int vAt = vStart + c0 * 4, outAt = outStart + c0 * 4;
+                float o0 = s0 * qkv[vAt] + s1 * qkv[vAt + 96] + s2 * qkv[vAt + 192] + s3 * qkv[vAt + 288] + s4 * qkv[vAt + 384] + s5 * qkv[vAt + 480] + s6 * qkv[vAt + 576];
+                float o1 = s0 * qkv[vAt + 4] + s1 * qkv[vAt + 100] + s2 * qkv[vAt + 196] + s3 * qkv[vAt + 292] + s4 * qkv[vAt + 388] + s5 * qkv[vAt + 484] + s6 * qkv[vAt + 580];
+                if (row < 7) context[outAt] = o0;
+                if (row < 7) context[outAt + 4] = o1;
             }
         }
     }
