@@ -27,11 +27,11 @@ public sealed class EmittedGpuCodeTests
             "Samples.Attention.FlashAttention");
         Snapshot.Match(text, "FlashAttention");
 
-        // 50 query rows in tiles of 32 (four warps of eight rows): the last tile is padded, 50 keys in two tiles of 32.
-        Assert.Contains("new global::ILGPU.Index3D(2, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)", text);
-        Assert.Contains("if (key >= 50) t = float.NegativeInfinity; // past the last key", text);
-        Assert.Contains("int keyEnd = global::System.Math.Min(50, firstRow + 32);", text);
-        Assert.Contains("global::StaticAttention.Gpu.RowValues8", text);
+        // 50 query rows in one padded tile of 64 (16 threads × 4 rows), 50 keys in two tiles of 32 (8 threads × 4 keys).
+        Assert.Contains("new global::ILGPU.Index3D(1, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)", text);
+        Assert.Contains("if (key3 >= 50) s33 = float.NegativeInfinity; // past the last key", text);
+        Assert.Contains("if (key0 > i0) s00 = float.NegativeInfinity; // causal", text);
+        Assert.Contains("global::StaticAttention.Gpu.RowValues4", text);
     }
 
     [Fact]
@@ -52,9 +52,9 @@ public sealed class EmittedGpuCodeTests
             "Samples.Attention.FlashCrossAttention");
         Snapshot.Match(text, "FlashCrossAttention");
 
-        // Head width 80: four rows per warp, three output columns per lane (the last one partly idle); 64 keys: no padding.
+        // Head width 80: tiles of 32 rows × 16 keys, two rows per thread, three four-column chunks (the last partly idle); 64 keys: no padding.
         Assert.Contains("global::StaticAttention.Gpu.RowValues4", text);
-        Assert.Contains("if (lane + 64 < 80)", text);
+        Assert.Contains("if (4 * tx + 64 < 80)", text);
         Assert.DoesNotContain("past the last key", text);
         Assert.Contains("int g = h / 2;", text);
         // K = 72 is not a whole number of 64-deep steps, the output N = 100 not of 32-wide tiles: those edges are checked.
@@ -78,7 +78,7 @@ public sealed class EmittedGpuCodeTests
             "Samples.Attention.WideHead");
         Assert.DoesNotContain("UseAccelerator", text);
         Assert.DoesNotContain("TryForwardOnAccelerator", text);
-        Assert.Contains("// No GPU path for this layer: its attention kernel would need 166016 bytes of shared memory per group,", text);
+        Assert.Contains("// No GPU path for this layer: its attention kernel would need 134144 bytes of shared memory per group,", text);
     }
 
     private static string AssertCompiles(string source, string hintName, string metadataName)

@@ -9,6 +9,9 @@ namespace StaticAttention.Generator.Emitting
         private const string NegativeInfinity = "float.NegativeInfinity";
         private const string Exp2 = "global::ILGPU.IntrinsicMath.CPUOnly.Exp2"; // the IR's Exp2 node: ex2.approx.f32 on PTX
         private const string Max = "global::System.MathF.Max";
+        private const string Float4 = Gpu + ".RowValues4";
+        private const string Float8 = Gpu + ".RowValues8";
+        private const double Log2E = 1.4426950408889634;
 
         /// <summary>Where head <c>h</c>'s (or key/value head <c>g</c>'s) column <c>c</c> of a token lives in the attention kernel's inputs.</summary>
         private sealed class Sources
@@ -50,17 +53,26 @@ namespace StaticAttention.Generator.Emitting
             public int VOffset { get; }
             public string KvHead { get; }
 
+            /// <summary>The index of <c>q[b, row, h, 0]</c>.</summary>
+            public string QueryStart(string row) =>
+                "(b * " + Int(Layer.QueryTokens) + " + " + row + ") * " + Int(QStride) + " + h * " + Int(Layer.HeadDim);
+
+            /// <summary>The index of <c>k[b, key, g, 0]</c>.</summary>
+            public string KeyStart(string key) =>
+                "(b * " + Int(Layer.KeyTokens) + " + " + key + ") * " + Int(KStride) + Offset(KOffset) + " + " + KvHead + " * " + Int(Layer.HeadDim);
+
+            /// <summary>The index of <c>v[b, key, g, 0]</c>.</summary>
+            public string ValueStart(string key) =>
+                "(b * " + Int(Layer.KeyTokens) + " + " + key + ") * " + Int(VStride) + Offset(VOffset) + " + " + KvHead + " * " + Int(Layer.HeadDim);
+
             /// <summary><c>q[b, row, h, column]</c>.</summary>
-            public string Query(string row, string column) =>
-                Q + "[(b * " + Int(Layer.QueryTokens) + " + " + row + ") * " + Int(QStride) + " + h * " + Int(Layer.HeadDim) + " + " + column + "]";
+            public string Query(string row, string column) => Q + "[" + QueryStart(row) + " + " + column + "]";
 
             /// <summary><c>k[b, key, g, column]</c>.</summary>
-            public string Key(string key, string column) =>
-                K + "[(b * " + Int(Layer.KeyTokens) + " + " + key + ") * " + Int(KStride) + Offset(KOffset) + " + " + KvHead + " * " + Int(Layer.HeadDim) + " + " + column + "]";
+            public string Key(string key, string column) => K + "[" + KeyStart(key) + " + " + column + "]";
 
             /// <summary><c>v[b, key, g, column]</c>.</summary>
-            public string Value(string key, string column) =>
-                V + "[(b * " + Int(Layer.KeyTokens) + " + " + key + ") * " + Int(VStride) + Offset(VOffset) + " + " + KvHead + " * " + Int(Layer.HeadDim) + " + " + column + "]";
+            public string Value(string key, string column) => V + "[" + ValueStart(key) + " + " + column + "]";
 
             private static string Offset(int offset) => offset == 0 ? "" : " + " + Int(offset);
         }
@@ -73,71 +85,53 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("int g = h / " + Int(l.Heads / l.KvHeads) + "; // the key/value head of query head h (" + Int(l.Heads / l.KvHeads) + " query heads share one)");
         }
 
-        /// <summary><c>float s = q·k</c> over the head width, written out four products to a line.</summary>
-        private static void EmitDot(CodeWriter w, LayerModel l, string qBase, string kBase)
-        {
-            int d = l.HeadDim;
-            for (int c = 0; c < d; c += 4)
-            {
-                var terms = new List<string>();
-                for (int e = c; e < d && e < c + 4; e++)
-                    terms.Add("qs[" + Plus(qBase, e) + "] * ks[" + Plus(kBase, e) + "]");
-                w.Line((c == 0 ? "float s = " : "s += ") + string.Join(" + ", terms) + ";");
-            }
-        }
+        /// <summary>Whether any score term (bias, mask, causal, a padded key) touches the scores after the dot product.</summary>
+        private static bool HasTerms(LayerModel l, bool keyMayPad) =>
+            l.RelativePositionBias || l.MaskKind != AttentionMask.None || (l.Mask & AttentionMask.Causal) != 0 || keyMayPad;
 
         /// <summary>
-        /// From the dot product <c>s</c> of query row <c>i</c> and key <c>key</c> to <c>t</c>, the score in base 2
-        /// (<c>t = score·log2(e)</c>, so <c>exp(score - max) = exp2(t - max₂)</c>): scale, relative bias and masks in
-        /// PyTorch's order; a key past the end is -inf so it weighs exactly nothing.
+        /// The score terms on <paramref name="t"/>, the dot product of query row <paramref name="i"/> and key
+        /// <paramref name="key"/> already in base 2 (q carries <c>scale·log2(e)</c>, so <c>exp(score - max) = exp2(t - max₂)</c>):
+        /// relative bias and masks in PyTorch's order, every added or replacing value times log2(e); a key past the end is
+        /// -inf so it weighs exactly nothing.
         /// </summary>
-        private static void EmitTerms(CodeWriter w, LayerModel l, bool rowMayPad, bool keyMayPad, string validRow)
+        /// <param name="biasRow">The relative position table's row for (i, key): <c>i - key + T - 1</c>.</param>
+        private static void EmitScoreTerms(CodeWriter w, LayerModel l, string t, string i, string key, string biasRow, bool rowMayPad, bool keyMayPad, string valid)
         {
-            bool causal = (l.Mask & AttentionMask.Causal) != 0;
-            bool plain = !l.RelativePositionBias && l.MaskKind == AttentionMask.None && !causal;
-            string inside = rowMayPad && keyMayPad ? "i < " + Int(l.QueryTokens) + " && key < " + Int(l.KeyTokens)
-                : rowMayPad ? "i < " + Int(l.QueryTokens) : keyMayPad ? "key < " + Int(l.KeyTokens) : "";
-            string keyInside = keyMayPad ? "key < " + Int(l.KeyTokens) : "";
-            if (plain)
+            string inside = rowMayPad && keyMayPad ? i + " < " + Int(l.QueryTokens) + " && " + key + " < " + Int(l.KeyTokens)
+                : rowMayPad ? i + " < " + Int(l.QueryTokens) : keyMayPad ? key + " < " + Int(l.KeyTokens) : "";
+            string keyInside = keyMayPad ? key + " < " + Int(l.KeyTokens) : "";
+            if (l.RelativePositionBias)
             {
-                w.Line("float t = s * " + Float((float)(l.Scale * 1.4426950408889634)) + "; // scale·log2(e) = " + Float(l.Scale) + " · 1.4427");
+                string add = t + " += table[" + biasRow + " * " + Int(l.Heads) + " + h] * " + Float((float)Log2E) + ";";
+                w.Line(inside.Length > 0 ? "if (" + inside + ") " + add : add);
             }
-            else
+            switch (l.MaskKind)
             {
-                w.Line("float score = s * " + Float(l.Scale) + ";");
-                if (l.RelativePositionBias)
-                {
-                    string add = "score += table[(i - key + " + Int(l.QueryTokens - 1) + ") * " + Int(l.Heads) + " + h]; // bias[h, i, key] = table[i - key + T - 1, h]";
-                    w.Line(inside.Length > 0 ? "if (" + inside + ") " + add : add);
-                }
-                switch (l.MaskKind)
-                {
-                    case AttentionMask.ValidLengths:
-                        w.Line("if (key >= valid) score = -1e6f; // d2l: replaced, not removed");
-                        break;
-                    case AttentionMask.ValidLengthsPerQuery:
-                        w.Line("if (key >= " + validRow + ") score = -1e6f; // d2l: replaced, not removed");
-                        break;
-                    case AttentionMask.KeepMask:
-                        w.Line("if (" + (inside.Length > 0 ? inside + " && " : "") + "mask[(b * " + Int(l.QueryTokens) + " + i) * " + Int(l.KeyTokens) + " + key] == 0) score = -1e9f; // keep-mask: replaced");
-                        break;
-                    case AttentionMask.KeyPaddingMask:
-                        w.Line("if (" + (keyInside.Length > 0 ? keyInside + " && " : "") + "mask[b * " + Int(l.KeyTokens) + " + key] != 0) score = " + NegativeInfinity + "; // padding: ignored");
-                        break;
-                }
-                if (causal) w.Line("if (key > i) score = " + NegativeInfinity + "; // causal");
-                w.Line("float t = score * 1.442695f; // to base 2");
+                case AttentionMask.ValidLengths:
+                case AttentionMask.ValidLengthsPerQuery:
+                    w.Line("if (" + key + " >= " + valid + ") " + t + " = " + Float((float)(-1e6 * Log2E)) + "; // -1e6: d2l replaces, not removes");
+                    break;
+                case AttentionMask.KeepMask:
+                    w.Line("if (" + (inside.Length > 0 ? inside + " && " : "") + "mask[(b * " + Int(l.QueryTokens) + " + " + i + ") * " + Int(l.KeyTokens) + " + " + key + "] == 0) " +
+                        t + " = " + Float((float)(-1e9 * Log2E)) + "; // -1e9: keep-mask, replaced");
+                    break;
+                case AttentionMask.KeyPaddingMask:
+                    w.Line("if (" + (keyInside.Length > 0 ? keyInside + " && " : "") + "mask[b * " + Int(l.KeyTokens) + " + " + key + "] != 0) " + t + " = " + NegativeInfinity + "; // padding: ignored");
+                    break;
             }
-            if (keyMayPad) w.Line("if (key >= " + Int(l.KeyTokens) + ") t = " + NegativeInfinity + "; // past the last key");
+            if ((l.Mask & AttentionMask.Causal) != 0) w.Line("if (" + key + " > " + i + ") " + t + " = " + NegativeInfinity + "; // causal");
+            if (keyMayPad) w.Line("if (" + key + " >= " + Int(l.KeyTokens) + ") " + t + " = " + NegativeInfinity + "; // past the last key");
         }
 
-        /// <summary>A butterfly reduction over the 32 lanes of a warp: every lane ends with the result.</summary>
-        private static void EmitWarpReduce(CodeWriter w, string variable, bool max)
+        /// <summary><c>name0 … name{count-1}</c>, four to a line, as one statement per name built by <paramref name="statement"/>.</summary>
+        private static void EmitFour(CodeWriter w, int count, System.Func<int, string> statement)
         {
-            for (int offset = 16; offset >= 1; offset /= 2)
+            for (int j = 0; j < count; j += 4)
             {
-                string other = "global::ILGPU.Warp.ShuffleXor(" + variable + ", " + Int(offset) + ")";
-                w.Line(variable + " = " + (max ? Max + "(" + variable + ", " + other + ")" : variable + " + " + other) + ";");
+                var parts = new List<string>();
+                for (int e = j; e < count && e < j + 4; e++) parts.Add(statement(e));
+                w.Line(string.Join(" ", parts));
             }
         }
 

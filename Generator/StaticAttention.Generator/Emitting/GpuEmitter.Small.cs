@@ -7,90 +7,125 @@ namespace StaticAttention.Generator.Emitting
     internal static partial class GpuEmitter
     {
         /// <summary>
-        /// The small-sequence kernel (queries and keys ≤ 32): one warp per (head, batch item) stages all of q, k and v in
-        /// shared memory, then walks the query rows; lane j owns key j, so a row's max and sum are warp reductions, and
-        /// the exact softmax needs no rescaling. Lane c then owns output columns c, c + 32, ...
+        /// The small-sequence kernel (queries and keys ≤ 32): one warp per (head, batch item), four per group, and no shared
+        /// memory. Each query row belongs to a few neighbouring lanes that split its columns; a lane keeps the row's score
+        /// against every key in registers, so after one shuffle reduction among the row's lanes the softmax is exact and
+        /// local, and the output is a sum over the keys per column. Every load is straight from global memory (the keys and
+        /// values are shared by the warp's rows through the L1 cache).
         /// </summary>
         private static void EmitSmall(CodeWriter w, LayerModel l, GpuPlan plan)
         {
             var src = new Sources(l);
-            int d = l.HeadDim, nq = l.QueryTokens, nk = l.KeyTokens, vs = plan.ValueStride;
-            bool keyMayPad = nk < GpuPlan.WarpSize;
+            int d = l.HeadDim, nq = l.QueryTokens, nk = l.KeyTokens, lanes = plan.LanesPerRow;
+            int rows = GpuPlan.WarpSize / lanes, steps = (d + lanes - 1) / lanes;
+            bool rowsPadded = rows != nq, columnsPartial = d % lanes != 0;
             var parameters = new List<string>();
             foreach (var (type, name) in AttentionParameters(l)) parameters.Add(type + " " + name);
 
             w.Line("/// <summary>");
-            w.Line("/// Attention for one (head, batch item) per warp: q [" + Int(nq) + ", " + Int(d) + "], k and v [" + Int(nk) + ", " + Int(d) + "] staged in shared memory (" +
-                   Int(plan.SharedFloats * 4) + " bytes),");
-            w.Line("/// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c" + (plan.ColumnsPerLane > 1 ? " (+ 32·u)" : "") + ".");
+            w.Line("/// Attention for one (head, batch item) per warp: query row i on lanes " + (lanes == 1 ? "i" : Int(lanes) + "·i .. " + Int(lanes) + "·i + " + Int(lanes - 1)) +
+                   ", each lane taking every " + (lanes == 1 ? "column" : Int(lanes) + "th column") + " of the head (" + Int(d) + ");");
+            w.Line("/// the row's " + Int(nk) + " scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.");
             w.Line("/// </summary>");
-            WriteSignature(w, "private static void GpuAttention(", parameters);
+            WriteSignature(w, "private static void GpuSmallAttention(", parameters);
             using (w.Block())
             {
-                EmitHeadIndices(w, l, "global::ILGPU.Grid.IdxX", "global::ILGPU.Grid.IdxY");
-                w.Line("int lane = global::ILGPU.Warp.LaneIdx;");
-                w.Line("var qs = global::ILGPU.SharedMemory.Allocate<float>(" + Int(nq * d) + ");  // q [" + Int(nq) + ", " + Int(d) + "]");
-                w.Line("var ks = global::ILGPU.SharedMemory.Allocate<float>(" + Int(nk * (d + 1)) + ");  // k [" + Int(nk) + ", " + Int(d) + " + 1]: padded, lane j reads row j");
-                w.Line("var vs = global::ILGPU.SharedMemory.Allocate<float>(" + Int(nk * vs) + ");  // v [" + Int(nk) + ", " + Int(vs) + "]: rows of whole lanes");
-                w.Line("var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key");
+                w.Line("int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;");
+                if (l.Heads % 4 != 0) w.Line("if (h >= " + Int(l.Heads) + ") return; // the last group's spare warps");
+                if (l.KvHeads != l.Heads)
+                    w.Line("int g = h / " + Int(l.Heads / l.KvHeads) + "; // the key/value head of query head h (" + Int(l.Heads / l.KvHeads) + " query heads share one)");
+                w.Line(lanes == 1 ? "int lane = global::ILGPU.Warp.LaneIdx, row = lane, part = 0;"
+                    : "int lane = global::ILGPU.Warp.LaneIdx, row = lane / " + Int(lanes) + ", part = lane % " + Int(lanes) + "; // part: columns part + " + Int(lanes) + "·c");
+                w.Line(rowsPadded ? "int i = row < " + Int(nq) + " ? row : " + Int(nq - 1) + "; // spare rows repeat the last one and store nothing" : "int i = row;");
+                w.Line("int qStart = " + src.QueryStart("i") + " + part;");
+                w.Line("int kStart = " + src.KeyStart("0") + " + part; // key j at +" + Int(src.KStride) + "·j");
                 w.Line();
-                w.Line("// Stage the (batch, head)'s queries, keys and values.");
-                using (w.Block("for (int e = lane; e < " + Int(nq * d) + "; e += 32)"))
+                w.Line("// Scores in base 2 (q times scale·log2(e) = " + Float(l.Scale) + " · 1.4427): this lane's columns, then the row's " + (lanes == 1 ? "lane alone." : Int(lanes) + " lanes."));
+                var zeros = new List<string>();
+                for (int j = 0; j < nk; j++) zeros.Add("s" + Int(j) + " = 0f");
+                w.Line("float " + string.Join(", ", zeros) + ";");
+                string column = lanes == 1 ? "c" : "c * " + Int(lanes);
+                using (w.Block("for (int c = 0; c < " + Int(steps) + "; c++)"))
                 {
-                    w.Line("int i = e / " + Int(d) + ", c = e % " + Int(d) + ";");
-                    w.Line("qs[e] = " + src.Query("i", "c") + ";");
+                    System.IDisposable? guard = columnsPartial ? w.Block("if (part + " + column + " < " + Int(d) + ")") : null;
+                    w.Line("float qv = " + src.Q + "[qStart + " + column + "] * " + Float((float)(l.Scale * Log2E)) + ";");
+                    w.Line("var kc = " + src.K + ".SubView(kStart + " + column + ");");
+                    EmitFour(w, nk, j => "s" + Int(j) + " += qv * kc[" + Int(j * src.KStride) + "];");
+                    guard?.Dispose();
                 }
-                using (w.Block("for (int e = lane; e < " + Int(nk * d) + "; e += 32)"))
+                if (lanes > 1)
                 {
-                    w.Line("int j = e / " + Int(d) + ", c = e % " + Int(d) + ";");
-                    w.Line("ks[j * " + Int(d + 1) + " + c] = " + src.Key("j", "c") + ";");
-                    w.Line("vs[j * " + Int(vs) + " + c] = " + src.Value("j", "c") + ";");
-                }
-                w.Line("global::ILGPU.Group.Barrier();");
-                w.Line();
-                w.Line("int key = lane;");
-                w.Line(keyMayPad
-                    ? "int kRow = (lane < " + Int(nk) + " ? lane : 0) * " + Int(d + 1) + "; // lanes past the last key read key 0 and are masked"
-                    : "int kRow = lane * " + Int(d + 1) + ";");
-                if (l.MaskKind == AttentionMask.ValidLengths) w.Line("int valid = validLengths[b];");
-                using (w.Block("for (int i = 0; i < " + Int(nq) + "; i++)"))
-                {
-                    EmitDot(w, l, "i * " + Int(d), "kRow");
-                    if (l.MaskKind == AttentionMask.ValidLengthsPerQuery) w.Line("int validRow = validLengths[b * " + Int(nq) + " + i];");
-                    EmitTerms(w, l, rowMayPad: false, keyMayPad: keyMayPad, validRow: "validRow");
-                    w.Line();
-                    w.Line("// softmax over the row's keys: max and sum across the warp");
-                    w.Line("float m = t;");
-                    EmitWarpReduce(w, "m", max: true);
-                    w.Line("float p = " + Exp2 + "(t - (m == " + NegativeInfinity + " ? 0f : m)); // a row with no visible key has p = 0");
-                    w.Line("float l = p;");
-                    EmitWarpReduce(w, "l", max: false);
-                    w.Line("float weight = l == 0f ? 0f : p / l;");
-                    if (l.ReturnWeights)
+                    for (int j0 = 0; j0 < nk; j0 += 8)
                     {
-                        string store = "weights[((b * " + Int(l.Heads) + " + h) * " + Int(nq) + " + i) * " + Int(nk) + " + key] = weight;";
-                        w.Line(keyMayPad ? "if (key < " + Int(nk) + ") " + store : store);
+                        var values = new List<string>();
+                        for (int j = j0; j < j0 + 8; j++) values.Add(j < nk ? "s" + Int(j) : "0f");
+                        string sum = "sum" + Int(j0 / 8);
+                        w.Line("var " + sum + " = new " + Float8 + "(" + string.Join(", ", values) + ");");
+                        for (int offset = lanes / 2; offset >= 1; offset /= 2)
+                            w.Line(sum + " = " + Float8 + ".Add(" + sum + ", global::ILGPU.Warp.ShuffleXor(" + sum + ", " + Int(offset) + "));");
+                        var back = new List<string>();
+                        for (int j = j0; j < j0 + 8 && j < nk; j++) back.Add("s" + Int(j) + " = " + sum + ".Row" + Int(j - j0) + ";");
+                        w.Line(string.Join(" ", back));
                     }
-                    w.Line("ps[lane] = weight;");
-                    w.Line("global::ILGPU.Warp.Barrier();");
-                    w.Line();
-                    w.Line("// context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c");
-                    for (int u = 0; u < plan.ColumnsPerLane; u++)
+                }
+                if (HasTerms(l, keyMayPad: false))
+                {
+                    if (l.MaskKind == AttentionMask.ValidLengths) w.Line("int valid = validLengths[b];");
+                    if (l.MaskKind == AttentionMask.ValidLengthsPerQuery) w.Line("int valid = validLengths[b * " + Int(nq) + " + i];");
+                    for (int j = 0; j < nk; j++)
                     {
-                        string column = u == 0 ? "lane" : "lane + " + Int(32 * u);
+                        int offset = nq - 1 - j;
+                        string biasRow = offset == 0 ? "i" : offset > 0 ? "(i + " + Int(offset) + ")" : "(i - " + Int(-offset) + ")";
+                        EmitScoreTerms(w, l, "s" + Int(j), "i", Int(j), biasRow, rowMayPad: false, keyMayPad: false, valid: "valid");
+                    }
+                }
+                w.Line();
+                w.Line("// Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.");
+                w.Line("float m = s0;");
+                if (nk > 1) EmitFour(w, nk - 1, j => "m = " + Max + "(m, s" + Int(j + 1) + ");");
+                w.Line("float mBase = m == " + NegativeInfinity + " ? 0f : m;");
+                EmitFour(w, nk, j => "s" + Int(j) + " = " + Exp2 + "(s" + Int(j) + " - mBase);");
+                var all = new List<string>();
+                for (int j = 0; j < nk; j++) all.Add("s" + Int(j));
+                w.Line("float l = " + string.Join(" + ", all) + ";");
+                w.Line("float inverse = l == 0f ? 0f : 1f / l;");
+                EmitFour(w, nk, j => "s" + Int(j) + " *= inverse;");
+                if (l.ReturnWeights)
+                {
+                    using (w.Block("if (part == 0" + (rowsPadded ? " && row < " + Int(nq) : "") + ")"))
+                    {
+                        w.Line("var weightRow = weights.SubView(((b * " + Int(l.Heads) + " + h) * " + Int(nq) + " + i) * " + Int(nk) + ");");
+                        EmitFour(w, nk, j => "weightRow[" + Int(j) + "] = s" + Int(j) + ";");
+                    }
+                }
+                w.Line();
+                int block = System.Math.Min(steps, 8), blocks = (steps + block - 1) / block;
+                w.Line("// context[i, column] = Σ_j p_j · v[j, column], this lane's columns " + Int(block) + " at a time: every load of a block before its stores.");
+                w.Line("int vStart = " + src.ValueStart("0") + " + part; // key j at +" + Int(src.VStride) + "·j");
+                w.Line("int outStart = (b * " + Int(nq) + " + i) * " + Int(l.QueryWidth) + " + h * " + Int(d) + " + part;");
+                using (w.Block("for (int c0 = 0; c0 < " + Int(blocks * block) + "; c0 += " + Int(block) + ")"))
+                {
+                    string at = lanes == 1 ? "c0" : "c0 * " + Int(lanes);
+                    w.Line("int vAt = vStart + " + at + ", outAt = outStart + " + at + ";");
+                    for (int t = 0; t < block; t++)
+                    {
                         var terms = new List<string>();
-                        w.Line("float o" + Int(u) + " = 0f;");
-                        for (int j = 0; j < nk; j += 4)
-                        {
-                            terms.Clear();
-                            for (int e = j; e < nk && e < j + 4; e++) terms.Add("ps[" + Int(e) + "] * vs[" + Plus(column, e * vs) + "]");
-                            w.Line("o" + Int(u) + " += " + string.Join(" + ", terms) + ";");
-                        }
-                        string target = "context[(b * " + Int(nq) + " + i) * " + Int(l.QueryWidth) + " + h * " + Int(d) + " + " + column + "] = o" + Int(u) + ";";
-                        int columnsLeft = d - 32 * u;
-                        w.Line(columnsLeft < 32 ? "if (" + column + " < " + Int(d) + ") " + target : target);
+                        for (int j = 0; j < nk; j++) terms.Add("s" + Int(j) + " * " + src.V + "[" + Plus("vAt", t * lanes + j * src.VStride) + "]");
+                        bool guarded = columnsPartial || blocks * block != steps;
+                        string o = "o" + Int(t);
+                        w.Line("float " + o + (guarded ? " = 0f;" : " = " + string.Join(" + ", terms.GetRange(0, System.Math.Min(8, nk))) + ";"));
+                        System.IDisposable? guard = guarded ? w.Block("if (part + " + at + (t == 0 ? "" : " + " + Int(t * lanes)) + " < " + Int(d) + ")") : null;
+                        for (int j = guarded ? 0 : 8; j < nk; j += 8)
+                            w.Line(o + (j == 0 ? " = " : " += ") + string.Join(" + ", terms.GetRange(j, System.Math.Min(8, nk - j))) + ";");
+                        guard?.Dispose();
                     }
-                    w.Line("global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row");
+                    for (int t = 0; t < block; t++)
+                    {
+                        string condition = Conjunction(rowsPadded ? "row < " + Int(nq) : "",
+                            columnsPartial || blocks * block != steps ? "part + " + at + (t == 0 ? "" : " + " + Int(t * lanes)) + " < " + Int(d) : "");
+                        string store = "context[" + Plus("outAt", t * lanes) + "] = o" + Int(t) + ";";
+                        w.Line(condition.Length > 0 ? "if (" + condition + ") " + store : store);
+                    }
                 }
             }
         }

@@ -200,7 +200,8 @@ namespace StaticAttention.Generator.Emitting
                         string types = View + ", " + View + ", " + (linear.Bias is null ? "" : View + ", ") + View + ", int";
                         w.Line(linear.Field + " = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + types + ">(accelerator, " + linear.Kernel + ");");
                     }
-                    w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, GpuAttention);");
+                    w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, " +
+                        (GpuPlan.For(l).Small ? "GpuSmallAttention" : "GpuAttention") + ");");
                 }
             }
         }
@@ -332,15 +333,17 @@ namespace StaticAttention.Generator.Emitting
                 if (l.ReturnWeights) arguments.Add("weights");
                 if (plan.Small)
                 {
-                    w.Line("// Attention: one warp per (head, batch item) holds the whole " + Int(l.QueryTokens) + "×" + Int(l.KeyTokens) + " problem in shared memory.");
-                    w.Line("device.Attention(new " + KernelConfig + "(new " + Index3D + "(Heads, batch, 1), new " + Index3D + "(32, 1, 1)), " + string.Join(", ", arguments) + ");");
+                    int groups = (l.Heads + 3) / 4;
+                    w.Line("// Attention: one warp per (head, batch item), four heads per group: ceil(" + Int(l.Heads) + " / 4) = " + Int(groups) + " groups per item.");
+                    w.Line("device.Attention(new " + KernelConfig + "(new " + Index3D + "(" + Int(groups) + ", batch, 1), new " + Index3D + "(" + Int(GpuPlan.Threads) + ", 1, 1)), " +
+                        string.Join(", ", arguments) + ");");
                 }
                 else
                 {
                     int tiles = (l.QueryTokens + plan.QueryTile - 1) / plan.QueryTile;
-                    w.Line("// Attention: one group of " + Int(plan.Warps) + " warps per (query tile of " + Int(plan.QueryTile) + " rows, head, batch item): ceil(" +
+                    w.Line("// Attention: one group of 128 threads per (query tile of " + Int(plan.QueryTile) + " rows, head, batch item): ceil(" +
                         Int(l.QueryTokens) + " / " + Int(plan.QueryTile) + ") = " + Int(tiles) + " tiles.");
-                    w.Line("device.Attention(new " + KernelConfig + "(new " + Index3D + "(" + Int(tiles) + ", Heads, batch), new " + Index3D + "(" + Int(plan.Warps * GpuPlan.WarpSize) + ", 1, 1)), " +
+                    w.Line("device.Attention(new " + KernelConfig + "(new " + Index3D + "(" + Int(tiles) + ", Heads, batch), new " + Index3D + "(" + Int(GpuPlan.Threads) + ", 1, 1)), " +
                         string.Join(", ", arguments) + ");");
                 }
                 if (l.Projections != Projections.None)

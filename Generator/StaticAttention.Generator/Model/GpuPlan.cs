@@ -4,21 +4,31 @@ namespace StaticAttention.Generator.Model
 {
     /// <summary>
     /// The tile sizes of a layer's ILGPU kernels, derived from its <see cref="LayerModel"/> alone (so it caches with it):
-    /// which attention kernel runs, how a group splits its query rows among warps, and the shared memory each needs.
+    /// which attention kernel runs, how its threads split the work, and the shared memory it needs.
     /// </summary>
-    /// <param name="Supported">Whether the kernels fit ILGPU's 48 KB of shared memory per group (head widths up to 128 do).</param>
-    /// <param name="Small">Whether the small-sequence kernel runs: queries and keys both ≤ 32, one warp per (batch, head).</param>
-    /// <param name="Warps">Flash kernel: warps per group.</param>
-    /// <param name="RowsPerWarp">Flash kernel: query rows each warp owns.</param>
-    /// <param name="ColumnsPerLane">Output columns per lane: <c>ceil(HeadDim / 32)</c>.</param>
+    /// <param name="Supported">Whether the layer gets GPU members: the small kernel always fits, the flash kernel up to a head width of 128.</param>
+    /// <param name="Small">Whether the small-sequence kernel runs: queries and keys both ≤ 32, one warp per (batch, head), no shared memory.</param>
+    /// <param name="QueryTile">Flash kernel: query rows per group (64, or 32 above a head width of 64).</param>
+    /// <param name="KeyTile">Flash kernel: keys per tile (32, or 16 above a head width of 64).</param>
+    /// <param name="RowsPerThread">Flash kernel: query rows each thread scores and accumulates (<see cref="QueryTile"/> / 16).</param>
+    /// <param name="KeysPerThread">Flash kernel: keys of a tile each thread scores (<see cref="KeyTile"/> / 8).</param>
+    /// <param name="ColumnChunks">Flash kernel: four-column chunks of the output each thread owns, <c>ceil(HeadDim / 32)</c>.</param>
+    /// <param name="LanesPerRow">Small kernel: lanes that share one query row, each summing every <c>LanesPerRow</c>-th column.</param>
     /// <param name="SharedFloats">Shared memory of the attention kernel, in floats.</param>
-    internal sealed record GpuPlan(bool Supported, bool Small, int Warps, int RowsPerWarp, int ColumnsPerLane, int SharedFloats)
+    internal sealed record GpuPlan(bool Supported, bool Small, int QueryTile, int KeyTile, int RowsPerThread, int KeysPerThread, int ColumnChunks,
+        int LanesPerRow, int SharedFloats)
     {
         /// <summary>Threads per warp on NVIDIA hardware (and ILGPU's CPU accelerator with its NVIDIA preset).</summary>
         public const int WarpSize = 32;
 
-        /// <summary>Keys per tile of the flash kernel: one per lane.</summary>
-        public const int KeyTile = WarpSize;
+        /// <summary>Threads of an attention group: four warps.</summary>
+        public const int Threads = 128;
+
+        /// <summary>Flash kernel: threads that share a query row, each scoring every eighth key of the tile.</summary>
+        public const int KeyThreads = 8;
+
+        /// <summary>Flash kernel: threads along the query rows, each owning every sixteenth row of the tile.</summary>
+        public const int RowThreads = Threads / KeyThreads;
 
         /// <summary>ILGPU's shared memory per group, in floats (48 KB).</summary>
         public const int SharedFloatLimit = 48 * 1024 / 4;
@@ -29,29 +39,45 @@ namespace StaticAttention.Generator.Model
         /// <summary>Threads of a projection GEMM group.</summary>
         public const int GemmThreads = 64;
 
-        /// <summary>Flash kernel: query rows per group.</summary>
-        public int QueryTile => Warps * RowsPerWarp;
+        /// <summary>Flash kernel: the head width rounded up to whole four-float chunks (the padding columns staged as zeros).</summary>
+        public int PaddedHeadDim { get; private init; }
 
-        /// <summary>Row stride of a value tile in shared memory: whole lanes' worth of columns, <c>32·ColumnsPerLane</c>.</summary>
-        public int ValueStride => ColumnsPerLane * WarpSize;
+        /// <summary>Flash kernel: row stride of the query and key tiles in shared memory, an odd number of four-float chunks so the eight key threads' rows fall in distinct banks.</summary>
+        public int RowStride { get; private init; }
+
+        /// <summary>Flash kernel: row stride of the value tile, the output columns of all eight key threads: <c>32·ColumnChunks</c>.</summary>
+        public int ValueStride => ColumnChunks * 4 * KeyThreads;
+
+        /// <summary>Flash kernel: row stride of the probabilities <c>p[key, row]</c> in shared memory, padded against bank conflicts on writes.</summary>
+        public int PStride => QueryTile + 4;
 
         public static GpuPlan For(LayerModel l)
         {
             int d = l.HeadDim;
-            int columnsPerLane = (d + WarpSize - 1) / WarpSize;
-            int valueStride = columnsPerLane * WarpSize;
 
-            // Small kernel: the whole (batch, head) in shared memory: q [Nq, D], k [Nk, D+1], v [Nk, 32·U], one row of p.
-            int smallFloats = l.QueryTokens * d + l.KeyTokens * (d + 1) + l.KeyTokens * valueStride + WarpSize;
-            if (l.QueryTokens <= WarpSize && l.KeyTokens <= WarpSize && smallFloats <= SharedFloatLimit)
-                return new GpuPlan(true, true, 1, l.QueryTokens, columnsPerLane, smallFloats);
+            // Small kernel: each warp holds one (batch, head) in registers, its query rows side by side (padded to a power of
+            // two) and each row's head width split over the lanes that remain.
+            if (l.QueryTokens <= WarpSize && l.KeyTokens <= WarpSize)
+            {
+                int rows = 1;
+                while (rows < l.QueryTokens) rows *= 2;
+                return new GpuPlan(true, true, 0, 0, 0, 0, 0, WarpSize / rows, 0);
+            }
 
-            // Flash kernel: up to four warps of eight rows (four above a head width of 64); the query tile, a key tile
-            // [32, D+1], a value tile [32, 32·U] and p of every row against the key tile.
-            int rowsPerWarp = Math.Min(d <= 64 ? 8 : 4, l.QueryTokens);
-            int warps = Math.Min(4, (l.QueryTokens + rowsPerWarp - 1) / rowsPerWarp);
-            int flashFloats = warps * rowsPerWarp * (d + WarpSize) + KeyTile * (d + 1) + KeyTile * valueStride;
-            return new GpuPlan(flashFloats <= SharedFloatLimit, false, warps, rowsPerWarp, columnsPerLane, flashFloats);
+            // Flash kernel: 64 query rows × 32 keys per step (32 × 16 above a head width of 64); q, the key tile, the value
+            // tile and p of the tile's rows in shared memory.
+            bool wide = d > 64;
+            int queryTile = wide ? 32 : 64, keyTile = wide ? 16 : 32;
+            int padded = (d + 3) / 4 * 4;
+            int rowStride = padded / 4 % 2 == 0 ? padded + 4 : padded;
+            int chunks = (d + 31) / 32;
+            var plan = new GpuPlan(d <= 128, false, queryTile, keyTile, queryTile / RowThreads, keyTile / KeyThreads, chunks, 0, 0)
+            {
+                PaddedHeadDim = padded,
+                RowStride = rowStride,
+            };
+            int shared = queryTile * rowStride + keyTile * rowStride + keyTile * plan.ValueStride + keyTile * plan.PStride;
+            return plan with { SharedFloats = shared, Supported = d <= 128 && shared <= SharedFloatLimit };
         }
     }
 }

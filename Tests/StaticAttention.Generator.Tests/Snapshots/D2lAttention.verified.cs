@@ -344,7 +344,7 @@ namespace Samples.Attention
                 Linear16x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear16x40);
                 Linear12x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear12x40);
                 Linear40x40 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear40x40);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -437,8 +437,8 @@ namespace Samples.Attention
             // v = value · Wᵀ: [batch·6, 12] -> [batch·6, 40]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear12x40(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), value, parameters.Value, v, batch * KeyTokens);
 
-            // Attention: one warp per (head, batch item) holds the whole 4×6 problem in shared memory.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), q, k, v, validLengths, context);
+            // Attention: one warp per (head, batch item), four heads per group: ceil(5 / 4) = 2 groups per item.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, validLengths, context);
 
             // output = context · Wᵀ: [batch·4, 40] -> [batch·4, 40]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear40x40(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, output, batch * QueryTokens);
@@ -741,73 +741,65 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (head, batch item) per warp: q [4, 8], k and v [6, 8] staged in shared memory (1240 bytes),
-        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// Attention for one (head, batch item) per warp: query row i on lanes 8·i .. 8·i + 7, each lane taking every 8th column of the head (8);
+        /// the row's 6 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> q,
             global::ILGPU.ArrayView<float> k,
             global::ILGPU.ArrayView<float> v,
             global::ILGPU.ArrayView<int> validLengths,
             global::ILGPU.ArrayView<float> context)
         {
-            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
-            int lane = global::ILGPU.Warp.LaneIdx;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(32);  // q [4, 8]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(54);  // k [6, 8 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(192);  // v [6, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+            int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
+            if (h >= 5) return; // the last group's spare warps
+            int lane = global::ILGPU.Warp.LaneIdx, row = lane / 8, part = lane % 8; // part: columns part + 8·c
+            int i = row;
+            int qStart = (b * 4 + i) * 40 + h * 8 + part;
+            int kStart = (b * 6 + 0) * 40 + h * 8 + part; // key j at +40·j
 
-            // Stage the (batch, head)'s queries, keys and values.
-            for (int e = lane; e < 32; e += 32)
+            // Scores in base 2 (q times scale·log2(e) = 0.35355338f · 1.4427): this lane's columns, then the row's 8 lanes.
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f;
+            for (int c = 0; c < 1; c++)
             {
-                int i = e / 8, c = e % 8;
-                qs[e] = q[(b * 4 + i) * 40 + h * 8 + c];
+                float qv = q[qStart + c * 8] * 0.5100697f;
+                var kc = k.SubView(kStart + c * 8);
+                s0 += qv * kc[0]; s1 += qv * kc[40]; s2 += qv * kc[80]; s3 += qv * kc[120];
+                s4 += qv * kc[160]; s5 += qv * kc[200];
             }
-            for (int e = lane; e < 48; e += 32)
-            {
-                int j = e / 8, c = e % 8;
-                ks[j * 9 + c] = k[(b * 6 + j) * 40 + h * 8 + c];
-                vs[j * 32 + c] = v[(b * 6 + j) * 40 + h * 8 + c];
-            }
-            global::ILGPU.Group.Barrier();
-
-            int key = lane;
-            int kRow = (lane < 6 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
+            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, 0f, 0f);
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 4));
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5;
             int valid = validLengths[b];
-            for (int i = 0; i < 4; i++)
+            if (0 >= valid) s0 = -1442695f; // -1e6: d2l replaces, not removes
+            if (1 >= valid) s1 = -1442695f; // -1e6: d2l replaces, not removes
+            if (2 >= valid) s2 = -1442695f; // -1e6: d2l replaces, not removes
+            if (3 >= valid) s3 = -1442695f; // -1e6: d2l replaces, not removes
+            if (4 >= valid) s4 = -1442695f; // -1e6: d2l replaces, not removes
+            if (5 >= valid) s5 = -1442695f; // -1e6: d2l replaces, not removes
+
+            // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+            float m = s0;
+            m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+            m = global::System.MathF.Max(m, s5);
+            float mBase = m == float.NegativeInfinity ? 0f : m;
+            s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+            s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase); s5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 - mBase);
+            float l = s0 + s1 + s2 + s3 + s4 + s5;
+            float inverse = l == 0f ? 0f : 1f / l;
+            s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+            s4 *= inverse; s5 *= inverse;
+
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 1 at a time: every load of a block before its stores.
+            int vStart = (b * 6 + 0) * 40 + h * 8 + part; // key j at +40·j
+            int outStart = (b * 4 + i) * 40 + h * 8 + part;
+            for (int c0 = 0; c0 < 1; c0 += 1)
             {
-                float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
-                s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
-                float score = s * 0.35355338f;
-                if (key >= valid) score = -1e6f; // d2l: replaced, not removed
-                float t = score * 1.442695f; // to base 2
-                if (key >= 6) t = float.NegativeInfinity; // past the last key
-
-                // softmax over the row's keys: max and sum across the warp
-                float m = t;
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                float l = p;
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                float weight = l == 0f ? 0f : p / l;
-                ps[lane] = weight;
-                global::ILGPU.Warp.Barrier();
-
-                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                float o0 = 0f;
-                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160];
-                if (lane < 8) context[(b * 4 + i) * 40 + h * 8 + lane] = o0;
-                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                int vAt = vStart + c0 * 8, outAt = outStart + c0 * 8;
+                float o0 = s0 * v[vAt] + s1 * v[vAt + 40] + s2 * v[vAt + 80] + s3 * v[vAt + 120] + s4 * v[vAt + 160] + s5 * v[vAt + 200];
+                context[outAt] = o0;
             }
         }
     }

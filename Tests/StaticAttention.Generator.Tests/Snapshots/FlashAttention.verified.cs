@@ -363,8 +363,8 @@ namespace Samples.Attention
             // qkv = x · Wᵀ + b: [batch·50, 64] -> [batch·50, 192]; 32×32 tiles: 6 columns × ceil(rows / 32)
             device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(6, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
 
-            // Attention: one group of 4 warps per (query tile of 32 rows, head, batch item): ceil(50 / 32) = 2 tiles.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
+            // Attention: one group of 128 threads per (query tile of 64 rows, head, batch item): ceil(50 / 64) = 1 tiles.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
 
             // output = context · Wᵀ + b: [batch·50, 64] -> [batch·50, 64]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
@@ -527,9 +527,9 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (tile of 32 query rows, head, batch item) per group of 4 warps, 8 rows per warp: key/value tiles of 32
-        /// through shared memory (16512 bytes in all), lane j scoring key j, an online softmax in base 2 with the row
-        /// max from warp shuffles; lane c accumulates output column c. Keys 50 in 2 tile(s) of 32.
+        /// Attention for one (tile of 64 query rows, head, batch item) per group of 128 threads: keys 50 in 2 tile(s) of 32 through shared memory
+        /// (26624 bytes in all). Thread (tx, ty) scores rows ty + 16·r against keys tx + 8·j (4×4 in registers), an online softmax
+        /// in base 2 with the row maxima from shuffles among the eight threads of a row, and output columns 4·tx + 32·u of its rows.
         /// </summary>
         private static void GpuAttention(
             global::ILGPU.ArrayView<float> qkv,
@@ -539,585 +539,374 @@ namespace Samples.Attention
         {
             int tile = global::ILGPU.Grid.IdxX;
             int h = global::ILGPU.Grid.IdxY, b = global::ILGPU.Grid.IdxZ;
-            int thread = global::ILGPU.Group.IdxX, lane = global::ILGPU.Warp.LaneIdx, warp = global::ILGPU.Warp.WarpIdx;
-            int firstRow = tile * 32;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(1024);  // the tile's queries [32, 32]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(1056);  // key tile [32, 32 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(1024);  // value tile [32, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(1024); // p of each row against the key tile
+            int thread = global::ILGPU.Group.IdxX, tx = thread % 8, ty = thread / 8; // tx: keys tx + 8·j, columns 4·tx + 32·u; ty: rows ty + 16·r
+            int firstRow = tile * 64;
+            var qs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(576); // q·scale·log2(e) [64, 36]: rows padded to an odd number of four-float chunks
+            var ks = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(288); // key tile [32, 36]
+            var vs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(256); // value tile [32, 32]: four columns for each tx, 1 time(s)
+            var ps = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(544); // p [32 keys, 68]: each thread's 4 rows side by side, written and read by its own warp
+            var qFloats = qs.Cast<float>();
+            var kFloats = ks.Cast<float>();
+            var vFloats = vs.Cast<float>();
 
-            // Stage the tile's queries (rows past 50 are zeros).
-            for (int e = thread; e < 1024; e += 128)
+            // Stage the tile's queries, times scale·log2(e) = 0.17677669f · 1.4427 (rows past 50 are zeros).
             {
-                int r = e / 32, c = e % 32;
-                int row = firstRow + r;
-                qs[e] = row < 50 ? qkv[(b * 50 + row) * 192 + h * 32 + c] : 0f;
+                int j = thread / 32, c = thread % 32, token = firstRow + j; // column c of rows j + 4·n
+                int qAt = (b * 50 + token) * 192 + h * 32 + c;
+                float qIn0 = token < 50 ? qkv[qAt] * 0.25503486f : 0f, qIn1 = token + 4 < 50 ? qkv[qAt + 768] * 0.25503486f : 0f, qIn2 = token + 8 < 50 ? qkv[qAt + 1536] * 0.25503486f : 0f, qIn3 = token + 12 < 50 ? qkv[qAt + 2304] * 0.25503486f : 0f;
+                float qIn4 = token + 16 < 50 ? qkv[qAt + 3072] * 0.25503486f : 0f, qIn5 = token + 20 < 50 ? qkv[qAt + 3840] * 0.25503486f : 0f, qIn6 = token + 24 < 50 ? qkv[qAt + 4608] * 0.25503486f : 0f, qIn7 = token + 28 < 50 ? qkv[qAt + 5376] * 0.25503486f : 0f;
+                float qIn8 = token + 32 < 50 ? qkv[qAt + 6144] * 0.25503486f : 0f, qIn9 = token + 36 < 50 ? qkv[qAt + 6912] * 0.25503486f : 0f, qIn10 = token + 40 < 50 ? qkv[qAt + 7680] * 0.25503486f : 0f, qIn11 = token + 44 < 50 ? qkv[qAt + 8448] * 0.25503486f : 0f;
+                float qIn12 = token + 48 < 50 ? qkv[qAt + 9216] * 0.25503486f : 0f, qIn13 = token + 52 < 50 ? qkv[qAt + 9984] * 0.25503486f : 0f, qIn14 = token + 56 < 50 ? qkv[qAt + 10752] * 0.25503486f : 0f, qIn15 = token + 60 < 50 ? qkv[qAt + 11520] * 0.25503486f : 0f;
+                var qTo = qFloats.SubView(j * 36 + c);
+                qTo[0] = qIn0; qTo[144] = qIn1; qTo[288] = qIn2; qTo[432] = qIn3;
+                qTo[576] = qIn4; qTo[720] = qIn5; qTo[864] = qIn6; qTo[1008] = qIn7;
+                qTo[1152] = qIn8; qTo[1296] = qIn9; qTo[1440] = qIn10; qTo[1584] = qIn11;
+                qTo[1728] = qIn12; qTo[1872] = qIn13; qTo[2016] = qIn14; qTo[2160] = qIn15;
             }
 
-            // Each warp's rows: running max m (base 2), the lane's partial sum l, its output columns o.
-            float m0 = float.NegativeInfinity, l0 = 0f, o0_0 = 0f;
-            float m1 = float.NegativeInfinity, l1 = 0f, o1_0 = 0f;
-            float m2 = float.NegativeInfinity, l2 = 0f, o2_0 = 0f;
-            float m3 = float.NegativeInfinity, l3 = 0f, o3_0 = 0f;
-            float m4 = float.NegativeInfinity, l4 = 0f, o4_0 = 0f;
-            float m5 = float.NegativeInfinity, l5 = 0f, o5_0 = 0f;
-            float m6 = float.NegativeInfinity, l6 = 0f, o6_0 = 0f;
-            float m7 = float.NegativeInfinity, l7 = 0f, o7_0 = 0f;
-            int keyEnd = global::System.Math.Min(50, firstRow + 32); // causal: later keys are masked for every row of the tile
+            // This thread's views, taken once: its rows and keys are whole rows apart, read at constant offsets.
+            var qMine = qs.SubView(ty * 9); // row ty; row ty + 16·r at +144·r
+            var kMine = ks.SubView(tx * 9); // key tx; key tx + 8·j at +72·j
+            var vMine = vs.SubView(tx); // columns 4·tx..; chunk u at +8·u, key j at +8·j
+            var pMine = ps.SubView(ty); // p of rows ty + 16·r for key j at +17·j
+            var pWrite = ps.SubView(tx * 17 + ty); // where this thread's key tx + 8·j goes: +136·j
 
-            for (int k0 = 0; k0 < keyEnd; k0 += 32)
+            // The thread's rows: running max m (base 2), its partial sum l over its keys, its output columns o.
+            float m0 = float.NegativeInfinity, l0 = 0f, o0_0 = 0f, o0_1 = 0f, o0_2 = 0f, o0_3 = 0f;
+            float m1 = float.NegativeInfinity, l1 = 0f, o1_0 = 0f, o1_1 = 0f, o1_2 = 0f, o1_3 = 0f;
+            float m2 = float.NegativeInfinity, l2 = 0f, o2_0 = 0f, o2_1 = 0f, o2_2 = 0f, o2_3 = 0f;
+            float m3 = float.NegativeInfinity, l3 = 0f, o3_0 = 0f, o3_1 = 0f, o3_2 = 0f, o3_3 = 0f;
+
+            for (int k0 = 0; k0 < 50; k0 += 32)
             {
                 global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
-                for (int e = thread; e < 1024; e += 128)
                 {
-                    int j = e / 32, c = e % 32, kj = k0 + j;
-                    ks[j * 33 + c] = kj < 50 ? qkv[(b * 50 + kj) * 192 + 64 + h * 32 + c] : 0f;
-                    vs[j * 32 + c] = kj < 50 ? qkv[(b * 50 + kj) * 192 + 128 + h * 32 + c] : 0f;
+                    int j = thread / 32, c = thread % 32, token = k0 + j; // column c of rows j + 4·n
+                    int kAt = (b * 50 + token) * 192 + 64 + h * 32 + c, vAt = (b * 50 + token) * 192 + 128 + h * 32 + c;
+                    float kIn0 = token < 50 ? qkv[kAt] : 0f, kIn1 = token + 4 < 50 ? qkv[kAt + 768] : 0f, kIn2 = token + 8 < 50 ? qkv[kAt + 1536] : 0f, kIn3 = token + 12 < 50 ? qkv[kAt + 2304] : 0f;
+                    float kIn4 = token + 16 < 50 ? qkv[kAt + 3072] : 0f, kIn5 = token + 20 < 50 ? qkv[kAt + 3840] : 0f, kIn6 = token + 24 < 50 ? qkv[kAt + 4608] : 0f, kIn7 = token + 28 < 50 ? qkv[kAt + 5376] : 0f;
+                    float vIn0 = token < 50 ? qkv[vAt] : 0f, vIn1 = token + 4 < 50 ? qkv[vAt + 768] : 0f, vIn2 = token + 8 < 50 ? qkv[vAt + 1536] : 0f, vIn3 = token + 12 < 50 ? qkv[vAt + 2304] : 0f;
+                    float vIn4 = token + 16 < 50 ? qkv[vAt + 3072] : 0f, vIn5 = token + 20 < 50 ? qkv[vAt + 3840] : 0f, vIn6 = token + 24 < 50 ? qkv[vAt + 4608] : 0f, vIn7 = token + 28 < 50 ? qkv[vAt + 5376] : 0f;
+                    var kTo = kFloats.SubView(j * 36 + c);
+                    kTo[0] = kIn0; kTo[144] = kIn1; kTo[288] = kIn2; kTo[432] = kIn3;
+                    kTo[576] = kIn4; kTo[720] = kIn5; kTo[864] = kIn6; kTo[1008] = kIn7;
+                    var vTo = vFloats.SubView(j * 32 + c);
+                    vTo[0] = vIn0; vTo[128] = vIn1; vTo[256] = vIn2; vTo[384] = vIn3;
+                    vTo[512] = vIn4; vTo[640] = vIn5; vTo[768] = vIn6; vTo[896] = vIn7;
                 }
                 global::ILGPU.Group.Barrier();
-                int key = k0 + lane, kRow = lane * 33;
-                float t0, t1, t2, t3, t4, t5, t6, t7; // the warp's rows scored against key k0 + lane, in base 2
-                {
-                    int i = firstRow + warp * 8;
-                    int qRow = (warp * 8) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t0 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 1;
-                    int qRow = (warp * 8 + 1) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t1 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 2;
-                    int qRow = (warp * 8 + 2) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t2 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 3;
-                    int qRow = (warp * 8 + 3) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t3 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 4;
-                    int qRow = (warp * 8 + 4) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t4 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 5;
-                    int qRow = (warp * 8 + 5) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t5 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 6;
-                    int qRow = (warp * 8 + 6) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t6 = t;
-                }
-                {
-                    int i = firstRow + warp * 8 + 7;
-                    int qRow = (warp * 8 + 7) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    t7 = t;
-                }
 
-                // The rows' maxima over the tile, all 8 in one butterfly of struct shuffles.
-                var tileMax = new global::StaticAttention.Gpu.RowValues8(t0, t1, t2, t3, t4, t5, t6, t7);
-                tileMax = global::StaticAttention.Gpu.RowValues8.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 16));
-                tileMax = global::StaticAttention.Gpu.RowValues8.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 8));
-                tileMax = global::StaticAttention.Gpu.RowValues8.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
-                tileMax = global::StaticAttention.Gpu.RowValues8.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
-                tileMax = global::StaticAttention.Gpu.RowValues8.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 1));
+                // Scores in base 2: s{r}{j} = q[row ty + 16·r] · k[key tx + 8·j].
+                float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f, s20 = 0f, s21 = 0f, s22 = 0f, s23 = 0f, s30 = 0f, s31 = 0f, s32 = 0f, s33 = 0f;
+                for (int c = 0; c < 8; c++)
+                {
+                    var qc = qMine.SubView(c);
+                    var kc = kMine.SubView(c);
+                    global::StaticAttention.Gpu.RowValues4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
+                    global::StaticAttention.Gpu.RowValues4 qv = qc[0];
+                    s00 = s00 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s01 = s01 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s02 = s02 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s03 = s03 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    qv = qc[144];
+                    s10 = s10 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s11 = s11 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s12 = s12 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s13 = s13 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    qv = qc[288];
+                    s20 = s20 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s21 = s21 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s22 = s22 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s23 = s23 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    qv = qc[432];
+                    s30 = s30 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s31 = s31 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s32 = s32 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s33 = s33 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                }
+                int i0 = firstRow + ty, i1 = firstRow + ty + 16, i2 = firstRow + ty + 32, i3 = firstRow + ty + 48;
+                int key0 = k0 + tx, key1 = k0 + tx + 8, key2 = k0 + tx + 16, key3 = k0 + tx + 24;
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s00 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i0) s00 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s00 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s01 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i0) s01 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s01 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s02 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i0) s02 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s02 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s03 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i0) s03 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s03 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s10 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i1) s10 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s10 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s11 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i1) s11 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s11 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s12 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i1) s12 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s12 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s13 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i1) s13 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s13 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s20 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i2) s20 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s20 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s21 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i2) s21 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s21 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s22 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i2) s22 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s22 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s23 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i2) s23 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s23 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s30 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i3) s30 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s30 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s31 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i3) s31 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s31 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s32 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i3) s32 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s32 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s33 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i3) s33 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s33 = float.NegativeInfinity; // past the last key
 
-                // Online softmax: new max, rescale what each row has summed so far by alpha, p = exp2(t - max).
-                float alpha0, alpha1, alpha2, alpha3, alpha4, alpha5, alpha6, alpha7;
+                // The rows' maxima over the tile: each thread's keys, then the eight threads of the row (lanes differing in bits 0-2).
+                var tileMax = new global::StaticAttention.Gpu.RowValues4(global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s00, s01), s02), s03), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s10, s11), s12), s13), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s20, s21), s22), s23), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s30, s31), s32), s33));
+                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 1));
+                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
+                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
+
+                // Online softmax: new max, rescale the row's sum and output by alpha, p = exp2(t - max).
                 {
                     float mNew = global::System.MathF.Max(m0, tileMax.Row0);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m0 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t0 - mBase);
-                    l0 = l0 * alpha0 + p;
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m0 - mBase);
                     m0 = mNew;
-                    ps[(warp * 8) * 32 + lane] = p;
+                    s00 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s00 - mBase); s01 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s01 - mBase); s02 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s02 - mBase); s03 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s03 - mBase);
+                    l0 = l0 * alpha + s00 + s01 + s02 + s03;
+                    o0_0 *= alpha; o0_1 *= alpha; o0_2 *= alpha; o0_3 *= alpha;
                 }
                 {
                     float mNew = global::System.MathF.Max(m1, tileMax.Row1);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m1 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t1 - mBase);
-                    l1 = l1 * alpha1 + p;
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m1 - mBase);
                     m1 = mNew;
-                    ps[(warp * 8 + 1) * 32 + lane] = p;
+                    s10 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase); s11 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase); s12 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s12 - mBase); s13 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s13 - mBase);
+                    l1 = l1 * alpha + s10 + s11 + s12 + s13;
+                    o1_0 *= alpha; o1_1 *= alpha; o1_2 *= alpha; o1_3 *= alpha;
                 }
                 {
                     float mNew = global::System.MathF.Max(m2, tileMax.Row2);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m2 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t2 - mBase);
-                    l2 = l2 * alpha2 + p;
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m2 - mBase);
                     m2 = mNew;
-                    ps[(warp * 8 + 2) * 32 + lane] = p;
+                    s20 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s20 - mBase); s21 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s21 - mBase); s22 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s22 - mBase); s23 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s23 - mBase);
+                    l2 = l2 * alpha + s20 + s21 + s22 + s23;
+                    o2_0 *= alpha; o2_1 *= alpha; o2_2 *= alpha; o2_3 *= alpha;
                 }
                 {
                     float mNew = global::System.MathF.Max(m3, tileMax.Row3);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m3 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t3 - mBase);
-                    l3 = l3 * alpha3 + p;
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m3 - mBase);
                     m3 = mNew;
-                    ps[(warp * 8 + 3) * 32 + lane] = p;
+                    s30 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s30 - mBase); s31 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s31 - mBase); s32 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s32 - mBase); s33 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s33 - mBase);
+                    l3 = l3 * alpha + s30 + s31 + s32 + s33;
+                    o3_0 *= alpha; o3_1 *= alpha; o3_2 *= alpha; o3_3 *= alpha;
                 }
-                {
-                    float mNew = global::System.MathF.Max(m4, tileMax.Row4);
-                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m4 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t4 - mBase);
-                    l4 = l4 * alpha4 + p;
-                    m4 = mNew;
-                    ps[(warp * 8 + 4) * 32 + lane] = p;
-                }
-                {
-                    float mNew = global::System.MathF.Max(m5, tileMax.Row5);
-                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m5 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t5 - mBase);
-                    l5 = l5 * alpha5 + p;
-                    m5 = mNew;
-                    ps[(warp * 8 + 5) * 32 + lane] = p;
-                }
-                {
-                    float mNew = global::System.MathF.Max(m6, tileMax.Row6);
-                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha6 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m6 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t6 - mBase);
-                    l6 = l6 * alpha6 + p;
-                    m6 = mNew;
-                    ps[(warp * 8 + 6) * 32 + lane] = p;
-                }
-                {
-                    float mNew = global::System.MathF.Max(m7, tileMax.Row7);
-                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha7 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m7 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t7 - mBase);
-                    l7 = l7 * alpha7 + p;
-                    m7 = mNew;
-                    ps[(warp * 8 + 7) * 32 + lane] = p;
-                }
+
+                // p to shared memory for the rows' output sums; only this warp reads these rows.
+                pWrite[0] = new global::StaticAttention.Gpu.RowValues4(s00, s10, s20, s30);
+                pWrite[136] = new global::StaticAttention.Gpu.RowValues4(s01, s11, s21, s31);
+                pWrite[272] = new global::StaticAttention.Gpu.RowValues4(s02, s12, s22, s32);
+                pWrite[408] = new global::StaticAttention.Gpu.RowValues4(s03, s13, s23, s33);
                 global::ILGPU.Warp.Barrier();
 
-                // o = o·alpha + Σ_j p[j] · v[j, column], lane c owning column c.
-                int pRow = warp * 256;
-                o0_0 *= alpha0;
-                o0_0 += ps[pRow] * vs[lane] + ps[pRow + 1] * vs[lane + 32] + ps[pRow + 2] * vs[lane + 64] + ps[pRow + 3] * vs[lane + 96];
-                o0_0 += ps[pRow + 4] * vs[lane + 128] + ps[pRow + 5] * vs[lane + 160] + ps[pRow + 6] * vs[lane + 192] + ps[pRow + 7] * vs[lane + 224];
-                o0_0 += ps[pRow + 8] * vs[lane + 256] + ps[pRow + 9] * vs[lane + 288] + ps[pRow + 10] * vs[lane + 320] + ps[pRow + 11] * vs[lane + 352];
-                o0_0 += ps[pRow + 12] * vs[lane + 384] + ps[pRow + 13] * vs[lane + 416] + ps[pRow + 14] * vs[lane + 448] + ps[pRow + 15] * vs[lane + 480];
-                o0_0 += ps[pRow + 16] * vs[lane + 512] + ps[pRow + 17] * vs[lane + 544] + ps[pRow + 18] * vs[lane + 576] + ps[pRow + 19] * vs[lane + 608];
-                o0_0 += ps[pRow + 20] * vs[lane + 640] + ps[pRow + 21] * vs[lane + 672] + ps[pRow + 22] * vs[lane + 704] + ps[pRow + 23] * vs[lane + 736];
-                o0_0 += ps[pRow + 24] * vs[lane + 768] + ps[pRow + 25] * vs[lane + 800] + ps[pRow + 26] * vs[lane + 832] + ps[pRow + 27] * vs[lane + 864];
-                o0_0 += ps[pRow + 28] * vs[lane + 896] + ps[pRow + 29] * vs[lane + 928] + ps[pRow + 30] * vs[lane + 960] + ps[pRow + 31] * vs[lane + 992];
-                o1_0 *= alpha1;
-                o1_0 += ps[pRow + 32] * vs[lane] + ps[pRow + 33] * vs[lane + 32] + ps[pRow + 34] * vs[lane + 64] + ps[pRow + 35] * vs[lane + 96];
-                o1_0 += ps[pRow + 36] * vs[lane + 128] + ps[pRow + 37] * vs[lane + 160] + ps[pRow + 38] * vs[lane + 192] + ps[pRow + 39] * vs[lane + 224];
-                o1_0 += ps[pRow + 40] * vs[lane + 256] + ps[pRow + 41] * vs[lane + 288] + ps[pRow + 42] * vs[lane + 320] + ps[pRow + 43] * vs[lane + 352];
-                o1_0 += ps[pRow + 44] * vs[lane + 384] + ps[pRow + 45] * vs[lane + 416] + ps[pRow + 46] * vs[lane + 448] + ps[pRow + 47] * vs[lane + 480];
-                o1_0 += ps[pRow + 48] * vs[lane + 512] + ps[pRow + 49] * vs[lane + 544] + ps[pRow + 50] * vs[lane + 576] + ps[pRow + 51] * vs[lane + 608];
-                o1_0 += ps[pRow + 52] * vs[lane + 640] + ps[pRow + 53] * vs[lane + 672] + ps[pRow + 54] * vs[lane + 704] + ps[pRow + 55] * vs[lane + 736];
-                o1_0 += ps[pRow + 56] * vs[lane + 768] + ps[pRow + 57] * vs[lane + 800] + ps[pRow + 58] * vs[lane + 832] + ps[pRow + 59] * vs[lane + 864];
-                o1_0 += ps[pRow + 60] * vs[lane + 896] + ps[pRow + 61] * vs[lane + 928] + ps[pRow + 62] * vs[lane + 960] + ps[pRow + 63] * vs[lane + 992];
-                o2_0 *= alpha2;
-                o2_0 += ps[pRow + 64] * vs[lane] + ps[pRow + 65] * vs[lane + 32] + ps[pRow + 66] * vs[lane + 64] + ps[pRow + 67] * vs[lane + 96];
-                o2_0 += ps[pRow + 68] * vs[lane + 128] + ps[pRow + 69] * vs[lane + 160] + ps[pRow + 70] * vs[lane + 192] + ps[pRow + 71] * vs[lane + 224];
-                o2_0 += ps[pRow + 72] * vs[lane + 256] + ps[pRow + 73] * vs[lane + 288] + ps[pRow + 74] * vs[lane + 320] + ps[pRow + 75] * vs[lane + 352];
-                o2_0 += ps[pRow + 76] * vs[lane + 384] + ps[pRow + 77] * vs[lane + 416] + ps[pRow + 78] * vs[lane + 448] + ps[pRow + 79] * vs[lane + 480];
-                o2_0 += ps[pRow + 80] * vs[lane + 512] + ps[pRow + 81] * vs[lane + 544] + ps[pRow + 82] * vs[lane + 576] + ps[pRow + 83] * vs[lane + 608];
-                o2_0 += ps[pRow + 84] * vs[lane + 640] + ps[pRow + 85] * vs[lane + 672] + ps[pRow + 86] * vs[lane + 704] + ps[pRow + 87] * vs[lane + 736];
-                o2_0 += ps[pRow + 88] * vs[lane + 768] + ps[pRow + 89] * vs[lane + 800] + ps[pRow + 90] * vs[lane + 832] + ps[pRow + 91] * vs[lane + 864];
-                o2_0 += ps[pRow + 92] * vs[lane + 896] + ps[pRow + 93] * vs[lane + 928] + ps[pRow + 94] * vs[lane + 960] + ps[pRow + 95] * vs[lane + 992];
-                o3_0 *= alpha3;
-                o3_0 += ps[pRow + 96] * vs[lane] + ps[pRow + 97] * vs[lane + 32] + ps[pRow + 98] * vs[lane + 64] + ps[pRow + 99] * vs[lane + 96];
-                o3_0 += ps[pRow + 100] * vs[lane + 128] + ps[pRow + 101] * vs[lane + 160] + ps[pRow + 102] * vs[lane + 192] + ps[pRow + 103] * vs[lane + 224];
-                o3_0 += ps[pRow + 104] * vs[lane + 256] + ps[pRow + 105] * vs[lane + 288] + ps[pRow + 106] * vs[lane + 320] + ps[pRow + 107] * vs[lane + 352];
-                o3_0 += ps[pRow + 108] * vs[lane + 384] + ps[pRow + 109] * vs[lane + 416] + ps[pRow + 110] * vs[lane + 448] + ps[pRow + 111] * vs[lane + 480];
-                o3_0 += ps[pRow + 112] * vs[lane + 512] + ps[pRow + 113] * vs[lane + 544] + ps[pRow + 114] * vs[lane + 576] + ps[pRow + 115] * vs[lane + 608];
-                o3_0 += ps[pRow + 116] * vs[lane + 640] + ps[pRow + 117] * vs[lane + 672] + ps[pRow + 118] * vs[lane + 704] + ps[pRow + 119] * vs[lane + 736];
-                o3_0 += ps[pRow + 120] * vs[lane + 768] + ps[pRow + 121] * vs[lane + 800] + ps[pRow + 122] * vs[lane + 832] + ps[pRow + 123] * vs[lane + 864];
-                o3_0 += ps[pRow + 124] * vs[lane + 896] + ps[pRow + 125] * vs[lane + 928] + ps[pRow + 126] * vs[lane + 960] + ps[pRow + 127] * vs[lane + 992];
-                o4_0 *= alpha4;
-                o4_0 += ps[pRow + 128] * vs[lane] + ps[pRow + 129] * vs[lane + 32] + ps[pRow + 130] * vs[lane + 64] + ps[pRow + 131] * vs[lane + 96];
-                o4_0 += ps[pRow + 132] * vs[lane + 128] + ps[pRow + 133] * vs[lane + 160] + ps[pRow + 134] * vs[lane + 192] + ps[pRow + 135] * vs[lane + 224];
-                o4_0 += ps[pRow + 136] * vs[lane + 256] + ps[pRow + 137] * vs[lane + 288] + ps[pRow + 138] * vs[lane + 320] + ps[pRow + 139] * vs[lane + 352];
-                o4_0 += ps[pRow + 140] * vs[lane + 384] + ps[pRow + 141] * vs[lane + 416] + ps[pRow + 142] * vs[lane + 448] + ps[pRow + 143] * vs[lane + 480];
-                o4_0 += ps[pRow + 144] * vs[lane + 512] + ps[pRow + 145] * vs[lane + 544] + ps[pRow + 146] * vs[lane + 576] + ps[pRow + 147] * vs[lane + 608];
-                o4_0 += ps[pRow + 148] * vs[lane + 640] + ps[pRow + 149] * vs[lane + 672] + ps[pRow + 150] * vs[lane + 704] + ps[pRow + 151] * vs[lane + 736];
-                o4_0 += ps[pRow + 152] * vs[lane + 768] + ps[pRow + 153] * vs[lane + 800] + ps[pRow + 154] * vs[lane + 832] + ps[pRow + 155] * vs[lane + 864];
-                o4_0 += ps[pRow + 156] * vs[lane + 896] + ps[pRow + 157] * vs[lane + 928] + ps[pRow + 158] * vs[lane + 960] + ps[pRow + 159] * vs[lane + 992];
-                o5_0 *= alpha5;
-                o5_0 += ps[pRow + 160] * vs[lane] + ps[pRow + 161] * vs[lane + 32] + ps[pRow + 162] * vs[lane + 64] + ps[pRow + 163] * vs[lane + 96];
-                o5_0 += ps[pRow + 164] * vs[lane + 128] + ps[pRow + 165] * vs[lane + 160] + ps[pRow + 166] * vs[lane + 192] + ps[pRow + 167] * vs[lane + 224];
-                o5_0 += ps[pRow + 168] * vs[lane + 256] + ps[pRow + 169] * vs[lane + 288] + ps[pRow + 170] * vs[lane + 320] + ps[pRow + 171] * vs[lane + 352];
-                o5_0 += ps[pRow + 172] * vs[lane + 384] + ps[pRow + 173] * vs[lane + 416] + ps[pRow + 174] * vs[lane + 448] + ps[pRow + 175] * vs[lane + 480];
-                o5_0 += ps[pRow + 176] * vs[lane + 512] + ps[pRow + 177] * vs[lane + 544] + ps[pRow + 178] * vs[lane + 576] + ps[pRow + 179] * vs[lane + 608];
-                o5_0 += ps[pRow + 180] * vs[lane + 640] + ps[pRow + 181] * vs[lane + 672] + ps[pRow + 182] * vs[lane + 704] + ps[pRow + 183] * vs[lane + 736];
-                o5_0 += ps[pRow + 184] * vs[lane + 768] + ps[pRow + 185] * vs[lane + 800] + ps[pRow + 186] * vs[lane + 832] + ps[pRow + 187] * vs[lane + 864];
-                o5_0 += ps[pRow + 188] * vs[lane + 896] + ps[pRow + 189] * vs[lane + 928] + ps[pRow + 190] * vs[lane + 960] + ps[pRow + 191] * vs[lane + 992];
-                o6_0 *= alpha6;
-                o6_0 += ps[pRow + 192] * vs[lane] + ps[pRow + 193] * vs[lane + 32] + ps[pRow + 194] * vs[lane + 64] + ps[pRow + 195] * vs[lane + 96];
-                o6_0 += ps[pRow + 196] * vs[lane + 128] + ps[pRow + 197] * vs[lane + 160] + ps[pRow + 198] * vs[lane + 192] + ps[pRow + 199] * vs[lane + 224];
-                o6_0 += ps[pRow + 200] * vs[lane + 256] + ps[pRow + 201] * vs[lane + 288] + ps[pRow + 202] * vs[lane + 320] + ps[pRow + 203] * vs[lane + 352];
-                o6_0 += ps[pRow + 204] * vs[lane + 384] + ps[pRow + 205] * vs[lane + 416] + ps[pRow + 206] * vs[lane + 448] + ps[pRow + 207] * vs[lane + 480];
-                o6_0 += ps[pRow + 208] * vs[lane + 512] + ps[pRow + 209] * vs[lane + 544] + ps[pRow + 210] * vs[lane + 576] + ps[pRow + 211] * vs[lane + 608];
-                o6_0 += ps[pRow + 212] * vs[lane + 640] + ps[pRow + 213] * vs[lane + 672] + ps[pRow + 214] * vs[lane + 704] + ps[pRow + 215] * vs[lane + 736];
-                o6_0 += ps[pRow + 216] * vs[lane + 768] + ps[pRow + 217] * vs[lane + 800] + ps[pRow + 218] * vs[lane + 832] + ps[pRow + 219] * vs[lane + 864];
-                o6_0 += ps[pRow + 220] * vs[lane + 896] + ps[pRow + 221] * vs[lane + 928] + ps[pRow + 222] * vs[lane + 960] + ps[pRow + 223] * vs[lane + 992];
-                o7_0 *= alpha7;
-                o7_0 += ps[pRow + 224] * vs[lane] + ps[pRow + 225] * vs[lane + 32] + ps[pRow + 226] * vs[lane + 64] + ps[pRow + 227] * vs[lane + 96];
-                o7_0 += ps[pRow + 228] * vs[lane + 128] + ps[pRow + 229] * vs[lane + 160] + ps[pRow + 230] * vs[lane + 192] + ps[pRow + 231] * vs[lane + 224];
-                o7_0 += ps[pRow + 232] * vs[lane + 256] + ps[pRow + 233] * vs[lane + 288] + ps[pRow + 234] * vs[lane + 320] + ps[pRow + 235] * vs[lane + 352];
-                o7_0 += ps[pRow + 236] * vs[lane + 384] + ps[pRow + 237] * vs[lane + 416] + ps[pRow + 238] * vs[lane + 448] + ps[pRow + 239] * vs[lane + 480];
-                o7_0 += ps[pRow + 240] * vs[lane + 512] + ps[pRow + 241] * vs[lane + 544] + ps[pRow + 242] * vs[lane + 576] + ps[pRow + 243] * vs[lane + 608];
-                o7_0 += ps[pRow + 244] * vs[lane + 640] + ps[pRow + 245] * vs[lane + 672] + ps[pRow + 246] * vs[lane + 704] + ps[pRow + 247] * vs[lane + 736];
-                o7_0 += ps[pRow + 248] * vs[lane + 768] + ps[pRow + 249] * vs[lane + 800] + ps[pRow + 250] * vs[lane + 832] + ps[pRow + 251] * vs[lane + 864];
-                o7_0 += ps[pRow + 252] * vs[lane + 896] + ps[pRow + 253] * vs[lane + 928] + ps[pRow + 254] * vs[lane + 960] + ps[pRow + 255] * vs[lane + 992];
-                // (ps is rewritten only after the next tile's first group barrier)
+                // o += p · v over the tile's keys: one p and 1 value vector(s) per key feed 16 FMAs.
+                for (int j = 0; j < 32; j++)
+                {
+                    var pj = pMine.SubView(j * 17);
+                    global::StaticAttention.Gpu.RowValues4 p = pj[0];
+                    var vj = vMine.SubView(j * 8);
+                    global::StaticAttention.Gpu.RowValues4 v0 = vj[0];
+                    o0_0 += p.Row0 * v0.Row0; o0_1 += p.Row0 * v0.Row1; o0_2 += p.Row0 * v0.Row2; o0_3 += p.Row0 * v0.Row3;
+                    o1_0 += p.Row1 * v0.Row0; o1_1 += p.Row1 * v0.Row1; o1_2 += p.Row1 * v0.Row2; o1_3 += p.Row1 * v0.Row3;
+                    o2_0 += p.Row2 * v0.Row0; o2_1 += p.Row2 * v0.Row1; o2_2 += p.Row2 * v0.Row2; o2_3 += p.Row2 * v0.Row3;
+                    o3_0 += p.Row3 * v0.Row0; o3_1 += p.Row3 * v0.Row1; o3_2 += p.Row3 * v0.Row2; o3_3 += p.Row3 * v0.Row3;
+                }
             }
 
-            // context = o / Σ l: the lanes' partial sums reduced once, at the end.
-            var sums = new global::StaticAttention.Gpu.RowValues8(l0, l1, l2, l3, l4, l5, l6, l7);
-            sums = global::StaticAttention.Gpu.RowValues8.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 16));
-            sums = global::StaticAttention.Gpu.RowValues8.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 8));
-            sums = global::StaticAttention.Gpu.RowValues8.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
-            sums = global::StaticAttention.Gpu.RowValues8.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
-            sums = global::StaticAttention.Gpu.RowValues8.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 1));
+            // context = o / Σ l: the partial sums of the row's eight threads reduced once, at the end.
+            var sums = new global::StaticAttention.Gpu.RowValues4(l0, l1, l2, l3);
+            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 1));
+            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
+            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
+            float inverse0 = sums.Row0 == 0f ? 0f : 1f / sums.Row0; // no visible key: zeros
+            float inverse1 = sums.Row1 == 0f ? 0f : 1f / sums.Row1; // no visible key: zeros
+            float inverse2 = sums.Row2 == 0f ? 0f : 1f / sums.Row2; // no visible key: zeros
+            float inverse3 = sums.Row3 == 0f ? 0f : 1f / sums.Row3; // no visible key: zeros
             {
-                int i = firstRow + warp * 8;
-                float l = sums.Row0;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
+                int i = firstRow + ty;
                 if (i < 50)
                 {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o0_0 * inverse;
+                    var output = context.SubView((b * 50 + i) * 64 + h * 32 + 4 * tx);
+                    output[0] = o0_0 * inverse0;
+                    output[1] = o0_1 * inverse0;
+                    output[2] = o0_2 * inverse0;
+                    output[3] = o0_3 * inverse0;
                 }
             }
             {
-                int i = firstRow + warp * 8 + 1;
-                float l = sums.Row1;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
+                int i = firstRow + ty + 16;
                 if (i < 50)
                 {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o1_0 * inverse;
+                    var output = context.SubView((b * 50 + i) * 64 + h * 32 + 4 * tx);
+                    output[0] = o1_0 * inverse1;
+                    output[1] = o1_1 * inverse1;
+                    output[2] = o1_2 * inverse1;
+                    output[3] = o1_3 * inverse1;
                 }
             }
             {
-                int i = firstRow + warp * 8 + 2;
-                float l = sums.Row2;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
+                int i = firstRow + ty + 32;
                 if (i < 50)
                 {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o2_0 * inverse;
+                    var output = context.SubView((b * 50 + i) * 64 + h * 32 + 4 * tx);
+                    output[0] = o2_0 * inverse2;
+                    output[1] = o2_1 * inverse2;
+                    output[2] = o2_2 * inverse2;
+                    output[3] = o2_3 * inverse2;
                 }
             }
             {
-                int i = firstRow + warp * 8 + 3;
-                float l = sums.Row3;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
+                int i = firstRow + ty + 48;
                 if (i < 50)
                 {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o3_0 * inverse;
-                }
-            }
-            {
-                int i = firstRow + warp * 8 + 4;
-                float l = sums.Row4;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
-                if (i < 50)
-                {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o4_0 * inverse;
-                }
-            }
-            {
-                int i = firstRow + warp * 8 + 5;
-                float l = sums.Row5;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
-                if (i < 50)
-                {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o5_0 * inverse;
-                }
-            }
-            {
-                int i = firstRow + warp * 8 + 6;
-                float l = sums.Row6;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
-                if (i < 50)
-                {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o6_0 * inverse;
-                }
-            }
-            {
-                int i = firstRow + warp * 8 + 7;
-                float l = sums.Row7;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
-                if (i < 50)
-                {
-                    context[(b * 50 + i) * 64 + h * 32 + lane] = o7_0 * inverse;
+                    var output = context.SubView((b * 50 + i) * 64 + h * 32 + 4 * tx);
+                    output[0] = o3_0 * inverse3;
+                    output[1] = o3_1 * inverse3;
+                    output[2] = o3_2 * inverse3;
+                    output[3] = o3_3 * inverse3;
                 }
             }
 
             // Weights [batch, 2, 50, 50]: the scores again, now with the final max and sum.
+            float mBase0 = m0 == float.NegativeInfinity ? 0f : m0;
+            float mBase1 = m1 == float.NegativeInfinity ? 0f : m1;
+            float mBase2 = m2 == float.NegativeInfinity ? 0f : m2;
+            float mBase3 = m3 == float.NegativeInfinity ? 0f : m3;
             for (int k0 = 0; k0 < 50; k0 += 32)
             {
                 global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
-                for (int e = thread; e < 1024; e += 128)
                 {
-                    int j = e / 32, c = e % 32, kj = k0 + j;
-                    ks[j * 33 + c] = kj < 50 ? qkv[(b * 50 + kj) * 192 + 64 + h * 32 + c] : 0f;
+                    int j = thread / 32, c = thread % 32, token = k0 + j; // column c of rows j + 4·n
+                    int kAt = (b * 50 + token) * 192 + 64 + h * 32 + c;
+                    float kIn0 = token < 50 ? qkv[kAt] : 0f, kIn1 = token + 4 < 50 ? qkv[kAt + 768] : 0f, kIn2 = token + 8 < 50 ? qkv[kAt + 1536] : 0f, kIn3 = token + 12 < 50 ? qkv[kAt + 2304] : 0f;
+                    float kIn4 = token + 16 < 50 ? qkv[kAt + 3072] : 0f, kIn5 = token + 20 < 50 ? qkv[kAt + 3840] : 0f, kIn6 = token + 24 < 50 ? qkv[kAt + 4608] : 0f, kIn7 = token + 28 < 50 ? qkv[kAt + 5376] : 0f;
+                    var kTo = kFloats.SubView(j * 36 + c);
+                    kTo[0] = kIn0; kTo[144] = kIn1; kTo[288] = kIn2; kTo[432] = kIn3;
+                    kTo[576] = kIn4; kTo[720] = kIn5; kTo[864] = kIn6; kTo[1008] = kIn7;
                 }
                 global::ILGPU.Group.Barrier();
-                int key = k0 + lane, kRow = lane * 33;
+
+                // Scores in base 2: s{r}{j} = q[row ty + 16·r] · k[key tx + 8·j].
+                float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f, s20 = 0f, s21 = 0f, s22 = 0f, s23 = 0f, s30 = 0f, s31 = 0f, s32 = 0f, s33 = 0f;
+                for (int c = 0; c < 8; c++)
                 {
-                    int i = firstRow + warp * 8;
-                    int qRow = (warp * 8) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m0 == float.NegativeInfinity ? 0f : m0)) * (sums.Row0 == 0f ? 0f : 1f / sums.Row0);
+                    var qc = qMine.SubView(c);
+                    var kc = kMine.SubView(c);
+                    global::StaticAttention.Gpu.RowValues4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
+                    global::StaticAttention.Gpu.RowValues4 qv = qc[0];
+                    s00 = s00 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s01 = s01 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s02 = s02 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s03 = s03 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    qv = qc[144];
+                    s10 = s10 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s11 = s11 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s12 = s12 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s13 = s13 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    qv = qc[288];
+                    s20 = s20 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s21 = s21 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s22 = s22 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s23 = s23 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    qv = qc[432];
+                    s30 = s30 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s31 = s31 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    s32 = s32 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
+                    s33 = s33 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
                 }
-                {
-                    int i = firstRow + warp * 8 + 1;
-                    int qRow = (warp * 8 + 1) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m1 == float.NegativeInfinity ? 0f : m1)) * (sums.Row1 == 0f ? 0f : 1f / sums.Row1);
-                }
-                {
-                    int i = firstRow + warp * 8 + 2;
-                    int qRow = (warp * 8 + 2) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m2 == float.NegativeInfinity ? 0f : m2)) * (sums.Row2 == 0f ? 0f : 1f / sums.Row2);
-                }
-                {
-                    int i = firstRow + warp * 8 + 3;
-                    int qRow = (warp * 8 + 3) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m3 == float.NegativeInfinity ? 0f : m3)) * (sums.Row3 == 0f ? 0f : 1f / sums.Row3);
-                }
-                {
-                    int i = firstRow + warp * 8 + 4;
-                    int qRow = (warp * 8 + 4) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m4 == float.NegativeInfinity ? 0f : m4)) * (sums.Row4 == 0f ? 0f : 1f / sums.Row4);
-                }
-                {
-                    int i = firstRow + warp * 8 + 5;
-                    int qRow = (warp * 8 + 5) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m5 == float.NegativeInfinity ? 0f : m5)) * (sums.Row5 == 0f ? 0f : 1f / sums.Row5);
-                }
-                {
-                    int i = firstRow + warp * 8 + 6;
-                    int qRow = (warp * 8 + 6) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m6 == float.NegativeInfinity ? 0f : m6)) * (sums.Row6 == 0f ? 0f : 1f / sums.Row6);
-                }
-                {
-                    int i = firstRow + warp * 8 + 7;
-                    int qRow = (warp * 8 + 7) * 32;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    float score = s * 0.17677669f;
-                    if (key < 50 && mask[b * 50 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                    if (key > i) score = float.NegativeInfinity; // causal
-                    float t = score * 1.442695f; // to base 2
-                    if (key >= 50) t = float.NegativeInfinity; // past the last key
-                    if (i < 50 && key < 50) weights[((b * 2 + h) * 50 + i) * 50 + key] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m7 == float.NegativeInfinity ? 0f : m7)) * (sums.Row7 == 0f ? 0f : 1f / sums.Row7);
-                }
+                int i0 = firstRow + ty, i1 = firstRow + ty + 16, i2 = firstRow + ty + 32, i3 = firstRow + ty + 48;
+                int key0 = k0 + tx, key1 = k0 + tx + 8, key2 = k0 + tx + 16, key3 = k0 + tx + 24;
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s00 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i0) s00 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s00 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s01 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i0) s01 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s01 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s02 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i0) s02 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s02 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s03 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i0) s03 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s03 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s10 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i1) s10 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s10 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s11 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i1) s11 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s11 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s12 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i1) s12 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s12 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s13 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i1) s13 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s13 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s20 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i2) s20 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s20 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s21 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i2) s21 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s21 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s22 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i2) s22 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s22 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s23 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i2) s23 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s23 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s30 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i3) s30 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s30 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s31 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i3) s31 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s31 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s32 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i3) s32 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s32 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s33 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i3) s33 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s33 = float.NegativeInfinity; // past the last key
+                if (i0 < 50 && key0 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key0] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s00 - mBase0) * inverse0;
+                if (i0 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s01 - mBase0) * inverse0;
+                if (i0 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s02 - mBase0) * inverse0;
+                if (i0 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s03 - mBase0) * inverse0;
+                if (i1 < 50 && key0 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key0] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase1) * inverse1;
+                if (i1 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase1) * inverse1;
+                if (i1 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s12 - mBase1) * inverse1;
+                if (i1 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s13 - mBase1) * inverse1;
+                if (i2 < 50 && key0 < 50) weights[((b * 2 + h) * 50 + i2) * 50 + key0] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s20 - mBase2) * inverse2;
+                if (i2 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i2) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s21 - mBase2) * inverse2;
+                if (i2 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i2) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s22 - mBase2) * inverse2;
+                if (i2 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i2) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s23 - mBase2) * inverse2;
+                if (i3 < 50 && key0 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key0] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s30 - mBase3) * inverse3;
+                if (i3 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s31 - mBase3) * inverse3;
+                if (i3 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s32 - mBase3) * inverse3;
+                if (i3 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s33 - mBase3) * inverse3;
             }
         }
     }

@@ -437,8 +437,8 @@ namespace Samples.Attention
             // v = value · Wᵀ: [batch·64, 40] -> [batch·64, 160]; 32×32 tiles: 5 columns × ceil(rows / 32)
             device.Linear40x160(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(5, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), value, parameters.Value, v, batch * KeyTokens);
 
-            // Attention: one group of 4 warps per (query tile of 16 rows, head, batch item): ceil(40 / 16) = 3 tiles.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(3, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, validLengths, context);
+            // Attention: one group of 128 threads per (query tile of 32 rows, head, batch item): ceil(40 / 32) = 2 tiles.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, validLengths, context);
 
             // output = context · Wᵀ: [batch·40, 320] -> [batch·40, 100]; 32×32 tiles: 4 columns × ceil(rows / 32)
             device.Linear320x100(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(4, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, output, batch * QueryTokens);
@@ -739,9 +739,9 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (tile of 16 query rows, head, batch item) per group of 4 warps, 4 rows per warp: key/value tiles of 32
-        /// through shared memory (29824 bytes in all), lane j scoring key j, an online softmax in base 2 with the row
-        /// max from warp shuffles; lane c accumulates output column c (+ 32·u). Keys 64 in 2 tile(s) of 32.
+        /// Attention for one (tile of 32 query rows, head, batch item) per group of 128 threads: keys 64 in 4 tile(s) of 16 through shared memory
+        /// (24576 bytes in all). Thread (tx, ty) scores rows ty + 16·r against keys tx + 8·j (2×2 in registers), an online softmax
+        /// in base 2 with the row maxima from shuffles among the eight threads of a row, and output columns 4·tx + 32·u of its rows.
         /// </summary>
         private static void GpuAttention(
             global::ILGPU.ArrayView<float> q,
@@ -753,366 +753,162 @@ namespace Samples.Attention
             int tile = global::ILGPU.Grid.IdxX;
             int h = global::ILGPU.Grid.IdxY, b = global::ILGPU.Grid.IdxZ;
             int g = h / 2; // the key/value head of query head h (2 query heads share one)
-            int thread = global::ILGPU.Group.IdxX, lane = global::ILGPU.Warp.LaneIdx, warp = global::ILGPU.Warp.WarpIdx;
-            int firstRow = tile * 16;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(1280);  // the tile's queries [16, 80]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(2592);  // key tile [32, 80 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(3072);  // value tile [32, 96]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(512); // p of each row against the key tile
+            int thread = global::ILGPU.Group.IdxX, tx = thread % 8, ty = thread / 8; // tx: keys tx + 8·j, columns 4·tx + 32·u; ty: rows ty + 16·r
+            int firstRow = tile * 32;
+            var qs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(672); // q·scale·log2(e) [32, 84]: rows padded to an odd number of four-float chunks
+            var ks = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(336); // key tile [16, 84]
+            var vs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(384); // value tile [16, 96]: four columns for each tx, 3 time(s)
+            var ps = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(144); // p [16 keys, 36]: each thread's 2 rows side by side, written and read by its own warp
+            var qFloats = qs.Cast<float>();
+            var kFloats = ks.Cast<float>();
+            var vFloats = vs.Cast<float>();
 
-            // Stage the tile's queries (rows past 40 are zeros).
-            for (int e = thread; e < 1280; e += 128)
+            // Stage the tile's queries, times scale·log2(e) = 0.1118034f · 1.4427 (rows past 40 are zeros).
+            for (int e = thread; e < 2560; e += 128)
             {
-                int r = e / 80, c = e % 80;
-                int row = firstRow + r;
-                qs[e] = row < 40 ? q[(b * 40 + row) * 320 + h * 80 + c] : 0f;
+                int j = e / 80, c = e % 80, token = firstRow + j;
+                qFloats[j * 84 + c] = token < 40 ? q[(b * 40 + token) * 320 + h * 80 + c] * 0.1612982f : 0f;
             }
 
-            // Each warp's rows: running max m (base 2), the lane's partial sum l, its output columns o.
-            float m0 = float.NegativeInfinity, l0 = 0f, o0_0 = 0f, o0_1 = 0f, o0_2 = 0f;
-            float m1 = float.NegativeInfinity, l1 = 0f, o1_0 = 0f, o1_1 = 0f, o1_2 = 0f;
-            float m2 = float.NegativeInfinity, l2 = 0f, o2_0 = 0f, o2_1 = 0f, o2_2 = 0f;
-            float m3 = float.NegativeInfinity, l3 = 0f, o3_0 = 0f, o3_1 = 0f, o3_2 = 0f;
-            int valid0 = firstRow + warp * 4 < 40 ? validLengths[b * 40 + firstRow + warp * 4] : 0;
-            int valid1 = firstRow + warp * 4 + 1 < 40 ? validLengths[b * 40 + firstRow + warp * 4 + 1] : 0;
-            int valid2 = firstRow + warp * 4 + 2 < 40 ? validLengths[b * 40 + firstRow + warp * 4 + 2] : 0;
-            int valid3 = firstRow + warp * 4 + 3 < 40 ? validLengths[b * 40 + firstRow + warp * 4 + 3] : 0;
+            // This thread's views, taken once: its rows and keys are whole rows apart, read at constant offsets.
+            var qMine = qs.SubView(ty * 21); // row ty; row ty + 16·r at +336·r
+            var kMine = ks.SubView(tx * 21); // key tx; key tx + 8·j at +168·j
+            var vMine = vs.SubView(tx); // columns 4·tx..; chunk u at +8·u, key j at +24·j
+            var pFloats = ps.Cast<float>();
+            var pMine = pFloats.SubView(ty * 2); // p of rows ty + 16·r for key j at +36·j + r
+            var pWrite = pFloats.SubView(tx * 36 + ty * 2); // where this thread's key tx + 8·j goes: +288·j + r
 
-            for (int k0 = 0; k0 < 64; k0 += 32)
+            // The thread's rows: running max m (base 2), its partial sum l over its keys, its output columns o.
+            float m0 = float.NegativeInfinity, l0 = 0f, o0_0 = 0f, o0_1 = 0f, o0_2 = 0f, o0_3 = 0f, o0_4 = 0f, o0_5 = 0f, o0_6 = 0f, o0_7 = 0f, o0_8 = 0f, o0_9 = 0f, o0_10 = 0f, o0_11 = 0f;
+            float m1 = float.NegativeInfinity, l1 = 0f, o1_0 = 0f, o1_1 = 0f, o1_2 = 0f, o1_3 = 0f, o1_4 = 0f, o1_5 = 0f, o1_6 = 0f, o1_7 = 0f, o1_8 = 0f, o1_9 = 0f, o1_10 = 0f, o1_11 = 0f;
+            int valid0 = firstRow + ty < 40 ? validLengths[b * 40 + firstRow + ty] : 0;
+            int valid1 = firstRow + ty + 16 < 40 ? validLengths[b * 40 + firstRow + ty + 16] : 0;
+
+            for (int k0 = 0; k0 < 64; k0 += 16)
             {
                 global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
-                for (int e = thread; e < 2560; e += 128)
+                for (int e = thread; e < 1280; e += 128)
                 {
-                    int j = e / 80, c = e % 80, kj = k0 + j;
-                    ks[j * 81 + c] = k[(b * 64 + kj) * 160 + g * 80 + c];
-                    vs[j * 96 + c] = v[(b * 64 + kj) * 160 + g * 80 + c];
+                    int j = e / 80, c = e % 80, token = k0 + j;
+                    kFloats[j * 84 + c] = k[(b * 64 + token) * 160 + g * 80 + c];
+                    vFloats[j * 96 + c] = v[(b * 64 + token) * 160 + g * 80 + c];
                 }
                 global::ILGPU.Group.Barrier();
-                int key = k0 + lane, kRow = lane * 81;
-                float t0, t1, t2, t3; // the warp's rows scored against key k0 + lane, in base 2
-                {
-                    int i = firstRow + warp * 4;
-                    int qRow = (warp * 4) * 80;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    s += qs[qRow + 32] * ks[kRow + 32] + qs[qRow + 33] * ks[kRow + 33] + qs[qRow + 34] * ks[kRow + 34] + qs[qRow + 35] * ks[kRow + 35];
-                    s += qs[qRow + 36] * ks[kRow + 36] + qs[qRow + 37] * ks[kRow + 37] + qs[qRow + 38] * ks[kRow + 38] + qs[qRow + 39] * ks[kRow + 39];
-                    s += qs[qRow + 40] * ks[kRow + 40] + qs[qRow + 41] * ks[kRow + 41] + qs[qRow + 42] * ks[kRow + 42] + qs[qRow + 43] * ks[kRow + 43];
-                    s += qs[qRow + 44] * ks[kRow + 44] + qs[qRow + 45] * ks[kRow + 45] + qs[qRow + 46] * ks[kRow + 46] + qs[qRow + 47] * ks[kRow + 47];
-                    s += qs[qRow + 48] * ks[kRow + 48] + qs[qRow + 49] * ks[kRow + 49] + qs[qRow + 50] * ks[kRow + 50] + qs[qRow + 51] * ks[kRow + 51];
-                    s += qs[qRow + 52] * ks[kRow + 52] + qs[qRow + 53] * ks[kRow + 53] + qs[qRow + 54] * ks[kRow + 54] + qs[qRow + 55] * ks[kRow + 55];
-                    s += qs[qRow + 56] * ks[kRow + 56] + qs[qRow + 57] * ks[kRow + 57] + qs[qRow + 58] * ks[kRow + 58] + qs[qRow + 59] * ks[kRow + 59];
-                    s += qs[qRow + 60] * ks[kRow + 60] + qs[qRow + 61] * ks[kRow + 61] + qs[qRow + 62] * ks[kRow + 62] + qs[qRow + 63] * ks[kRow + 63];
-                    s += qs[qRow + 64] * ks[kRow + 64] + qs[qRow + 65] * ks[kRow + 65] + qs[qRow + 66] * ks[kRow + 66] + qs[qRow + 67] * ks[kRow + 67];
-                    s += qs[qRow + 68] * ks[kRow + 68] + qs[qRow + 69] * ks[kRow + 69] + qs[qRow + 70] * ks[kRow + 70] + qs[qRow + 71] * ks[kRow + 71];
-                    s += qs[qRow + 72] * ks[kRow + 72] + qs[qRow + 73] * ks[kRow + 73] + qs[qRow + 74] * ks[kRow + 74] + qs[qRow + 75] * ks[kRow + 75];
-                    s += qs[qRow + 76] * ks[kRow + 76] + qs[qRow + 77] * ks[kRow + 77] + qs[qRow + 78] * ks[kRow + 78] + qs[qRow + 79] * ks[kRow + 79];
-                    float score = s * 0.1118034f;
-                    if (key >= valid0) score = -1e6f; // d2l: replaced, not removed
-                    float t = score * 1.442695f; // to base 2
-                    t0 = t;
-                }
-                {
-                    int i = firstRow + warp * 4 + 1;
-                    int qRow = (warp * 4 + 1) * 80;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    s += qs[qRow + 32] * ks[kRow + 32] + qs[qRow + 33] * ks[kRow + 33] + qs[qRow + 34] * ks[kRow + 34] + qs[qRow + 35] * ks[kRow + 35];
-                    s += qs[qRow + 36] * ks[kRow + 36] + qs[qRow + 37] * ks[kRow + 37] + qs[qRow + 38] * ks[kRow + 38] + qs[qRow + 39] * ks[kRow + 39];
-                    s += qs[qRow + 40] * ks[kRow + 40] + qs[qRow + 41] * ks[kRow + 41] + qs[qRow + 42] * ks[kRow + 42] + qs[qRow + 43] * ks[kRow + 43];
-                    s += qs[qRow + 44] * ks[kRow + 44] + qs[qRow + 45] * ks[kRow + 45] + qs[qRow + 46] * ks[kRow + 46] + qs[qRow + 47] * ks[kRow + 47];
-                    s += qs[qRow + 48] * ks[kRow + 48] + qs[qRow + 49] * ks[kRow + 49] + qs[qRow + 50] * ks[kRow + 50] + qs[qRow + 51] * ks[kRow + 51];
-                    s += qs[qRow + 52] * ks[kRow + 52] + qs[qRow + 53] * ks[kRow + 53] + qs[qRow + 54] * ks[kRow + 54] + qs[qRow + 55] * ks[kRow + 55];
-                    s += qs[qRow + 56] * ks[kRow + 56] + qs[qRow + 57] * ks[kRow + 57] + qs[qRow + 58] * ks[kRow + 58] + qs[qRow + 59] * ks[kRow + 59];
-                    s += qs[qRow + 60] * ks[kRow + 60] + qs[qRow + 61] * ks[kRow + 61] + qs[qRow + 62] * ks[kRow + 62] + qs[qRow + 63] * ks[kRow + 63];
-                    s += qs[qRow + 64] * ks[kRow + 64] + qs[qRow + 65] * ks[kRow + 65] + qs[qRow + 66] * ks[kRow + 66] + qs[qRow + 67] * ks[kRow + 67];
-                    s += qs[qRow + 68] * ks[kRow + 68] + qs[qRow + 69] * ks[kRow + 69] + qs[qRow + 70] * ks[kRow + 70] + qs[qRow + 71] * ks[kRow + 71];
-                    s += qs[qRow + 72] * ks[kRow + 72] + qs[qRow + 73] * ks[kRow + 73] + qs[qRow + 74] * ks[kRow + 74] + qs[qRow + 75] * ks[kRow + 75];
-                    s += qs[qRow + 76] * ks[kRow + 76] + qs[qRow + 77] * ks[kRow + 77] + qs[qRow + 78] * ks[kRow + 78] + qs[qRow + 79] * ks[kRow + 79];
-                    float score = s * 0.1118034f;
-                    if (key >= valid1) score = -1e6f; // d2l: replaced, not removed
-                    float t = score * 1.442695f; // to base 2
-                    t1 = t;
-                }
-                {
-                    int i = firstRow + warp * 4 + 2;
-                    int qRow = (warp * 4 + 2) * 80;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    s += qs[qRow + 32] * ks[kRow + 32] + qs[qRow + 33] * ks[kRow + 33] + qs[qRow + 34] * ks[kRow + 34] + qs[qRow + 35] * ks[kRow + 35];
-                    s += qs[qRow + 36] * ks[kRow + 36] + qs[qRow + 37] * ks[kRow + 37] + qs[qRow + 38] * ks[kRow + 38] + qs[qRow + 39] * ks[kRow + 39];
-                    s += qs[qRow + 40] * ks[kRow + 40] + qs[qRow + 41] * ks[kRow + 41] + qs[qRow + 42] * ks[kRow + 42] + qs[qRow + 43] * ks[kRow + 43];
-                    s += qs[qRow + 44] * ks[kRow + 44] + qs[qRow + 45] * ks[kRow + 45] + qs[qRow + 46] * ks[kRow + 46] + qs[qRow + 47] * ks[kRow + 47];
-                    s += qs[qRow + 48] * ks[kRow + 48] + qs[qRow + 49] * ks[kRow + 49] + qs[qRow + 50] * ks[kRow + 50] + qs[qRow + 51] * ks[kRow + 51];
-                    s += qs[qRow + 52] * ks[kRow + 52] + qs[qRow + 53] * ks[kRow + 53] + qs[qRow + 54] * ks[kRow + 54] + qs[qRow + 55] * ks[kRow + 55];
-                    s += qs[qRow + 56] * ks[kRow + 56] + qs[qRow + 57] * ks[kRow + 57] + qs[qRow + 58] * ks[kRow + 58] + qs[qRow + 59] * ks[kRow + 59];
-                    s += qs[qRow + 60] * ks[kRow + 60] + qs[qRow + 61] * ks[kRow + 61] + qs[qRow + 62] * ks[kRow + 62] + qs[qRow + 63] * ks[kRow + 63];
-                    s += qs[qRow + 64] * ks[kRow + 64] + qs[qRow + 65] * ks[kRow + 65] + qs[qRow + 66] * ks[kRow + 66] + qs[qRow + 67] * ks[kRow + 67];
-                    s += qs[qRow + 68] * ks[kRow + 68] + qs[qRow + 69] * ks[kRow + 69] + qs[qRow + 70] * ks[kRow + 70] + qs[qRow + 71] * ks[kRow + 71];
-                    s += qs[qRow + 72] * ks[kRow + 72] + qs[qRow + 73] * ks[kRow + 73] + qs[qRow + 74] * ks[kRow + 74] + qs[qRow + 75] * ks[kRow + 75];
-                    s += qs[qRow + 76] * ks[kRow + 76] + qs[qRow + 77] * ks[kRow + 77] + qs[qRow + 78] * ks[kRow + 78] + qs[qRow + 79] * ks[kRow + 79];
-                    float score = s * 0.1118034f;
-                    if (key >= valid2) score = -1e6f; // d2l: replaced, not removed
-                    float t = score * 1.442695f; // to base 2
-                    t2 = t;
-                }
-                {
-                    int i = firstRow + warp * 4 + 3;
-                    int qRow = (warp * 4 + 3) * 80;
-                    float s = qs[qRow] * ks[kRow] + qs[qRow + 1] * ks[kRow + 1] + qs[qRow + 2] * ks[kRow + 2] + qs[qRow + 3] * ks[kRow + 3];
-                    s += qs[qRow + 4] * ks[kRow + 4] + qs[qRow + 5] * ks[kRow + 5] + qs[qRow + 6] * ks[kRow + 6] + qs[qRow + 7] * ks[kRow + 7];
-                    s += qs[qRow + 8] * ks[kRow + 8] + qs[qRow + 9] * ks[kRow + 9] + qs[qRow + 10] * ks[kRow + 10] + qs[qRow + 11] * ks[kRow + 11];
-                    s += qs[qRow + 12] * ks[kRow + 12] + qs[qRow + 13] * ks[kRow + 13] + qs[qRow + 14] * ks[kRow + 14] + qs[qRow + 15] * ks[kRow + 15];
-                    s += qs[qRow + 16] * ks[kRow + 16] + qs[qRow + 17] * ks[kRow + 17] + qs[qRow + 18] * ks[kRow + 18] + qs[qRow + 19] * ks[kRow + 19];
-                    s += qs[qRow + 20] * ks[kRow + 20] + qs[qRow + 21] * ks[kRow + 21] + qs[qRow + 22] * ks[kRow + 22] + qs[qRow + 23] * ks[kRow + 23];
-                    s += qs[qRow + 24] * ks[kRow + 24] + qs[qRow + 25] * ks[kRow + 25] + qs[qRow + 26] * ks[kRow + 26] + qs[qRow + 27] * ks[kRow + 27];
-                    s += qs[qRow + 28] * ks[kRow + 28] + qs[qRow + 29] * ks[kRow + 29] + qs[qRow + 30] * ks[kRow + 30] + qs[qRow + 31] * ks[kRow + 31];
-                    s += qs[qRow + 32] * ks[kRow + 32] + qs[qRow + 33] * ks[kRow + 33] + qs[qRow + 34] * ks[kRow + 34] + qs[qRow + 35] * ks[kRow + 35];
-                    s += qs[qRow + 36] * ks[kRow + 36] + qs[qRow + 37] * ks[kRow + 37] + qs[qRow + 38] * ks[kRow + 38] + qs[qRow + 39] * ks[kRow + 39];
-                    s += qs[qRow + 40] * ks[kRow + 40] + qs[qRow + 41] * ks[kRow + 41] + qs[qRow + 42] * ks[kRow + 42] + qs[qRow + 43] * ks[kRow + 43];
-                    s += qs[qRow + 44] * ks[kRow + 44] + qs[qRow + 45] * ks[kRow + 45] + qs[qRow + 46] * ks[kRow + 46] + qs[qRow + 47] * ks[kRow + 47];
-                    s += qs[qRow + 48] * ks[kRow + 48] + qs[qRow + 49] * ks[kRow + 49] + qs[qRow + 50] * ks[kRow + 50] + qs[qRow + 51] * ks[kRow + 51];
-                    s += qs[qRow + 52] * ks[kRow + 52] + qs[qRow + 53] * ks[kRow + 53] + qs[qRow + 54] * ks[kRow + 54] + qs[qRow + 55] * ks[kRow + 55];
-                    s += qs[qRow + 56] * ks[kRow + 56] + qs[qRow + 57] * ks[kRow + 57] + qs[qRow + 58] * ks[kRow + 58] + qs[qRow + 59] * ks[kRow + 59];
-                    s += qs[qRow + 60] * ks[kRow + 60] + qs[qRow + 61] * ks[kRow + 61] + qs[qRow + 62] * ks[kRow + 62] + qs[qRow + 63] * ks[kRow + 63];
-                    s += qs[qRow + 64] * ks[kRow + 64] + qs[qRow + 65] * ks[kRow + 65] + qs[qRow + 66] * ks[kRow + 66] + qs[qRow + 67] * ks[kRow + 67];
-                    s += qs[qRow + 68] * ks[kRow + 68] + qs[qRow + 69] * ks[kRow + 69] + qs[qRow + 70] * ks[kRow + 70] + qs[qRow + 71] * ks[kRow + 71];
-                    s += qs[qRow + 72] * ks[kRow + 72] + qs[qRow + 73] * ks[kRow + 73] + qs[qRow + 74] * ks[kRow + 74] + qs[qRow + 75] * ks[kRow + 75];
-                    s += qs[qRow + 76] * ks[kRow + 76] + qs[qRow + 77] * ks[kRow + 77] + qs[qRow + 78] * ks[kRow + 78] + qs[qRow + 79] * ks[kRow + 79];
-                    float score = s * 0.1118034f;
-                    if (key >= valid3) score = -1e6f; // d2l: replaced, not removed
-                    float t = score * 1.442695f; // to base 2
-                    t3 = t;
-                }
 
-                // The rows' maxima over the tile, all 4 in one butterfly of struct shuffles.
-                var tileMax = new global::StaticAttention.Gpu.RowValues4(t0, t1, t2, t3);
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 16));
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 8));
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
+                // Scores in base 2: s{r}{j} = q[row ty + 16·r] · k[key tx + 8·j].
+                float s00 = 0f, s01 = 0f, s10 = 0f, s11 = 0f;
+                for (int c = 0; c < 20; c++)
+                {
+                    var qc = qMine.SubView(c);
+                    var kc = kMine.SubView(c);
+                    global::StaticAttention.Gpu.RowValues4 kv0 = kc[0], kv1 = kc[168];
+                    global::StaticAttention.Gpu.RowValues4 qv = qc[0];
+                    s00 = s00 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s01 = s01 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                    qv = qc[336];
+                    s10 = s10 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
+                    s11 = s11 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
+                }
+                int key0 = k0 + tx, key1 = k0 + tx + 8;
+                if (key0 >= valid0) s00 = -1442695f; // -1e6: d2l replaces, not removes
+                if (key1 >= valid0) s01 = -1442695f; // -1e6: d2l replaces, not removes
+                if (key0 >= valid1) s10 = -1442695f; // -1e6: d2l replaces, not removes
+                if (key1 >= valid1) s11 = -1442695f; // -1e6: d2l replaces, not removes
+
+                // The rows' maxima over the tile: each thread's keys, then the eight threads of the row (lanes differing in bits 0-2).
+                var tileMax = new global::StaticAttention.Gpu.RowValues4(global::System.MathF.Max(s00, s01), global::System.MathF.Max(s10, s11), 0f, 0f);
                 tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 1));
+                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
+                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
 
-                // Online softmax: new max, rescale what each row has summed so far by alpha, p = exp2(t - max).
-                float alpha0, alpha1, alpha2, alpha3;
+                // Online softmax: new max, rescale the row's sum and output by alpha, p = exp2(t - max).
                 {
                     float mNew = global::System.MathF.Max(m0, tileMax.Row0);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m0 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t0 - mBase);
-                    l0 = l0 * alpha0 + p;
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m0 - mBase);
                     m0 = mNew;
-                    ps[(warp * 4) * 32 + lane] = p;
+                    s00 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s00 - mBase); s01 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s01 - mBase);
+                    l0 = l0 * alpha + s00 + s01;
+                    o0_0 *= alpha; o0_1 *= alpha; o0_2 *= alpha; o0_3 *= alpha;
+                    o0_4 *= alpha; o0_5 *= alpha; o0_6 *= alpha; o0_7 *= alpha;
+                    o0_8 *= alpha; o0_9 *= alpha; o0_10 *= alpha; o0_11 *= alpha;
                 }
                 {
                     float mNew = global::System.MathF.Max(m1, tileMax.Row1);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m1 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t1 - mBase);
-                    l1 = l1 * alpha1 + p;
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m1 - mBase);
                     m1 = mNew;
-                    ps[(warp * 4 + 1) * 32 + lane] = p;
+                    s10 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase); s11 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase);
+                    l1 = l1 * alpha + s10 + s11;
+                    o1_0 *= alpha; o1_1 *= alpha; o1_2 *= alpha; o1_3 *= alpha;
+                    o1_4 *= alpha; o1_5 *= alpha; o1_6 *= alpha; o1_7 *= alpha;
+                    o1_8 *= alpha; o1_9 *= alpha; o1_10 *= alpha; o1_11 *= alpha;
                 }
-                {
-                    float mNew = global::System.MathF.Max(m2, tileMax.Row2);
-                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m2 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t2 - mBase);
-                    l2 = l2 * alpha2 + p;
-                    m2 = mNew;
-                    ps[(warp * 4 + 2) * 32 + lane] = p;
-                }
-                {
-                    float mNew = global::System.MathF.Max(m3, tileMax.Row3);
-                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
-                    alpha3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m3 - mBase);
-                    float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t3 - mBase);
-                    l3 = l3 * alpha3 + p;
-                    m3 = mNew;
-                    ps[(warp * 4 + 3) * 32 + lane] = p;
-                }
+
+                // p to shared memory for the rows' output sums; only this warp reads these rows.
+                pWrite[0] = s00; pWrite[1] = s10;
+                pWrite[288] = s01; pWrite[289] = s11;
                 global::ILGPU.Warp.Barrier();
 
-                // o = o·alpha + Σ_j p[j] · v[j, column], lane c owning column c (+ 32·u).
-                int pRow = warp * 128;
-                o0_0 *= alpha0;
-                o0_0 += ps[pRow] * vs[lane] + ps[pRow + 1] * vs[lane + 96] + ps[pRow + 2] * vs[lane + 192] + ps[pRow + 3] * vs[lane + 288];
-                o0_0 += ps[pRow + 4] * vs[lane + 384] + ps[pRow + 5] * vs[lane + 480] + ps[pRow + 6] * vs[lane + 576] + ps[pRow + 7] * vs[lane + 672];
-                o0_0 += ps[pRow + 8] * vs[lane + 768] + ps[pRow + 9] * vs[lane + 864] + ps[pRow + 10] * vs[lane + 960] + ps[pRow + 11] * vs[lane + 1056];
-                o0_0 += ps[pRow + 12] * vs[lane + 1152] + ps[pRow + 13] * vs[lane + 1248] + ps[pRow + 14] * vs[lane + 1344] + ps[pRow + 15] * vs[lane + 1440];
-                o0_0 += ps[pRow + 16] * vs[lane + 1536] + ps[pRow + 17] * vs[lane + 1632] + ps[pRow + 18] * vs[lane + 1728] + ps[pRow + 19] * vs[lane + 1824];
-                o0_0 += ps[pRow + 20] * vs[lane + 1920] + ps[pRow + 21] * vs[lane + 2016] + ps[pRow + 22] * vs[lane + 2112] + ps[pRow + 23] * vs[lane + 2208];
-                o0_0 += ps[pRow + 24] * vs[lane + 2304] + ps[pRow + 25] * vs[lane + 2400] + ps[pRow + 26] * vs[lane + 2496] + ps[pRow + 27] * vs[lane + 2592];
-                o0_0 += ps[pRow + 28] * vs[lane + 2688] + ps[pRow + 29] * vs[lane + 2784] + ps[pRow + 30] * vs[lane + 2880] + ps[pRow + 31] * vs[lane + 2976];
-                o0_1 *= alpha0;
-                o0_1 += ps[pRow] * vs[lane + 32] + ps[pRow + 1] * vs[lane + 32 + 96] + ps[pRow + 2] * vs[lane + 32 + 192] + ps[pRow + 3] * vs[lane + 32 + 288];
-                o0_1 += ps[pRow + 4] * vs[lane + 32 + 384] + ps[pRow + 5] * vs[lane + 32 + 480] + ps[pRow + 6] * vs[lane + 32 + 576] + ps[pRow + 7] * vs[lane + 32 + 672];
-                o0_1 += ps[pRow + 8] * vs[lane + 32 + 768] + ps[pRow + 9] * vs[lane + 32 + 864] + ps[pRow + 10] * vs[lane + 32 + 960] + ps[pRow + 11] * vs[lane + 32 + 1056];
-                o0_1 += ps[pRow + 12] * vs[lane + 32 + 1152] + ps[pRow + 13] * vs[lane + 32 + 1248] + ps[pRow + 14] * vs[lane + 32 + 1344] + ps[pRow + 15] * vs[lane + 32 + 1440];
-                o0_1 += ps[pRow + 16] * vs[lane + 32 + 1536] + ps[pRow + 17] * vs[lane + 32 + 1632] + ps[pRow + 18] * vs[lane + 32 + 1728] + ps[pRow + 19] * vs[lane + 32 + 1824];
-                o0_1 += ps[pRow + 20] * vs[lane + 32 + 1920] + ps[pRow + 21] * vs[lane + 32 + 2016] + ps[pRow + 22] * vs[lane + 32 + 2112] + ps[pRow + 23] * vs[lane + 32 + 2208];
-                o0_1 += ps[pRow + 24] * vs[lane + 32 + 2304] + ps[pRow + 25] * vs[lane + 32 + 2400] + ps[pRow + 26] * vs[lane + 32 + 2496] + ps[pRow + 27] * vs[lane + 32 + 2592];
-                o0_1 += ps[pRow + 28] * vs[lane + 32 + 2688] + ps[pRow + 29] * vs[lane + 32 + 2784] + ps[pRow + 30] * vs[lane + 32 + 2880] + ps[pRow + 31] * vs[lane + 32 + 2976];
-                o0_2 *= alpha0;
-                o0_2 += ps[pRow] * vs[lane + 64] + ps[pRow + 1] * vs[lane + 64 + 96] + ps[pRow + 2] * vs[lane + 64 + 192] + ps[pRow + 3] * vs[lane + 64 + 288];
-                o0_2 += ps[pRow + 4] * vs[lane + 64 + 384] + ps[pRow + 5] * vs[lane + 64 + 480] + ps[pRow + 6] * vs[lane + 64 + 576] + ps[pRow + 7] * vs[lane + 64 + 672];
-                o0_2 += ps[pRow + 8] * vs[lane + 64 + 768] + ps[pRow + 9] * vs[lane + 64 + 864] + ps[pRow + 10] * vs[lane + 64 + 960] + ps[pRow + 11] * vs[lane + 64 + 1056];
-                o0_2 += ps[pRow + 12] * vs[lane + 64 + 1152] + ps[pRow + 13] * vs[lane + 64 + 1248] + ps[pRow + 14] * vs[lane + 64 + 1344] + ps[pRow + 15] * vs[lane + 64 + 1440];
-                o0_2 += ps[pRow + 16] * vs[lane + 64 + 1536] + ps[pRow + 17] * vs[lane + 64 + 1632] + ps[pRow + 18] * vs[lane + 64 + 1728] + ps[pRow + 19] * vs[lane + 64 + 1824];
-                o0_2 += ps[pRow + 20] * vs[lane + 64 + 1920] + ps[pRow + 21] * vs[lane + 64 + 2016] + ps[pRow + 22] * vs[lane + 64 + 2112] + ps[pRow + 23] * vs[lane + 64 + 2208];
-                o0_2 += ps[pRow + 24] * vs[lane + 64 + 2304] + ps[pRow + 25] * vs[lane + 64 + 2400] + ps[pRow + 26] * vs[lane + 64 + 2496] + ps[pRow + 27] * vs[lane + 64 + 2592];
-                o0_2 += ps[pRow + 28] * vs[lane + 64 + 2688] + ps[pRow + 29] * vs[lane + 64 + 2784] + ps[pRow + 30] * vs[lane + 64 + 2880] + ps[pRow + 31] * vs[lane + 64 + 2976];
-                o1_0 *= alpha1;
-                o1_0 += ps[pRow + 32] * vs[lane] + ps[pRow + 33] * vs[lane + 96] + ps[pRow + 34] * vs[lane + 192] + ps[pRow + 35] * vs[lane + 288];
-                o1_0 += ps[pRow + 36] * vs[lane + 384] + ps[pRow + 37] * vs[lane + 480] + ps[pRow + 38] * vs[lane + 576] + ps[pRow + 39] * vs[lane + 672];
-                o1_0 += ps[pRow + 40] * vs[lane + 768] + ps[pRow + 41] * vs[lane + 864] + ps[pRow + 42] * vs[lane + 960] + ps[pRow + 43] * vs[lane + 1056];
-                o1_0 += ps[pRow + 44] * vs[lane + 1152] + ps[pRow + 45] * vs[lane + 1248] + ps[pRow + 46] * vs[lane + 1344] + ps[pRow + 47] * vs[lane + 1440];
-                o1_0 += ps[pRow + 48] * vs[lane + 1536] + ps[pRow + 49] * vs[lane + 1632] + ps[pRow + 50] * vs[lane + 1728] + ps[pRow + 51] * vs[lane + 1824];
-                o1_0 += ps[pRow + 52] * vs[lane + 1920] + ps[pRow + 53] * vs[lane + 2016] + ps[pRow + 54] * vs[lane + 2112] + ps[pRow + 55] * vs[lane + 2208];
-                o1_0 += ps[pRow + 56] * vs[lane + 2304] + ps[pRow + 57] * vs[lane + 2400] + ps[pRow + 58] * vs[lane + 2496] + ps[pRow + 59] * vs[lane + 2592];
-                o1_0 += ps[pRow + 60] * vs[lane + 2688] + ps[pRow + 61] * vs[lane + 2784] + ps[pRow + 62] * vs[lane + 2880] + ps[pRow + 63] * vs[lane + 2976];
-                o1_1 *= alpha1;
-                o1_1 += ps[pRow + 32] * vs[lane + 32] + ps[pRow + 33] * vs[lane + 32 + 96] + ps[pRow + 34] * vs[lane + 32 + 192] + ps[pRow + 35] * vs[lane + 32 + 288];
-                o1_1 += ps[pRow + 36] * vs[lane + 32 + 384] + ps[pRow + 37] * vs[lane + 32 + 480] + ps[pRow + 38] * vs[lane + 32 + 576] + ps[pRow + 39] * vs[lane + 32 + 672];
-                o1_1 += ps[pRow + 40] * vs[lane + 32 + 768] + ps[pRow + 41] * vs[lane + 32 + 864] + ps[pRow + 42] * vs[lane + 32 + 960] + ps[pRow + 43] * vs[lane + 32 + 1056];
-                o1_1 += ps[pRow + 44] * vs[lane + 32 + 1152] + ps[pRow + 45] * vs[lane + 32 + 1248] + ps[pRow + 46] * vs[lane + 32 + 1344] + ps[pRow + 47] * vs[lane + 32 + 1440];
-                o1_1 += ps[pRow + 48] * vs[lane + 32 + 1536] + ps[pRow + 49] * vs[lane + 32 + 1632] + ps[pRow + 50] * vs[lane + 32 + 1728] + ps[pRow + 51] * vs[lane + 32 + 1824];
-                o1_1 += ps[pRow + 52] * vs[lane + 32 + 1920] + ps[pRow + 53] * vs[lane + 32 + 2016] + ps[pRow + 54] * vs[lane + 32 + 2112] + ps[pRow + 55] * vs[lane + 32 + 2208];
-                o1_1 += ps[pRow + 56] * vs[lane + 32 + 2304] + ps[pRow + 57] * vs[lane + 32 + 2400] + ps[pRow + 58] * vs[lane + 32 + 2496] + ps[pRow + 59] * vs[lane + 32 + 2592];
-                o1_1 += ps[pRow + 60] * vs[lane + 32 + 2688] + ps[pRow + 61] * vs[lane + 32 + 2784] + ps[pRow + 62] * vs[lane + 32 + 2880] + ps[pRow + 63] * vs[lane + 32 + 2976];
-                o1_2 *= alpha1;
-                o1_2 += ps[pRow + 32] * vs[lane + 64] + ps[pRow + 33] * vs[lane + 64 + 96] + ps[pRow + 34] * vs[lane + 64 + 192] + ps[pRow + 35] * vs[lane + 64 + 288];
-                o1_2 += ps[pRow + 36] * vs[lane + 64 + 384] + ps[pRow + 37] * vs[lane + 64 + 480] + ps[pRow + 38] * vs[lane + 64 + 576] + ps[pRow + 39] * vs[lane + 64 + 672];
-                o1_2 += ps[pRow + 40] * vs[lane + 64 + 768] + ps[pRow + 41] * vs[lane + 64 + 864] + ps[pRow + 42] * vs[lane + 64 + 960] + ps[pRow + 43] * vs[lane + 64 + 1056];
-                o1_2 += ps[pRow + 44] * vs[lane + 64 + 1152] + ps[pRow + 45] * vs[lane + 64 + 1248] + ps[pRow + 46] * vs[lane + 64 + 1344] + ps[pRow + 47] * vs[lane + 64 + 1440];
-                o1_2 += ps[pRow + 48] * vs[lane + 64 + 1536] + ps[pRow + 49] * vs[lane + 64 + 1632] + ps[pRow + 50] * vs[lane + 64 + 1728] + ps[pRow + 51] * vs[lane + 64 + 1824];
-                o1_2 += ps[pRow + 52] * vs[lane + 64 + 1920] + ps[pRow + 53] * vs[lane + 64 + 2016] + ps[pRow + 54] * vs[lane + 64 + 2112] + ps[pRow + 55] * vs[lane + 64 + 2208];
-                o1_2 += ps[pRow + 56] * vs[lane + 64 + 2304] + ps[pRow + 57] * vs[lane + 64 + 2400] + ps[pRow + 58] * vs[lane + 64 + 2496] + ps[pRow + 59] * vs[lane + 64 + 2592];
-                o1_2 += ps[pRow + 60] * vs[lane + 64 + 2688] + ps[pRow + 61] * vs[lane + 64 + 2784] + ps[pRow + 62] * vs[lane + 64 + 2880] + ps[pRow + 63] * vs[lane + 64 + 2976];
-                o2_0 *= alpha2;
-                o2_0 += ps[pRow + 64] * vs[lane] + ps[pRow + 65] * vs[lane + 96] + ps[pRow + 66] * vs[lane + 192] + ps[pRow + 67] * vs[lane + 288];
-                o2_0 += ps[pRow + 68] * vs[lane + 384] + ps[pRow + 69] * vs[lane + 480] + ps[pRow + 70] * vs[lane + 576] + ps[pRow + 71] * vs[lane + 672];
-                o2_0 += ps[pRow + 72] * vs[lane + 768] + ps[pRow + 73] * vs[lane + 864] + ps[pRow + 74] * vs[lane + 960] + ps[pRow + 75] * vs[lane + 1056];
-                o2_0 += ps[pRow + 76] * vs[lane + 1152] + ps[pRow + 77] * vs[lane + 1248] + ps[pRow + 78] * vs[lane + 1344] + ps[pRow + 79] * vs[lane + 1440];
-                o2_0 += ps[pRow + 80] * vs[lane + 1536] + ps[pRow + 81] * vs[lane + 1632] + ps[pRow + 82] * vs[lane + 1728] + ps[pRow + 83] * vs[lane + 1824];
-                o2_0 += ps[pRow + 84] * vs[lane + 1920] + ps[pRow + 85] * vs[lane + 2016] + ps[pRow + 86] * vs[lane + 2112] + ps[pRow + 87] * vs[lane + 2208];
-                o2_0 += ps[pRow + 88] * vs[lane + 2304] + ps[pRow + 89] * vs[lane + 2400] + ps[pRow + 90] * vs[lane + 2496] + ps[pRow + 91] * vs[lane + 2592];
-                o2_0 += ps[pRow + 92] * vs[lane + 2688] + ps[pRow + 93] * vs[lane + 2784] + ps[pRow + 94] * vs[lane + 2880] + ps[pRow + 95] * vs[lane + 2976];
-                o2_1 *= alpha2;
-                o2_1 += ps[pRow + 64] * vs[lane + 32] + ps[pRow + 65] * vs[lane + 32 + 96] + ps[pRow + 66] * vs[lane + 32 + 192] + ps[pRow + 67] * vs[lane + 32 + 288];
-                o2_1 += ps[pRow + 68] * vs[lane + 32 + 384] + ps[pRow + 69] * vs[lane + 32 + 480] + ps[pRow + 70] * vs[lane + 32 + 576] + ps[pRow + 71] * vs[lane + 32 + 672];
-                o2_1 += ps[pRow + 72] * vs[lane + 32 + 768] + ps[pRow + 73] * vs[lane + 32 + 864] + ps[pRow + 74] * vs[lane + 32 + 960] + ps[pRow + 75] * vs[lane + 32 + 1056];
-                o2_1 += ps[pRow + 76] * vs[lane + 32 + 1152] + ps[pRow + 77] * vs[lane + 32 + 1248] + ps[pRow + 78] * vs[lane + 32 + 1344] + ps[pRow + 79] * vs[lane + 32 + 1440];
-                o2_1 += ps[pRow + 80] * vs[lane + 32 + 1536] + ps[pRow + 81] * vs[lane + 32 + 1632] + ps[pRow + 82] * vs[lane + 32 + 1728] + ps[pRow + 83] * vs[lane + 32 + 1824];
-                o2_1 += ps[pRow + 84] * vs[lane + 32 + 1920] + ps[pRow + 85] * vs[lane + 32 + 2016] + ps[pRow + 86] * vs[lane + 32 + 2112] + ps[pRow + 87] * vs[lane + 32 + 2208];
-                o2_1 += ps[pRow + 88] * vs[lane + 32 + 2304] + ps[pRow + 89] * vs[lane + 32 + 2400] + ps[pRow + 90] * vs[lane + 32 + 2496] + ps[pRow + 91] * vs[lane + 32 + 2592];
-                o2_1 += ps[pRow + 92] * vs[lane + 32 + 2688] + ps[pRow + 93] * vs[lane + 32 + 2784] + ps[pRow + 94] * vs[lane + 32 + 2880] + ps[pRow + 95] * vs[lane + 32 + 2976];
-                o2_2 *= alpha2;
-                o2_2 += ps[pRow + 64] * vs[lane + 64] + ps[pRow + 65] * vs[lane + 64 + 96] + ps[pRow + 66] * vs[lane + 64 + 192] + ps[pRow + 67] * vs[lane + 64 + 288];
-                o2_2 += ps[pRow + 68] * vs[lane + 64 + 384] + ps[pRow + 69] * vs[lane + 64 + 480] + ps[pRow + 70] * vs[lane + 64 + 576] + ps[pRow + 71] * vs[lane + 64 + 672];
-                o2_2 += ps[pRow + 72] * vs[lane + 64 + 768] + ps[pRow + 73] * vs[lane + 64 + 864] + ps[pRow + 74] * vs[lane + 64 + 960] + ps[pRow + 75] * vs[lane + 64 + 1056];
-                o2_2 += ps[pRow + 76] * vs[lane + 64 + 1152] + ps[pRow + 77] * vs[lane + 64 + 1248] + ps[pRow + 78] * vs[lane + 64 + 1344] + ps[pRow + 79] * vs[lane + 64 + 1440];
-                o2_2 += ps[pRow + 80] * vs[lane + 64 + 1536] + ps[pRow + 81] * vs[lane + 64 + 1632] + ps[pRow + 82] * vs[lane + 64 + 1728] + ps[pRow + 83] * vs[lane + 64 + 1824];
-                o2_2 += ps[pRow + 84] * vs[lane + 64 + 1920] + ps[pRow + 85] * vs[lane + 64 + 2016] + ps[pRow + 86] * vs[lane + 64 + 2112] + ps[pRow + 87] * vs[lane + 64 + 2208];
-                o2_2 += ps[pRow + 88] * vs[lane + 64 + 2304] + ps[pRow + 89] * vs[lane + 64 + 2400] + ps[pRow + 90] * vs[lane + 64 + 2496] + ps[pRow + 91] * vs[lane + 64 + 2592];
-                o2_2 += ps[pRow + 92] * vs[lane + 64 + 2688] + ps[pRow + 93] * vs[lane + 64 + 2784] + ps[pRow + 94] * vs[lane + 64 + 2880] + ps[pRow + 95] * vs[lane + 64 + 2976];
-                o3_0 *= alpha3;
-                o3_0 += ps[pRow + 96] * vs[lane] + ps[pRow + 97] * vs[lane + 96] + ps[pRow + 98] * vs[lane + 192] + ps[pRow + 99] * vs[lane + 288];
-                o3_0 += ps[pRow + 100] * vs[lane + 384] + ps[pRow + 101] * vs[lane + 480] + ps[pRow + 102] * vs[lane + 576] + ps[pRow + 103] * vs[lane + 672];
-                o3_0 += ps[pRow + 104] * vs[lane + 768] + ps[pRow + 105] * vs[lane + 864] + ps[pRow + 106] * vs[lane + 960] + ps[pRow + 107] * vs[lane + 1056];
-                o3_0 += ps[pRow + 108] * vs[lane + 1152] + ps[pRow + 109] * vs[lane + 1248] + ps[pRow + 110] * vs[lane + 1344] + ps[pRow + 111] * vs[lane + 1440];
-                o3_0 += ps[pRow + 112] * vs[lane + 1536] + ps[pRow + 113] * vs[lane + 1632] + ps[pRow + 114] * vs[lane + 1728] + ps[pRow + 115] * vs[lane + 1824];
-                o3_0 += ps[pRow + 116] * vs[lane + 1920] + ps[pRow + 117] * vs[lane + 2016] + ps[pRow + 118] * vs[lane + 2112] + ps[pRow + 119] * vs[lane + 2208];
-                o3_0 += ps[pRow + 120] * vs[lane + 2304] + ps[pRow + 121] * vs[lane + 2400] + ps[pRow + 122] * vs[lane + 2496] + ps[pRow + 123] * vs[lane + 2592];
-                o3_0 += ps[pRow + 124] * vs[lane + 2688] + ps[pRow + 125] * vs[lane + 2784] + ps[pRow + 126] * vs[lane + 2880] + ps[pRow + 127] * vs[lane + 2976];
-                o3_1 *= alpha3;
-                o3_1 += ps[pRow + 96] * vs[lane + 32] + ps[pRow + 97] * vs[lane + 32 + 96] + ps[pRow + 98] * vs[lane + 32 + 192] + ps[pRow + 99] * vs[lane + 32 + 288];
-                o3_1 += ps[pRow + 100] * vs[lane + 32 + 384] + ps[pRow + 101] * vs[lane + 32 + 480] + ps[pRow + 102] * vs[lane + 32 + 576] + ps[pRow + 103] * vs[lane + 32 + 672];
-                o3_1 += ps[pRow + 104] * vs[lane + 32 + 768] + ps[pRow + 105] * vs[lane + 32 + 864] + ps[pRow + 106] * vs[lane + 32 + 960] + ps[pRow + 107] * vs[lane + 32 + 1056];
-                o3_1 += ps[pRow + 108] * vs[lane + 32 + 1152] + ps[pRow + 109] * vs[lane + 32 + 1248] + ps[pRow + 110] * vs[lane + 32 + 1344] + ps[pRow + 111] * vs[lane + 32 + 1440];
-                o3_1 += ps[pRow + 112] * vs[lane + 32 + 1536] + ps[pRow + 113] * vs[lane + 32 + 1632] + ps[pRow + 114] * vs[lane + 32 + 1728] + ps[pRow + 115] * vs[lane + 32 + 1824];
-                o3_1 += ps[pRow + 116] * vs[lane + 32 + 1920] + ps[pRow + 117] * vs[lane + 32 + 2016] + ps[pRow + 118] * vs[lane + 32 + 2112] + ps[pRow + 119] * vs[lane + 32 + 2208];
-                o3_1 += ps[pRow + 120] * vs[lane + 32 + 2304] + ps[pRow + 121] * vs[lane + 32 + 2400] + ps[pRow + 122] * vs[lane + 32 + 2496] + ps[pRow + 123] * vs[lane + 32 + 2592];
-                o3_1 += ps[pRow + 124] * vs[lane + 32 + 2688] + ps[pRow + 125] * vs[lane + 32 + 2784] + ps[pRow + 126] * vs[lane + 32 + 2880] + ps[pRow + 127] * vs[lane + 32 + 2976];
-                o3_2 *= alpha3;
-                o3_2 += ps[pRow + 96] * vs[lane + 64] + ps[pRow + 97] * vs[lane + 64 + 96] + ps[pRow + 98] * vs[lane + 64 + 192] + ps[pRow + 99] * vs[lane + 64 + 288];
-                o3_2 += ps[pRow + 100] * vs[lane + 64 + 384] + ps[pRow + 101] * vs[lane + 64 + 480] + ps[pRow + 102] * vs[lane + 64 + 576] + ps[pRow + 103] * vs[lane + 64 + 672];
-                o3_2 += ps[pRow + 104] * vs[lane + 64 + 768] + ps[pRow + 105] * vs[lane + 64 + 864] + ps[pRow + 106] * vs[lane + 64 + 960] + ps[pRow + 107] * vs[lane + 64 + 1056];
-                o3_2 += ps[pRow + 108] * vs[lane + 64 + 1152] + ps[pRow + 109] * vs[lane + 64 + 1248] + ps[pRow + 110] * vs[lane + 64 + 1344] + ps[pRow + 111] * vs[lane + 64 + 1440];
-                o3_2 += ps[pRow + 112] * vs[lane + 64 + 1536] + ps[pRow + 113] * vs[lane + 64 + 1632] + ps[pRow + 114] * vs[lane + 64 + 1728] + ps[pRow + 115] * vs[lane + 64 + 1824];
-                o3_2 += ps[pRow + 116] * vs[lane + 64 + 1920] + ps[pRow + 117] * vs[lane + 64 + 2016] + ps[pRow + 118] * vs[lane + 64 + 2112] + ps[pRow + 119] * vs[lane + 64 + 2208];
-                o3_2 += ps[pRow + 120] * vs[lane + 64 + 2304] + ps[pRow + 121] * vs[lane + 64 + 2400] + ps[pRow + 122] * vs[lane + 64 + 2496] + ps[pRow + 123] * vs[lane + 64 + 2592];
-                o3_2 += ps[pRow + 124] * vs[lane + 64 + 2688] + ps[pRow + 125] * vs[lane + 64 + 2784] + ps[pRow + 126] * vs[lane + 64 + 2880] + ps[pRow + 127] * vs[lane + 64 + 2976];
-                // (ps is rewritten only after the next tile's first group barrier)
+                // o += p · v over the tile's keys: one p and 3 value vector(s) per key feed 24 FMAs.
+                for (int j = 0; j < 16; j++)
+                {
+                    var pj = pMine.SubView(j * 36);
+                    float p0 = pj[0], p1 = pj[1];
+                    var vj = vMine.SubView(j * 24);
+                    global::StaticAttention.Gpu.RowValues4 v0 = vj[0], v1 = vj[8], v2 = vj[16];
+                    o0_0 += p0 * v0.Row0; o0_1 += p0 * v0.Row1; o0_2 += p0 * v0.Row2; o0_3 += p0 * v0.Row3;
+                    o0_4 += p0 * v1.Row0; o0_5 += p0 * v1.Row1; o0_6 += p0 * v1.Row2; o0_7 += p0 * v1.Row3;
+                    o0_8 += p0 * v2.Row0; o0_9 += p0 * v2.Row1; o0_10 += p0 * v2.Row2; o0_11 += p0 * v2.Row3;
+                    o1_0 += p1 * v0.Row0; o1_1 += p1 * v0.Row1; o1_2 += p1 * v0.Row2; o1_3 += p1 * v0.Row3;
+                    o1_4 += p1 * v1.Row0; o1_5 += p1 * v1.Row1; o1_6 += p1 * v1.Row2; o1_7 += p1 * v1.Row3;
+                    o1_8 += p1 * v2.Row0; o1_9 += p1 * v2.Row1; o1_10 += p1 * v2.Row2; o1_11 += p1 * v2.Row3;
+                }
             }
 
-            // context = o / Σ l: the lanes' partial sums reduced once, at the end.
-            var sums = new global::StaticAttention.Gpu.RowValues4(l0, l1, l2, l3);
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 16));
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 8));
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
+            // context = o / Σ l: the partial sums of the row's eight threads reduced once, at the end.
+            var sums = new global::StaticAttention.Gpu.RowValues4(l0, l1, 0f, 0f);
             sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 1));
+            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
+            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
+            float inverse0 = sums.Row0 == 0f ? 0f : 1f / sums.Row0; // no visible key: zeros
+            float inverse1 = sums.Row1 == 0f ? 0f : 1f / sums.Row1; // no visible key: zeros
             {
-                int i = firstRow + warp * 4;
-                float l = sums.Row0;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
+                int i = firstRow + ty;
                 if (i < 40)
                 {
-                    context[(b * 40 + i) * 320 + h * 80 + lane] = o0_0 * inverse;
-                    context[(b * 40 + i) * 320 + h * 80 + lane + 32] = o0_1 * inverse;
-                    if (lane + 64 < 80) context[(b * 40 + i) * 320 + h * 80 + lane + 64] = o0_2 * inverse;
+                    var output = context.SubView((b * 40 + i) * 320 + h * 80 + 4 * tx);
+                    output[0] = o0_0 * inverse0;
+                    output[1] = o0_1 * inverse0;
+                    output[2] = o0_2 * inverse0;
+                    output[3] = o0_3 * inverse0;
+                    output[32] = o0_4 * inverse0;
+                    output[33] = o0_5 * inverse0;
+                    output[34] = o0_6 * inverse0;
+                    output[35] = o0_7 * inverse0;
+                    if (4 * tx + 64 < 80) output[64] = o0_8 * inverse0;
+                    if (4 * tx + 65 < 80) output[65] = o0_9 * inverse0;
+                    if (4 * tx + 66 < 80) output[66] = o0_10 * inverse0;
+                    if (4 * tx + 67 < 80) output[67] = o0_11 * inverse0;
                 }
             }
             {
-                int i = firstRow + warp * 4 + 1;
-                float l = sums.Row1;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
+                int i = firstRow + ty + 16;
                 if (i < 40)
                 {
-                    context[(b * 40 + i) * 320 + h * 80 + lane] = o1_0 * inverse;
-                    context[(b * 40 + i) * 320 + h * 80 + lane + 32] = o1_1 * inverse;
-                    if (lane + 64 < 80) context[(b * 40 + i) * 320 + h * 80 + lane + 64] = o1_2 * inverse;
-                }
-            }
-            {
-                int i = firstRow + warp * 4 + 2;
-                float l = sums.Row2;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
-                if (i < 40)
-                {
-                    context[(b * 40 + i) * 320 + h * 80 + lane] = o2_0 * inverse;
-                    context[(b * 40 + i) * 320 + h * 80 + lane + 32] = o2_1 * inverse;
-                    if (lane + 64 < 80) context[(b * 40 + i) * 320 + h * 80 + lane + 64] = o2_2 * inverse;
-                }
-            }
-            {
-                int i = firstRow + warp * 4 + 3;
-                float l = sums.Row3;
-                float inverse = l == 0f ? 0f : 1f / l; // no visible key: zeros
-                if (i < 40)
-                {
-                    context[(b * 40 + i) * 320 + h * 80 + lane] = o3_0 * inverse;
-                    context[(b * 40 + i) * 320 + h * 80 + lane + 32] = o3_1 * inverse;
-                    if (lane + 64 < 80) context[(b * 40 + i) * 320 + h * 80 + lane + 64] = o3_2 * inverse;
+                    var output = context.SubView((b * 40 + i) * 320 + h * 80 + 4 * tx);
+                    output[0] = o1_0 * inverse1;
+                    output[1] = o1_1 * inverse1;
+                    output[2] = o1_2 * inverse1;
+                    output[3] = o1_3 * inverse1;
+                    output[32] = o1_4 * inverse1;
+                    output[33] = o1_5 * inverse1;
+                    output[34] = o1_6 * inverse1;
+                    output[35] = o1_7 * inverse1;
+                    if (4 * tx + 64 < 80) output[64] = o1_8 * inverse1;
+                    if (4 * tx + 65 < 80) output[65] = o1_9 * inverse1;
+                    if (4 * tx + 66 < 80) output[66] = o1_10 * inverse1;
+                    if (4 * tx + 67 < 80) output[67] = o1_11 * inverse1;
                 }
             }
         }

@@ -515,7 +515,7 @@ partial class GlobalAttention
             global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
             Linear32x32 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x32);
             Linear32x8 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x8);
-            Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+            Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
         }
     }
 
@@ -585,8 +585,8 @@ partial class GlobalAttention
         // v = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 32×32 tiles: 1 columns × ceil(rows / 32)
         device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Value, v, batch * KeyTokens);
 
-        // Attention: one warp per (head, batch item) holds the whole 5×5 problem in shared memory.
-        device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), q, k, v, context);
+        // Attention: one warp per (head, batch item), four heads per group: ceil(4 / 4) = 1 groups per item.
+        device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, context);
 
         // output = context · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 32×32 tiles: 1 columns × ceil(rows / 32)
         device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, output, batch * QueryTokens);
@@ -741,70 +741,57 @@ partial class GlobalAttention
     }
 
     /// <summary>
-    /// Attention for one (head, batch item) per warp: q [5, 8], k and v [5, 8] staged in shared memory (1108 bytes),
-    /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+    /// Attention for one (head, batch item) per warp: query row i on lanes 4·i .. 4·i + 3, each lane taking every 4th column of the head (8);
+    /// the row's 5 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
     /// </summary>
-    private static void GpuAttention(
+    private static void GpuSmallAttention(
         global::ILGPU.ArrayView<float> q,
         global::ILGPU.ArrayView<float> k,
         global::ILGPU.ArrayView<float> v,
         global::ILGPU.ArrayView<float> context)
     {
-        int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
+        int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
         int g = h / 4; // the key/value head of query head h (4 query heads share one)
-        int lane = global::ILGPU.Warp.LaneIdx;
-        var qs = global::ILGPU.SharedMemory.Allocate<float>(40);  // q [5, 8]
-        var ks = global::ILGPU.SharedMemory.Allocate<float>(45);  // k [5, 8 + 1]: padded, lane j reads row j
-        var vs = global::ILGPU.SharedMemory.Allocate<float>(160);  // v [5, 32]: rows of whole lanes
-        var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+        int lane = global::ILGPU.Warp.LaneIdx, row = lane / 4, part = lane % 4; // part: columns part + 4·c
+        int i = row < 5 ? row : 4; // spare rows repeat the last one and store nothing
+        int qStart = (b * 5 + i) * 32 + h * 8 + part;
+        int kStart = (b * 5 + 0) * 8 + g * 8 + part; // key j at +8·j
 
-        // Stage the (batch, head)'s queries, keys and values.
-        for (int e = lane; e < 40; e += 32)
+        // Scores in base 2 (q times scale·log2(e) = 0.5f · 1.4427): this lane's columns, then the row's 4 lanes.
+        float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f;
+        for (int c = 0; c < 2; c++)
         {
-            int i = e / 8, c = e % 8;
-            qs[e] = q[(b * 5 + i) * 32 + h * 8 + c];
+            float qv = q[qStart + c * 4] * 0.7213475f;
+            var kc = k.SubView(kStart + c * 4);
+            s0 += qv * kc[0]; s1 += qv * kc[8]; s2 += qv * kc[16]; s3 += qv * kc[24];
+            s4 += qv * kc[32];
         }
-        for (int e = lane; e < 40; e += 32)
+        var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, 0f, 0f, 0f);
+        sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
+        sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+        s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4;
+
+        // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+        float m = s0;
+        m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+        float mBase = m == float.NegativeInfinity ? 0f : m;
+        s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+        s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase);
+        float l = s0 + s1 + s2 + s3 + s4;
+        float inverse = l == 0f ? 0f : 1f / l;
+        s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+        s4 *= inverse;
+
+        // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 2 at a time: every load of a block before its stores.
+        int vStart = (b * 5 + 0) * 8 + g * 8 + part; // key j at +8·j
+        int outStart = (b * 5 + i) * 32 + h * 8 + part;
+        for (int c0 = 0; c0 < 2; c0 += 2)
         {
-            int j = e / 8, c = e % 8;
-            ks[j * 9 + c] = k[(b * 5 + j) * 8 + g * 8 + c];
-            vs[j * 32 + c] = v[(b * 5 + j) * 8 + g * 8 + c];
-        }
-        global::ILGPU.Group.Barrier();
-
-        int key = lane;
-        int kRow = (lane < 5 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
-        for (int i = 0; i < 5; i++)
-        {
-            float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
-            s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
-            float t = s * 0.7213475f; // scale·log2(e) = 0.5f · 1.4427
-            if (key >= 5) t = float.NegativeInfinity; // past the last key
-
-            // softmax over the row's keys: max and sum across the warp
-            float m = t;
-            m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-            m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-            m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-            m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-            m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-            float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-            float l = p;
-            l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-            l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-            l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-            l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-            l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-            float weight = l == 0f ? 0f : p / l;
-            ps[lane] = weight;
-            global::ILGPU.Warp.Barrier();
-
-            // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-            float o0 = 0f;
-            o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-            o0 += ps[4] * vs[lane + 128];
-            if (lane < 8) context[(b * 5 + i) * 32 + h * 8 + lane] = o0;
-            global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+            int vAt = vStart + c0 * 4, outAt = outStart + c0 * 4;
+            float o0 = s0 * v[vAt] + s1 * v[vAt + 8] + s2 * v[vAt + 16] + s3 * v[vAt + 24] + s4 * v[vAt + 32];
+            float o1 = s0 * v[vAt + 4] + s1 * v[vAt + 12] + s2 * v[vAt + 20] + s3 * v[vAt + 28] + s4 * v[vAt + 36];
+            if (row < 5) context[outAt] = o0;
+            if (row < 5) context[outAt + 4] = o1;
         }
     }
 }

@@ -725,7 +725,7 @@ namespace Samples.Attention
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear64x64 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64);
                 Linear64x16 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x16);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -795,8 +795,8 @@ namespace Samples.Attention
             // v = x · Wᵀ: [batch·12, 64] -> [batch·12, 16]; 32×32 tiles: 1 columns × ceil(rows / 32)
             device.Linear64x16(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Value, v, batch * KeyTokens);
 
-            // Attention: one warp per (head, batch item) holds the whole 12×12 problem in shared memory.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), q, k, v, context);
+            // Attention: one warp per (head, batch item), four heads per group: ceil(8 / 4) = 2 groups per item.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, context);
 
             // output = context · Wᵀ: [batch·12, 64] -> [batch·12, 64]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear64x64(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, output, batch * QueryTokens);
@@ -951,73 +951,84 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (head, batch item) per warp: q [12, 8], k and v [12, 8] staged in shared memory (2480 bytes),
-        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (8);
+        /// the row's 12 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> q,
             global::ILGPU.ArrayView<float> k,
             global::ILGPU.ArrayView<float> v,
             global::ILGPU.ArrayView<float> context)
         {
-            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
+            int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
             int g = h / 4; // the key/value head of query head h (4 query heads share one)
-            int lane = global::ILGPU.Warp.LaneIdx;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(96);  // q [12, 8]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(108);  // k [12, 8 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(384);  // v [12, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+            int lane = global::ILGPU.Warp.LaneIdx, row = lane / 2, part = lane % 2; // part: columns part + 2·c
+            int i = row < 12 ? row : 11; // spare rows repeat the last one and store nothing
+            int qStart = (b * 12 + i) * 64 + h * 8 + part;
+            int kStart = (b * 12 + 0) * 16 + g * 8 + part; // key j at +16·j
 
-            // Stage the (batch, head)'s queries, keys and values.
-            for (int e = lane; e < 96; e += 32)
+            // Scores in base 2 (q times scale·log2(e) = 0.35355338f · 1.4427): this lane's columns, then the row's 2 lanes.
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f, s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f;
+            for (int c = 0; c < 4; c++)
             {
-                int i = e / 8, c = e % 8;
-                qs[e] = q[(b * 12 + i) * 64 + h * 8 + c];
+                float qv = q[qStart + c * 2] * 0.5100697f;
+                var kc = k.SubView(kStart + c * 2);
+                s0 += qv * kc[0]; s1 += qv * kc[16]; s2 += qv * kc[32]; s3 += qv * kc[48];
+                s4 += qv * kc[64]; s5 += qv * kc[80]; s6 += qv * kc[96]; s7 += qv * kc[112];
+                s8 += qv * kc[128]; s9 += qv * kc[144]; s10 += qv * kc[160]; s11 += qv * kc[176];
             }
-            for (int e = lane; e < 96; e += 32)
+            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, s7);
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5; s6 = sum0.Row6; s7 = sum0.Row7;
+            var sum1 = new global::StaticAttention.Gpu.RowValues8(s8, s9, s10, s11, 0f, 0f, 0f, 0f);
+            sum1 = global::StaticAttention.Gpu.RowValues8.Add(sum1, global::ILGPU.Warp.ShuffleXor(sum1, 1));
+            s8 = sum1.Row0; s9 = sum1.Row1; s10 = sum1.Row2; s11 = sum1.Row3;
+            if (0 > i) s0 = float.NegativeInfinity; // causal
+            if (1 > i) s1 = float.NegativeInfinity; // causal
+            if (2 > i) s2 = float.NegativeInfinity; // causal
+            if (3 > i) s3 = float.NegativeInfinity; // causal
+            if (4 > i) s4 = float.NegativeInfinity; // causal
+            if (5 > i) s5 = float.NegativeInfinity; // causal
+            if (6 > i) s6 = float.NegativeInfinity; // causal
+            if (7 > i) s7 = float.NegativeInfinity; // causal
+            if (8 > i) s8 = float.NegativeInfinity; // causal
+            if (9 > i) s9 = float.NegativeInfinity; // causal
+            if (10 > i) s10 = float.NegativeInfinity; // causal
+            if (11 > i) s11 = float.NegativeInfinity; // causal
+
+            // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+            float m = s0;
+            m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+            m = global::System.MathF.Max(m, s5); m = global::System.MathF.Max(m, s6); m = global::System.MathF.Max(m, s7); m = global::System.MathF.Max(m, s8);
+            m = global::System.MathF.Max(m, s9); m = global::System.MathF.Max(m, s10); m = global::System.MathF.Max(m, s11);
+            float mBase = m == float.NegativeInfinity ? 0f : m;
+            s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+            s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase); s5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 - mBase); s6 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s6 - mBase); s7 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s7 - mBase);
+            s8 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s8 - mBase); s9 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s9 - mBase); s10 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase); s11 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase);
+            float l = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11;
+            float inverse = l == 0f ? 0f : 1f / l;
+            s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+            s4 *= inverse; s5 *= inverse; s6 *= inverse; s7 *= inverse;
+            s8 *= inverse; s9 *= inverse; s10 *= inverse; s11 *= inverse;
+
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 4 at a time: every load of a block before its stores.
+            int vStart = (b * 12 + 0) * 16 + g * 8 + part; // key j at +16·j
+            int outStart = (b * 12 + i) * 64 + h * 8 + part;
+            for (int c0 = 0; c0 < 4; c0 += 4)
             {
-                int j = e / 8, c = e % 8;
-                ks[j * 9 + c] = k[(b * 12 + j) * 16 + g * 8 + c];
-                vs[j * 32 + c] = v[(b * 12 + j) * 16 + g * 8 + c];
-            }
-            global::ILGPU.Group.Barrier();
-
-            int key = lane;
-            int kRow = (lane < 12 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
-            for (int i = 0; i < 12; i++)
-            {
-                float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
-                s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
-                float score = s * 0.35355338f;
-                if (key > i) score = float.NegativeInfinity; // causal
-                float t = score * 1.442695f; // to base 2
-                if (key >= 12) t = float.NegativeInfinity; // past the last key
-
-                // softmax over the row's keys: max and sum across the warp
-                float m = t;
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                float l = p;
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                float weight = l == 0f ? 0f : p / l;
-                ps[lane] = weight;
-                global::ILGPU.Warp.Barrier();
-
-                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                float o0 = 0f;
-                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192] + ps[7] * vs[lane + 224];
-                o0 += ps[8] * vs[lane + 256] + ps[9] * vs[lane + 288] + ps[10] * vs[lane + 320] + ps[11] * vs[lane + 352];
-                if (lane < 8) context[(b * 12 + i) * 64 + h * 8 + lane] = o0;
-                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                int vAt = vStart + c0 * 2, outAt = outStart + c0 * 2;
+                float o0 = s0 * v[vAt] + s1 * v[vAt + 16] + s2 * v[vAt + 32] + s3 * v[vAt + 48] + s4 * v[vAt + 64] + s5 * v[vAt + 80] + s6 * v[vAt + 96] + s7 * v[vAt + 112];
+                o0 += s8 * v[vAt + 128] + s9 * v[vAt + 144] + s10 * v[vAt + 160] + s11 * v[vAt + 176];
+                float o1 = s0 * v[vAt + 2] + s1 * v[vAt + 18] + s2 * v[vAt + 34] + s3 * v[vAt + 50] + s4 * v[vAt + 66] + s5 * v[vAt + 82] + s6 * v[vAt + 98] + s7 * v[vAt + 114];
+                o1 += s8 * v[vAt + 130] + s9 * v[vAt + 146] + s10 * v[vAt + 162] + s11 * v[vAt + 178];
+                float o2 = s0 * v[vAt + 4] + s1 * v[vAt + 20] + s2 * v[vAt + 36] + s3 * v[vAt + 52] + s4 * v[vAt + 68] + s5 * v[vAt + 84] + s6 * v[vAt + 100] + s7 * v[vAt + 116];
+                o2 += s8 * v[vAt + 132] + s9 * v[vAt + 148] + s10 * v[vAt + 164] + s11 * v[vAt + 180];
+                float o3 = s0 * v[vAt + 6] + s1 * v[vAt + 22] + s2 * v[vAt + 38] + s3 * v[vAt + 54] + s4 * v[vAt + 70] + s5 * v[vAt + 86] + s6 * v[vAt + 102] + s7 * v[vAt + 118];
+                o3 += s8 * v[vAt + 134] + s9 * v[vAt + 150] + s10 * v[vAt + 166] + s11 * v[vAt + 182];
+                if (row < 12) context[outAt] = o0;
+                if (row < 12) context[outAt + 2] = o1;
+                if (row < 12) context[outAt + 4] = o2;
+                if (row < 12) context[outAt + 6] = o3;
             }
         }
     }

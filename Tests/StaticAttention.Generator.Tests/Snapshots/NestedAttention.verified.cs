@@ -425,7 +425,7 @@ namespace Samples.Attention
                         global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                         Linear16x48 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear16x48);
                         Linear16x16Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear16x16Bias);
-                        Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                        Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
                     }
                 }
 
@@ -489,8 +489,8 @@ namespace Samples.Attention
                     // qkv = x · Wᵀ: [batch·4, 16] -> [batch·4, 48]; 32×32 tiles: 2 columns × ceil(rows / 32)
                     device.Linear16x48(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, qkv, batch * QueryTokens);
 
-                    // Attention: one warp per (head, batch item) holds the whole 4×4 problem in shared memory.
-                    device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), qkv, context);
+                    // Attention: one warp per (head, batch item), four heads per group: ceil(2 / 4) = 1 groups per item.
+                    device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), qkv, context);
 
                     // output = context · Wᵀ + b: [batch·4, 16] -> [batch·4, 16]; 32×32 tiles: 1 columns × ceil(rows / 32)
                     device.Linear16x16Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
@@ -649,64 +649,49 @@ namespace Samples.Attention
                 }
 
                 /// <summary>
-                /// Attention for one (head, batch item) per warp: q [4, 8], k and v [4, 8] staged in shared memory (912 bytes),
-                /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+                /// Attention for one (head, batch item) per warp: query row i on lanes 8·i .. 8·i + 7, each lane taking every 8th column of the head (8);
+                /// the row's 4 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
                 /// </summary>
-                private static void GpuAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> context)
+                private static void GpuSmallAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> context)
                 {
-                    int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
-                    int lane = global::ILGPU.Warp.LaneIdx;
-                    var qs = global::ILGPU.SharedMemory.Allocate<float>(32);  // q [4, 8]
-                    var ks = global::ILGPU.SharedMemory.Allocate<float>(36);  // k [4, 8 + 1]: padded, lane j reads row j
-                    var vs = global::ILGPU.SharedMemory.Allocate<float>(128);  // v [4, 32]: rows of whole lanes
-                    var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+                    int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
+                    if (h >= 2) return; // the last group's spare warps
+                    int lane = global::ILGPU.Warp.LaneIdx, row = lane / 8, part = lane % 8; // part: columns part + 8·c
+                    int i = row;
+                    int qStart = (b * 4 + i) * 48 + h * 8 + part;
+                    int kStart = (b * 4 + 0) * 48 + 16 + h * 8 + part; // key j at +48·j
 
-                    // Stage the (batch, head)'s queries, keys and values.
-                    for (int e = lane; e < 32; e += 32)
+                    // Scores in base 2 (q times scale·log2(e) = 0.35355338f · 1.4427): this lane's columns, then the row's 8 lanes.
+                    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+                    for (int c = 0; c < 1; c++)
                     {
-                        int i = e / 8, c = e % 8;
-                        qs[e] = qkv[(b * 4 + i) * 48 + h * 8 + c];
+                        float qv = qkv[qStart + c * 8] * 0.5100697f;
+                        var kc = qkv.SubView(kStart + c * 8);
+                        s0 += qv * kc[0]; s1 += qv * kc[48]; s2 += qv * kc[96]; s3 += qv * kc[144];
                     }
-                    for (int e = lane; e < 32; e += 32)
+                    var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, 0f, 0f, 0f, 0f);
+                    sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 4));
+                    sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
+                    sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+                    s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3;
+
+                    // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+                    float m = s0;
+                    m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3);
+                    float mBase = m == float.NegativeInfinity ? 0f : m;
+                    s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+                    float l = s0 + s1 + s2 + s3;
+                    float inverse = l == 0f ? 0f : 1f / l;
+                    s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+
+                    // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 1 at a time: every load of a block before its stores.
+                    int vStart = (b * 4 + 0) * 48 + 32 + h * 8 + part; // key j at +48·j
+                    int outStart = (b * 4 + i) * 16 + h * 8 + part;
+                    for (int c0 = 0; c0 < 1; c0 += 1)
                     {
-                        int j = e / 8, c = e % 8;
-                        ks[j * 9 + c] = qkv[(b * 4 + j) * 48 + 16 + h * 8 + c];
-                        vs[j * 32 + c] = qkv[(b * 4 + j) * 48 + 32 + h * 8 + c];
-                    }
-                    global::ILGPU.Group.Barrier();
-
-                    int key = lane;
-                    int kRow = (lane < 4 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
-                    for (int i = 0; i < 4; i++)
-                    {
-                        float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
-                        s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
-                        float t = s * 0.5100697f; // scale·log2(e) = 0.35355338f · 1.4427
-                        if (key >= 4) t = float.NegativeInfinity; // past the last key
-
-                        // softmax over the row's keys: max and sum across the warp
-                        float m = t;
-                        m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                        m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                        m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                        m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                        m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                        float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                        float l = p;
-                        l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                        l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                        l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                        l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                        l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                        float weight = l == 0f ? 0f : p / l;
-                        ps[lane] = weight;
-                        global::ILGPU.Warp.Barrier();
-
-                        // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                        float o0 = 0f;
-                        o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                        if (lane < 8) context[(b * 4 + i) * 16 + h * 8 + lane] = o0;
-                        global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                        int vAt = vStart + c0 * 8, outAt = outStart + c0 * 8;
+                        float o0 = s0 * qkv[vAt] + s1 * qkv[vAt + 48] + s2 * qkv[vAt + 96] + s3 * qkv[vAt + 144];
+                        context[outAt] = o0;
                     }
                 }
             }

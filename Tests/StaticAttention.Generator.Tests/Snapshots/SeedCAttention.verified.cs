@@ -344,7 +344,7 @@ namespace Samples.Attention
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear48x48Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear48x48Bias);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -443,8 +443,8 @@ namespace Samples.Attention
             // v = value · Wᵀ + b: [batch·10, 48] -> [batch·10, 48]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear48x48Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), value, parameters.Value, parameters.ValueBias, v, batch * KeyTokens);
 
-            // Attention: one warp per (head, batch item) holds the whole 10×10 problem in shared memory.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), q, k, v, mask, context, weights);
+            // Attention: one warp per (head, batch item), four heads per group: ceil(6 / 4) = 2 groups per item.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, mask, context, weights);
 
             // output = context · Wᵀ + b: [batch·10, 48] -> [batch·10, 48]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear48x48Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
@@ -529,10 +529,10 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (head, batch item) per warp: q [10, 8], k and v [10, 8] staged in shared memory (2088 bytes),
-        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (8);
+        /// the row's 10 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> q,
             global::ILGPU.ArrayView<float> k,
             global::ILGPU.ArrayView<float> v,
@@ -540,64 +540,80 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> context,
             global::ILGPU.ArrayView<float> weights)
         {
-            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
-            int lane = global::ILGPU.Warp.LaneIdx;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(80);  // q [10, 8]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(90);  // k [10, 8 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(320);  // v [10, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+            int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
+            if (h >= 6) return; // the last group's spare warps
+            int lane = global::ILGPU.Warp.LaneIdx, row = lane / 2, part = lane % 2; // part: columns part + 2·c
+            int i = row < 10 ? row : 9; // spare rows repeat the last one and store nothing
+            int qStart = (b * 10 + i) * 48 + h * 8 + part;
+            int kStart = (b * 10 + 0) * 48 + h * 8 + part; // key j at +48·j
 
-            // Stage the (batch, head)'s queries, keys and values.
-            for (int e = lane; e < 80; e += 32)
+            // Scores in base 2 (q times scale·log2(e) = 0.35355338f · 1.4427): this lane's columns, then the row's 2 lanes.
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f, s8 = 0f, s9 = 0f;
+            for (int c = 0; c < 4; c++)
             {
-                int i = e / 8, c = e % 8;
-                qs[e] = q[(b * 10 + i) * 48 + h * 8 + c];
+                float qv = q[qStart + c * 2] * 0.5100697f;
+                var kc = k.SubView(kStart + c * 2);
+                s0 += qv * kc[0]; s1 += qv * kc[48]; s2 += qv * kc[96]; s3 += qv * kc[144];
+                s4 += qv * kc[192]; s5 += qv * kc[240]; s6 += qv * kc[288]; s7 += qv * kc[336];
+                s8 += qv * kc[384]; s9 += qv * kc[432];
             }
-            for (int e = lane; e < 80; e += 32)
+            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, s7);
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5; s6 = sum0.Row6; s7 = sum0.Row7;
+            var sum1 = new global::StaticAttention.Gpu.RowValues8(s8, s9, 0f, 0f, 0f, 0f, 0f, 0f);
+            sum1 = global::StaticAttention.Gpu.RowValues8.Add(sum1, global::ILGPU.Warp.ShuffleXor(sum1, 1));
+            s8 = sum1.Row0; s9 = sum1.Row1;
+            if (mask[(b * 10 + i) * 10 + 0] == 0) s0 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 1] == 0) s1 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 2] == 0) s2 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 3] == 0) s3 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 4] == 0) s4 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 5] == 0) s5 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 6] == 0) s6 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 7] == 0) s7 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 8] == 0) s8 = -1.442695E+09f; // -1e9: keep-mask, replaced
+            if (mask[(b * 10 + i) * 10 + 9] == 0) s9 = -1.442695E+09f; // -1e9: keep-mask, replaced
+
+            // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+            float m = s0;
+            m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+            m = global::System.MathF.Max(m, s5); m = global::System.MathF.Max(m, s6); m = global::System.MathF.Max(m, s7); m = global::System.MathF.Max(m, s8);
+            m = global::System.MathF.Max(m, s9);
+            float mBase = m == float.NegativeInfinity ? 0f : m;
+            s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+            s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase); s5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 - mBase); s6 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s6 - mBase); s7 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s7 - mBase);
+            s8 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s8 - mBase); s9 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s9 - mBase);
+            float l = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9;
+            float inverse = l == 0f ? 0f : 1f / l;
+            s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+            s4 *= inverse; s5 *= inverse; s6 *= inverse; s7 *= inverse;
+            s8 *= inverse; s9 *= inverse;
+            if (part == 0 && row < 10)
             {
-                int j = e / 8, c = e % 8;
-                ks[j * 9 + c] = k[(b * 10 + j) * 48 + h * 8 + c];
-                vs[j * 32 + c] = v[(b * 10 + j) * 48 + h * 8 + c];
+                var weightRow = weights.SubView(((b * 6 + h) * 10 + i) * 10);
+                weightRow[0] = s0; weightRow[1] = s1; weightRow[2] = s2; weightRow[3] = s3;
+                weightRow[4] = s4; weightRow[5] = s5; weightRow[6] = s6; weightRow[7] = s7;
+                weightRow[8] = s8; weightRow[9] = s9;
             }
-            global::ILGPU.Group.Barrier();
 
-            int key = lane;
-            int kRow = (lane < 10 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
-            for (int i = 0; i < 10; i++)
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 4 at a time: every load of a block before its stores.
+            int vStart = (b * 10 + 0) * 48 + h * 8 + part; // key j at +48·j
+            int outStart = (b * 10 + i) * 48 + h * 8 + part;
+            for (int c0 = 0; c0 < 4; c0 += 4)
             {
-                float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
-                s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
-                float score = s * 0.35355338f;
-                if (key < 10 && mask[(b * 10 + i) * 10 + key] == 0) score = -1e9f; // keep-mask: replaced
-                float t = score * 1.442695f; // to base 2
-                if (key >= 10) t = float.NegativeInfinity; // past the last key
-
-                // softmax over the row's keys: max and sum across the warp
-                float m = t;
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                float l = p;
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                float weight = l == 0f ? 0f : p / l;
-                if (key < 10) weights[((b * 6 + h) * 10 + i) * 10 + key] = weight;
-                ps[lane] = weight;
-                global::ILGPU.Warp.Barrier();
-
-                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                float o0 = 0f;
-                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192] + ps[7] * vs[lane + 224];
-                o0 += ps[8] * vs[lane + 256] + ps[9] * vs[lane + 288];
-                if (lane < 8) context[(b * 10 + i) * 48 + h * 8 + lane] = o0;
-                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                int vAt = vStart + c0 * 2, outAt = outStart + c0 * 2;
+                float o0 = s0 * v[vAt] + s1 * v[vAt + 48] + s2 * v[vAt + 96] + s3 * v[vAt + 144] + s4 * v[vAt + 192] + s5 * v[vAt + 240] + s6 * v[vAt + 288] + s7 * v[vAt + 336];
+                o0 += s8 * v[vAt + 384] + s9 * v[vAt + 432];
+                float o1 = s0 * v[vAt + 2] + s1 * v[vAt + 50] + s2 * v[vAt + 98] + s3 * v[vAt + 146] + s4 * v[vAt + 194] + s5 * v[vAt + 242] + s6 * v[vAt + 290] + s7 * v[vAt + 338];
+                o1 += s8 * v[vAt + 386] + s9 * v[vAt + 434];
+                float o2 = s0 * v[vAt + 4] + s1 * v[vAt + 52] + s2 * v[vAt + 100] + s3 * v[vAt + 148] + s4 * v[vAt + 196] + s5 * v[vAt + 244] + s6 * v[vAt + 292] + s7 * v[vAt + 340];
+                o2 += s8 * v[vAt + 388] + s9 * v[vAt + 436];
+                float o3 = s0 * v[vAt + 6] + s1 * v[vAt + 54] + s2 * v[vAt + 102] + s3 * v[vAt + 150] + s4 * v[vAt + 198] + s5 * v[vAt + 246] + s6 * v[vAt + 294] + s7 * v[vAt + 342];
+                o3 += s8 * v[vAt + 390] + s9 * v[vAt + 438];
+                if (row < 10) context[outAt] = o0;
+                if (row < 10) context[outAt + 2] = o1;
+                if (row < 10) context[outAt + 4] = o2;
+                if (row < 10) context[outAt + 6] = o3;
             }
         }
     }

@@ -448,7 +448,7 @@ namespace Samples.Attention
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear64x192Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x192Bias);
                 Linear64x64Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64Bias);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -512,8 +512,8 @@ namespace Samples.Attention
             // qkv = x · Wᵀ + b: [batch·8, 64] -> [batch·8, 192]; 32×32 tiles: 6 columns × ceil(rows / 32)
             device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(6, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
 
-            // Attention: one warp per (head, batch item) holds the whole 8×8 problem in shared memory.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), qkv, parameters.RelativePositionBiasTable, context);
+            // Attention: one warp per (head, batch item), four heads per group: ceil(4 / 4) = 1 groups per item.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), qkv, parameters.RelativePositionBiasTable, context);
 
             // output = context · Wᵀ + b: [batch·8, 64] -> [batch·8, 64]; 32×32 tiles: 2 columns × ceil(rows / 32)
             device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
@@ -676,69 +676,65 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (head, batch item) per warp: q [8, 16], k and v [8, 16] staged in shared memory (2208 bytes),
-        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// Attention for one (head, batch item) per warp: query row i on lanes 4·i .. 4·i + 3, each lane taking every 4th column of the head (16);
+        /// the row's 8 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
+        private static void GpuSmallAttention(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
         {
-            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
-            int lane = global::ILGPU.Warp.LaneIdx;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(128);  // q [8, 16]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(136);  // k [8, 16 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(256);  // v [8, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+            int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
+            int lane = global::ILGPU.Warp.LaneIdx, row = lane / 4, part = lane % 4; // part: columns part + 4·c
+            int i = row;
+            int qStart = (b * 8 + i) * 192 + h * 16 + part;
+            int kStart = (b * 8 + 0) * 192 + 64 + h * 16 + part; // key j at +192·j
 
-            // Stage the (batch, head)'s queries, keys and values.
-            for (int e = lane; e < 128; e += 32)
+            // Scores in base 2 (q times scale·log2(e) = 0.25f · 1.4427): this lane's columns, then the row's 4 lanes.
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
+            for (int c = 0; c < 4; c++)
             {
-                int i = e / 16, c = e % 16;
-                qs[e] = qkv[(b * 8 + i) * 192 + h * 16 + c];
+                float qv = qkv[qStart + c * 4] * 0.36067376f;
+                var kc = qkv.SubView(kStart + c * 4);
+                s0 += qv * kc[0]; s1 += qv * kc[192]; s2 += qv * kc[384]; s3 += qv * kc[576];
+                s4 += qv * kc[768]; s5 += qv * kc[960]; s6 += qv * kc[1152]; s7 += qv * kc[1344];
             }
-            for (int e = lane; e < 128; e += 32)
+            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, s7);
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5; s6 = sum0.Row6; s7 = sum0.Row7;
+            s0 += table[(i + 7) * 4 + h] * 1.442695f;
+            s1 += table[(i + 6) * 4 + h] * 1.442695f;
+            s2 += table[(i + 5) * 4 + h] * 1.442695f;
+            s3 += table[(i + 4) * 4 + h] * 1.442695f;
+            s4 += table[(i + 3) * 4 + h] * 1.442695f;
+            s5 += table[(i + 2) * 4 + h] * 1.442695f;
+            s6 += table[(i + 1) * 4 + h] * 1.442695f;
+            s7 += table[i * 4 + h] * 1.442695f;
+
+            // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+            float m = s0;
+            m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+            m = global::System.MathF.Max(m, s5); m = global::System.MathF.Max(m, s6); m = global::System.MathF.Max(m, s7);
+            float mBase = m == float.NegativeInfinity ? 0f : m;
+            s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+            s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase); s5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 - mBase); s6 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s6 - mBase); s7 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s7 - mBase);
+            float l = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+            float inverse = l == 0f ? 0f : 1f / l;
+            s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+            s4 *= inverse; s5 *= inverse; s6 *= inverse; s7 *= inverse;
+
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 4 at a time: every load of a block before its stores.
+            int vStart = (b * 8 + 0) * 192 + 128 + h * 16 + part; // key j at +192·j
+            int outStart = (b * 8 + i) * 64 + h * 16 + part;
+            for (int c0 = 0; c0 < 4; c0 += 4)
             {
-                int j = e / 16, c = e % 16;
-                ks[j * 17 + c] = qkv[(b * 8 + j) * 192 + 64 + h * 16 + c];
-                vs[j * 32 + c] = qkv[(b * 8 + j) * 192 + 128 + h * 16 + c];
-            }
-            global::ILGPU.Group.Barrier();
-
-            int key = lane;
-            int kRow = (lane < 8 ? lane : 0) * 17; // lanes past the last key read key 0 and are masked
-            for (int i = 0; i < 8; i++)
-            {
-                float s = qs[i * 16] * ks[kRow] + qs[i * 16 + 1] * ks[kRow + 1] + qs[i * 16 + 2] * ks[kRow + 2] + qs[i * 16 + 3] * ks[kRow + 3];
-                s += qs[i * 16 + 4] * ks[kRow + 4] + qs[i * 16 + 5] * ks[kRow + 5] + qs[i * 16 + 6] * ks[kRow + 6] + qs[i * 16 + 7] * ks[kRow + 7];
-                s += qs[i * 16 + 8] * ks[kRow + 8] + qs[i * 16 + 9] * ks[kRow + 9] + qs[i * 16 + 10] * ks[kRow + 10] + qs[i * 16 + 11] * ks[kRow + 11];
-                s += qs[i * 16 + 12] * ks[kRow + 12] + qs[i * 16 + 13] * ks[kRow + 13] + qs[i * 16 + 14] * ks[kRow + 14] + qs[i * 16 + 15] * ks[kRow + 15];
-                float score = s * 0.25f;
-                if (key < 8) score += table[(i - key + 7) * 4 + h]; // bias[h, i, key] = table[i - key + T - 1, h]
-                float t = score * 1.442695f; // to base 2
-                if (key >= 8) t = float.NegativeInfinity; // past the last key
-
-                // softmax over the row's keys: max and sum across the warp
-                float m = t;
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                float l = p;
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                float weight = l == 0f ? 0f : p / l;
-                ps[lane] = weight;
-                global::ILGPU.Warp.Barrier();
-
-                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                float o0 = 0f;
-                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192] + ps[7] * vs[lane + 224];
-                if (lane < 16) context[(b * 8 + i) * 64 + h * 16 + lane] = o0;
-                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                int vAt = vStart + c0 * 4, outAt = outStart + c0 * 4;
+                float o0 = s0 * qkv[vAt] + s1 * qkv[vAt + 192] + s2 * qkv[vAt + 384] + s3 * qkv[vAt + 576] + s4 * qkv[vAt + 768] + s5 * qkv[vAt + 960] + s6 * qkv[vAt + 1152] + s7 * qkv[vAt + 1344];
+                float o1 = s0 * qkv[vAt + 4] + s1 * qkv[vAt + 196] + s2 * qkv[vAt + 388] + s3 * qkv[vAt + 580] + s4 * qkv[vAt + 772] + s5 * qkv[vAt + 964] + s6 * qkv[vAt + 1156] + s7 * qkv[vAt + 1348];
+                float o2 = s0 * qkv[vAt + 8] + s1 * qkv[vAt + 200] + s2 * qkv[vAt + 392] + s3 * qkv[vAt + 584] + s4 * qkv[vAt + 776] + s5 * qkv[vAt + 968] + s6 * qkv[vAt + 1160] + s7 * qkv[vAt + 1352];
+                float o3 = s0 * qkv[vAt + 12] + s1 * qkv[vAt + 204] + s2 * qkv[vAt + 396] + s3 * qkv[vAt + 588] + s4 * qkv[vAt + 780] + s5 * qkv[vAt + 972] + s6 * qkv[vAt + 1164] + s7 * qkv[vAt + 1356];
+                context[outAt] = o0;
+                context[outAt + 4] = o1;
+                context[outAt + 8] = o2;
+                context[outAt + 12] = o3;
             }
         }
     }

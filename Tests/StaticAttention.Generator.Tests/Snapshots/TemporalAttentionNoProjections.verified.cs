@@ -666,7 +666,7 @@ namespace Samples.Attention
             {
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -723,76 +723,105 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> output)
         {
             global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
-            // Attention: one warp per (head, batch item) holds the whole 16×16 problem in shared memory.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), x, parameters.RelativePositionBiasTable, output);
+            // Attention: one warp per (head, batch item), four heads per group: ceil(2 / 4) = 1 groups per item.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), x, parameters.RelativePositionBiasTable, output);
         }
 
         /// <summary>
-        /// Attention for one (head, batch item) per warp: q [16, 16], k and v [16, 16] staged in shared memory (4288 bytes),
-        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (16);
+        /// the row's 16 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
+        private static void GpuSmallAttention(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> table, global::ILGPU.ArrayView<float> context)
         {
-            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
-            int lane = global::ILGPU.Warp.LaneIdx;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(256);  // q [16, 16]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(272);  // k [16, 16 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(512);  // v [16, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+            int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
+            if (h >= 2) return; // the last group's spare warps
+            int lane = global::ILGPU.Warp.LaneIdx, row = lane / 2, part = lane % 2; // part: columns part + 2·c
+            int i = row;
+            int qStart = (b * 16 + i) * 32 + h * 16 + part;
+            int kStart = (b * 16 + 0) * 32 + h * 16 + part; // key j at +32·j
 
-            // Stage the (batch, head)'s queries, keys and values.
-            for (int e = lane; e < 256; e += 32)
+            // Scores in base 2 (q times scale·log2(e) = 0.25f · 1.4427): this lane's columns, then the row's 2 lanes.
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f, s8 = 0f, s9 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f, s14 = 0f, s15 = 0f;
+            for (int c = 0; c < 8; c++)
             {
-                int i = e / 16, c = e % 16;
-                qs[e] = x[(b * 16 + i) * 32 + h * 16 + c];
+                float qv = x[qStart + c * 2] * 0.36067376f;
+                var kc = x.SubView(kStart + c * 2);
+                s0 += qv * kc[0]; s1 += qv * kc[32]; s2 += qv * kc[64]; s3 += qv * kc[96];
+                s4 += qv * kc[128]; s5 += qv * kc[160]; s6 += qv * kc[192]; s7 += qv * kc[224];
+                s8 += qv * kc[256]; s9 += qv * kc[288]; s10 += qv * kc[320]; s11 += qv * kc[352];
+                s12 += qv * kc[384]; s13 += qv * kc[416]; s14 += qv * kc[448]; s15 += qv * kc[480];
             }
-            for (int e = lane; e < 256; e += 32)
+            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, s7);
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5; s6 = sum0.Row6; s7 = sum0.Row7;
+            var sum1 = new global::StaticAttention.Gpu.RowValues8(s8, s9, s10, s11, s12, s13, s14, s15);
+            sum1 = global::StaticAttention.Gpu.RowValues8.Add(sum1, global::ILGPU.Warp.ShuffleXor(sum1, 1));
+            s8 = sum1.Row0; s9 = sum1.Row1; s10 = sum1.Row2; s11 = sum1.Row3; s12 = sum1.Row4; s13 = sum1.Row5; s14 = sum1.Row6; s15 = sum1.Row7;
+            s0 += table[(i + 15) * 2 + h] * 1.442695f;
+            s1 += table[(i + 14) * 2 + h] * 1.442695f;
+            s2 += table[(i + 13) * 2 + h] * 1.442695f;
+            s3 += table[(i + 12) * 2 + h] * 1.442695f;
+            s4 += table[(i + 11) * 2 + h] * 1.442695f;
+            s5 += table[(i + 10) * 2 + h] * 1.442695f;
+            s6 += table[(i + 9) * 2 + h] * 1.442695f;
+            s7 += table[(i + 8) * 2 + h] * 1.442695f;
+            s8 += table[(i + 7) * 2 + h] * 1.442695f;
+            s9 += table[(i + 6) * 2 + h] * 1.442695f;
+            s10 += table[(i + 5) * 2 + h] * 1.442695f;
+            s11 += table[(i + 4) * 2 + h] * 1.442695f;
+            s12 += table[(i + 3) * 2 + h] * 1.442695f;
+            s13 += table[(i + 2) * 2 + h] * 1.442695f;
+            s14 += table[(i + 1) * 2 + h] * 1.442695f;
+            s15 += table[i * 2 + h] * 1.442695f;
+
+            // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+            float m = s0;
+            m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+            m = global::System.MathF.Max(m, s5); m = global::System.MathF.Max(m, s6); m = global::System.MathF.Max(m, s7); m = global::System.MathF.Max(m, s8);
+            m = global::System.MathF.Max(m, s9); m = global::System.MathF.Max(m, s10); m = global::System.MathF.Max(m, s11); m = global::System.MathF.Max(m, s12);
+            m = global::System.MathF.Max(m, s13); m = global::System.MathF.Max(m, s14); m = global::System.MathF.Max(m, s15);
+            float mBase = m == float.NegativeInfinity ? 0f : m;
+            s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+            s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase); s5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 - mBase); s6 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s6 - mBase); s7 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s7 - mBase);
+            s8 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s8 - mBase); s9 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s9 - mBase); s10 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase); s11 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase);
+            s12 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s12 - mBase); s13 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s13 - mBase); s14 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s14 - mBase); s15 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s15 - mBase);
+            float l = s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7 + s8 + s9 + s10 + s11 + s12 + s13 + s14 + s15;
+            float inverse = l == 0f ? 0f : 1f / l;
+            s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+            s4 *= inverse; s5 *= inverse; s6 *= inverse; s7 *= inverse;
+            s8 *= inverse; s9 *= inverse; s10 *= inverse; s11 *= inverse;
+            s12 *= inverse; s13 *= inverse; s14 *= inverse; s15 *= inverse;
+
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 8 at a time: every load of a block before its stores.
+            int vStart = (b * 16 + 0) * 32 + h * 16 + part; // key j at +32·j
+            int outStart = (b * 16 + i) * 32 + h * 16 + part;
+            for (int c0 = 0; c0 < 8; c0 += 8)
             {
-                int j = e / 16, c = e % 16;
-                ks[j * 17 + c] = x[(b * 16 + j) * 32 + h * 16 + c];
-                vs[j * 32 + c] = x[(b * 16 + j) * 32 + h * 16 + c];
-            }
-            global::ILGPU.Group.Barrier();
-
-            int key = lane;
-            int kRow = (lane < 16 ? lane : 0) * 17; // lanes past the last key read key 0 and are masked
-            for (int i = 0; i < 16; i++)
-            {
-                float s = qs[i * 16] * ks[kRow] + qs[i * 16 + 1] * ks[kRow + 1] + qs[i * 16 + 2] * ks[kRow + 2] + qs[i * 16 + 3] * ks[kRow + 3];
-                s += qs[i * 16 + 4] * ks[kRow + 4] + qs[i * 16 + 5] * ks[kRow + 5] + qs[i * 16 + 6] * ks[kRow + 6] + qs[i * 16 + 7] * ks[kRow + 7];
-                s += qs[i * 16 + 8] * ks[kRow + 8] + qs[i * 16 + 9] * ks[kRow + 9] + qs[i * 16 + 10] * ks[kRow + 10] + qs[i * 16 + 11] * ks[kRow + 11];
-                s += qs[i * 16 + 12] * ks[kRow + 12] + qs[i * 16 + 13] * ks[kRow + 13] + qs[i * 16 + 14] * ks[kRow + 14] + qs[i * 16 + 15] * ks[kRow + 15];
-                float score = s * 0.25f;
-                if (key < 16) score += table[(i - key + 15) * 2 + h]; // bias[h, i, key] = table[i - key + T - 1, h]
-                float t = score * 1.442695f; // to base 2
-                if (key >= 16) t = float.NegativeInfinity; // past the last key
-
-                // softmax over the row's keys: max and sum across the warp
-                float m = t;
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                float l = p;
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                float weight = l == 0f ? 0f : p / l;
-                ps[lane] = weight;
-                global::ILGPU.Warp.Barrier();
-
-                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                float o0 = 0f;
-                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192] + ps[7] * vs[lane + 224];
-                o0 += ps[8] * vs[lane + 256] + ps[9] * vs[lane + 288] + ps[10] * vs[lane + 320] + ps[11] * vs[lane + 352];
-                o0 += ps[12] * vs[lane + 384] + ps[13] * vs[lane + 416] + ps[14] * vs[lane + 448] + ps[15] * vs[lane + 480];
-                if (lane < 16) context[(b * 16 + i) * 32 + h * 16 + lane] = o0;
-                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                int vAt = vStart + c0 * 2, outAt = outStart + c0 * 2;
+                float o0 = s0 * x[vAt] + s1 * x[vAt + 32] + s2 * x[vAt + 64] + s3 * x[vAt + 96] + s4 * x[vAt + 128] + s5 * x[vAt + 160] + s6 * x[vAt + 192] + s7 * x[vAt + 224];
+                o0 += s8 * x[vAt + 256] + s9 * x[vAt + 288] + s10 * x[vAt + 320] + s11 * x[vAt + 352] + s12 * x[vAt + 384] + s13 * x[vAt + 416] + s14 * x[vAt + 448] + s15 * x[vAt + 480];
+                float o1 = s0 * x[vAt + 2] + s1 * x[vAt + 34] + s2 * x[vAt + 66] + s3 * x[vAt + 98] + s4 * x[vAt + 130] + s5 * x[vAt + 162] + s6 * x[vAt + 194] + s7 * x[vAt + 226];
+                o1 += s8 * x[vAt + 258] + s9 * x[vAt + 290] + s10 * x[vAt + 322] + s11 * x[vAt + 354] + s12 * x[vAt + 386] + s13 * x[vAt + 418] + s14 * x[vAt + 450] + s15 * x[vAt + 482];
+                float o2 = s0 * x[vAt + 4] + s1 * x[vAt + 36] + s2 * x[vAt + 68] + s3 * x[vAt + 100] + s4 * x[vAt + 132] + s5 * x[vAt + 164] + s6 * x[vAt + 196] + s7 * x[vAt + 228];
+                o2 += s8 * x[vAt + 260] + s9 * x[vAt + 292] + s10 * x[vAt + 324] + s11 * x[vAt + 356] + s12 * x[vAt + 388] + s13 * x[vAt + 420] + s14 * x[vAt + 452] + s15 * x[vAt + 484];
+                float o3 = s0 * x[vAt + 6] + s1 * x[vAt + 38] + s2 * x[vAt + 70] + s3 * x[vAt + 102] + s4 * x[vAt + 134] + s5 * x[vAt + 166] + s6 * x[vAt + 198] + s7 * x[vAt + 230];
+                o3 += s8 * x[vAt + 262] + s9 * x[vAt + 294] + s10 * x[vAt + 326] + s11 * x[vAt + 358] + s12 * x[vAt + 390] + s13 * x[vAt + 422] + s14 * x[vAt + 454] + s15 * x[vAt + 486];
+                float o4 = s0 * x[vAt + 8] + s1 * x[vAt + 40] + s2 * x[vAt + 72] + s3 * x[vAt + 104] + s4 * x[vAt + 136] + s5 * x[vAt + 168] + s6 * x[vAt + 200] + s7 * x[vAt + 232];
+                o4 += s8 * x[vAt + 264] + s9 * x[vAt + 296] + s10 * x[vAt + 328] + s11 * x[vAt + 360] + s12 * x[vAt + 392] + s13 * x[vAt + 424] + s14 * x[vAt + 456] + s15 * x[vAt + 488];
+                float o5 = s0 * x[vAt + 10] + s1 * x[vAt + 42] + s2 * x[vAt + 74] + s3 * x[vAt + 106] + s4 * x[vAt + 138] + s5 * x[vAt + 170] + s6 * x[vAt + 202] + s7 * x[vAt + 234];
+                o5 += s8 * x[vAt + 266] + s9 * x[vAt + 298] + s10 * x[vAt + 330] + s11 * x[vAt + 362] + s12 * x[vAt + 394] + s13 * x[vAt + 426] + s14 * x[vAt + 458] + s15 * x[vAt + 490];
+                float o6 = s0 * x[vAt + 12] + s1 * x[vAt + 44] + s2 * x[vAt + 76] + s3 * x[vAt + 108] + s4 * x[vAt + 140] + s5 * x[vAt + 172] + s6 * x[vAt + 204] + s7 * x[vAt + 236];
+                o6 += s8 * x[vAt + 268] + s9 * x[vAt + 300] + s10 * x[vAt + 332] + s11 * x[vAt + 364] + s12 * x[vAt + 396] + s13 * x[vAt + 428] + s14 * x[vAt + 460] + s15 * x[vAt + 492];
+                float o7 = s0 * x[vAt + 14] + s1 * x[vAt + 46] + s2 * x[vAt + 78] + s3 * x[vAt + 110] + s4 * x[vAt + 142] + s5 * x[vAt + 174] + s6 * x[vAt + 206] + s7 * x[vAt + 238];
+                o7 += s8 * x[vAt + 270] + s9 * x[vAt + 302] + s10 * x[vAt + 334] + s11 * x[vAt + 366] + s12 * x[vAt + 398] + s13 * x[vAt + 430] + s14 * x[vAt + 462] + s15 * x[vAt + 494];
+                context[outAt] = o0;
+                context[outAt + 2] = o1;
+                context[outAt + 4] = o2;
+                context[outAt + 6] = o3;
+                context[outAt + 8] = o4;
+                context[outAt + 10] = o5;
+                context[outAt + 12] = o6;
+                context[outAt + 14] = o7;
             }
         }
     }

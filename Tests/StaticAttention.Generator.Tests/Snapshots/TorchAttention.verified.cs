@@ -282,7 +282,7 @@ namespace Samples.Attention
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear32x96Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x96Bias);
                 Linear32x32Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x32Bias);
-                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
 
@@ -363,8 +363,8 @@ namespace Samples.Attention
             // qkv = x · Wᵀ + b: [batch·7, 32] -> [batch·7, 96]; 32×32 tiles: 3 columns × ceil(rows / 32)
             device.Linear32x96Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(3, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
 
-            // Attention: one warp per (head, batch item) holds the whole 7×7 problem in shared memory.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(Heads, batch, 1), new global::ILGPU.Index3D(32, 1, 1)), qkv, mask, context, weights);
+            // Attention: one warp per (head, batch item), four heads per group: ceil(4 / 4) = 1 groups per item.
+            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
 
             // output = context · Wᵀ + b: [batch·7, 32] -> [batch·7, 32]; 32×32 tiles: 1 columns × ceil(rows / 32)
             device.Linear32x32Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
@@ -527,73 +527,77 @@ namespace Samples.Attention
         }
 
         /// <summary>
-        /// Attention for one (head, batch item) per warp: q [7, 8], k and v [7, 8] staged in shared memory (1500 bytes),
-        /// lane j scoring key j of each query row; softmax by warp reductions with exp2; lane c summing output column c.
+        /// Attention for one (head, batch item) per warp: query row i on lanes 4·i .. 4·i + 3, each lane taking every 4th column of the head (8);
+        /// the row's 7 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
-        private static void GpuAttention(
+        private static void GpuSmallAttention(
             global::ILGPU.ArrayView<float> qkv,
             global::ILGPU.ArrayView<int> mask,
             global::ILGPU.ArrayView<float> context,
             global::ILGPU.ArrayView<float> weights)
         {
-            int h = global::ILGPU.Grid.IdxX, b = global::ILGPU.Grid.IdxY;
-            int lane = global::ILGPU.Warp.LaneIdx;
-            var qs = global::ILGPU.SharedMemory.Allocate<float>(56);  // q [7, 8]
-            var ks = global::ILGPU.SharedMemory.Allocate<float>(63);  // k [7, 8 + 1]: padded, lane j reads row j
-            var vs = global::ILGPU.SharedMemory.Allocate<float>(224);  // v [7, 32]: rows of whole lanes
-            var ps = global::ILGPU.SharedMemory.Allocate<float>(32); // the current row's weights, one per key
+            int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
+            int lane = global::ILGPU.Warp.LaneIdx, row = lane / 4, part = lane % 4; // part: columns part + 4·c
+            int i = row < 7 ? row : 6; // spare rows repeat the last one and store nothing
+            int qStart = (b * 7 + i) * 96 + h * 8 + part;
+            int kStart = (b * 7 + 0) * 96 + 32 + h * 8 + part; // key j at +96·j
 
-            // Stage the (batch, head)'s queries, keys and values.
-            for (int e = lane; e < 56; e += 32)
+            // Scores in base 2 (q times scale·log2(e) = 0.35355338f · 1.4427): this lane's columns, then the row's 4 lanes.
+            float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f;
+            for (int c = 0; c < 2; c++)
             {
-                int i = e / 8, c = e % 8;
-                qs[e] = qkv[(b * 7 + i) * 96 + h * 8 + c];
+                float qv = qkv[qStart + c * 4] * 0.5100697f;
+                var kc = qkv.SubView(kStart + c * 4);
+                s0 += qv * kc[0]; s1 += qv * kc[96]; s2 += qv * kc[192]; s3 += qv * kc[288];
+                s4 += qv * kc[384]; s5 += qv * kc[480]; s6 += qv * kc[576];
             }
-            for (int e = lane; e < 56; e += 32)
+            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, 0f);
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
+            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5; s6 = sum0.Row6;
+            if (mask[b * 7 + 0] != 0) s0 = float.NegativeInfinity; // padding: ignored
+            if (0 > i) s0 = float.NegativeInfinity; // causal
+            if (mask[b * 7 + 1] != 0) s1 = float.NegativeInfinity; // padding: ignored
+            if (1 > i) s1 = float.NegativeInfinity; // causal
+            if (mask[b * 7 + 2] != 0) s2 = float.NegativeInfinity; // padding: ignored
+            if (2 > i) s2 = float.NegativeInfinity; // causal
+            if (mask[b * 7 + 3] != 0) s3 = float.NegativeInfinity; // padding: ignored
+            if (3 > i) s3 = float.NegativeInfinity; // causal
+            if (mask[b * 7 + 4] != 0) s4 = float.NegativeInfinity; // padding: ignored
+            if (4 > i) s4 = float.NegativeInfinity; // causal
+            if (mask[b * 7 + 5] != 0) s5 = float.NegativeInfinity; // padding: ignored
+            if (5 > i) s5 = float.NegativeInfinity; // causal
+            if (mask[b * 7 + 6] != 0) s6 = float.NegativeInfinity; // padding: ignored
+            if (6 > i) s6 = float.NegativeInfinity; // causal
+
+            // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
+            float m = s0;
+            m = global::System.MathF.Max(m, s1); m = global::System.MathF.Max(m, s2); m = global::System.MathF.Max(m, s3); m = global::System.MathF.Max(m, s4);
+            m = global::System.MathF.Max(m, s5); m = global::System.MathF.Max(m, s6);
+            float mBase = m == float.NegativeInfinity ? 0f : m;
+            s0 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 - mBase); s1 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 - mBase); s2 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 - mBase); s3 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 - mBase);
+            s4 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 - mBase); s5 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 - mBase); s6 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s6 - mBase);
+            float l = s0 + s1 + s2 + s3 + s4 + s5 + s6;
+            float inverse = l == 0f ? 0f : 1f / l;
+            s0 *= inverse; s1 *= inverse; s2 *= inverse; s3 *= inverse;
+            s4 *= inverse; s5 *= inverse; s6 *= inverse;
+            if (part == 0 && row < 7)
             {
-                int j = e / 8, c = e % 8;
-                ks[j * 9 + c] = qkv[(b * 7 + j) * 96 + 32 + h * 8 + c];
-                vs[j * 32 + c] = qkv[(b * 7 + j) * 96 + 64 + h * 8 + c];
+                var weightRow = weights.SubView(((b * 4 + h) * 7 + i) * 7);
+                weightRow[0] = s0; weightRow[1] = s1; weightRow[2] = s2; weightRow[3] = s3;
+                weightRow[4] = s4; weightRow[5] = s5; weightRow[6] = s6;
             }
-            global::ILGPU.Group.Barrier();
 
-            int key = lane;
-            int kRow = (lane < 7 ? lane : 0) * 9; // lanes past the last key read key 0 and are masked
-            for (int i = 0; i < 7; i++)
+            // context[i, column] = Σ_j p_j · v[j, column], this lane's columns 2 at a time: every load of a block before its stores.
+            int vStart = (b * 7 + 0) * 96 + 64 + h * 8 + part; // key j at +96·j
+            int outStart = (b * 7 + i) * 32 + h * 8 + part;
+            for (int c0 = 0; c0 < 2; c0 += 2)
             {
-                float s = qs[i * 8] * ks[kRow] + qs[i * 8 + 1] * ks[kRow + 1] + qs[i * 8 + 2] * ks[kRow + 2] + qs[i * 8 + 3] * ks[kRow + 3];
-                s += qs[i * 8 + 4] * ks[kRow + 4] + qs[i * 8 + 5] * ks[kRow + 5] + qs[i * 8 + 6] * ks[kRow + 6] + qs[i * 8 + 7] * ks[kRow + 7];
-                float score = s * 0.35355338f;
-                if (key < 7 && mask[b * 7 + key] != 0) score = float.NegativeInfinity; // padding: ignored
-                if (key > i) score = float.NegativeInfinity; // causal
-                float t = score * 1.442695f; // to base 2
-                if (key >= 7) t = float.NegativeInfinity; // past the last key
-
-                // softmax over the row's keys: max and sum across the warp
-                float m = t;
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 16));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 8));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 4));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 2));
-                m = global::System.MathF.Max(m, global::ILGPU.Warp.ShuffleXor(m, 1));
-                float p = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(t - (m == float.NegativeInfinity ? 0f : m)); // a row with no visible key has p = 0
-                float l = p;
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 16);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 8);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 4);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 2);
-                l = l + global::ILGPU.Warp.ShuffleXor(l, 1);
-                float weight = l == 0f ? 0f : p / l;
-                if (key < 7) weights[((b * 4 + h) * 7 + i) * 7 + key] = weight;
-                ps[lane] = weight;
-                global::ILGPU.Warp.Barrier();
-
-                // context[i, c] = Σ_key weight[key] · v[key, c], lane c (+ 32·u) owning column c
-                float o0 = 0f;
-                o0 += ps[0] * vs[lane] + ps[1] * vs[lane + 32] + ps[2] * vs[lane + 64] + ps[3] * vs[lane + 96];
-                o0 += ps[4] * vs[lane + 128] + ps[5] * vs[lane + 160] + ps[6] * vs[lane + 192];
-                if (lane < 8) context[(b * 7 + i) * 32 + h * 8 + lane] = o0;
-                global::ILGPU.Warp.Barrier(); // ps is rewritten by the next row
+                int vAt = vStart + c0 * 4, outAt = outStart + c0 * 4;
+                float o0 = s0 * qkv[vAt] + s1 * qkv[vAt + 96] + s2 * qkv[vAt + 192] + s3 * qkv[vAt + 288] + s4 * qkv[vAt + 384] + s5 * qkv[vAt + 480] + s6 * qkv[vAt + 576];
+                float o1 = s0 * qkv[vAt + 4] + s1 * qkv[vAt + 100] + s2 * qkv[vAt + 196] + s3 * qkv[vAt + 292] + s4 * qkv[vAt + 388] + s5 * qkv[vAt + 484] + s6 * qkv[vAt + 580];
+                if (row < 7) context[outAt] = o0;
+                if (row < 7) context[outAt + 4] = o1;
             }
         }
     }

@@ -22,6 +22,11 @@ public sealed class GpuPropertyTests
         (layer, io) => layer.Forward(io.Query, io.Mask, io.Output, io.Weights));
 
     [Fact]
+    public void FlashWideHeadKeyPaddingCausalWithWeights() => CheckOnAccelerator(
+        FlashWideHeadCausal.Spec, 36, checkpoint => FlashWideHeadCausal.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
+        (layer, io) => layer.Forward(io.Query, io.Mask, io.Output, io.Weights));
+
+    [Fact]
     public void OneTokenWithFusedProjections() => CheckOnAccelerator(
         OneTokenProjections.Spec, 35, checkpoint => OneTokenProjections.Load(checkpoint), (layer, accelerator) => layer.UseAccelerator(accelerator), layer => layer.Weights,
         (layer, io) => layer.Forward(io.Query, io.Output));
