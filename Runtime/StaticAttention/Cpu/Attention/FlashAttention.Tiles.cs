@@ -1,195 +1,26 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using StaticAttention.Cpu.Vectors;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Cpu.Attention
 {
-    /// <summary>
-    /// The flash (online softmax) kernel, written once for both widths: TV and TOps are Vector512 and <see cref="Float512"/>, or
-    /// Vector256 and <see cref="Float256"/>. The tiles of four vectors per row need 32 registers (AVX-512); with 16 (AVX2) the kernels
-    /// take two, by <see cref="IFloatVectorOps{TV}.Registers"/>, a constant the JIT folds.
-    /// </summary>
-    public static unsafe partial class AttentionCore
+    /// <summary>The tiles of the flash kernel: scores of four rows (with the softmax step fused where it fits), the online softmax of a row, the context of four rows.</summary>
+    internal static unsafe partial class FlashAttention
     {
         /// <summary>
-        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head
-        /// <paramref name="h"/>, without weights output. Keys are streamed in blocks of <see cref="FlashKeys"/>: each block's
-        /// kᵀ is packed once (in registers, 8×8 at a time) and used by every group of 16 rows; a row keeps its running
-        /// max m, its running sum l and its context accumulator, rescaled by exp(m_old − m_new) when the max grows, and is
-        /// divided by l at the end. Causal blocks that no row of a group sees are skipped. When the blocks were packed before
-        /// the jobs (<see cref="CoreJob.Panels"/>), the range is swept one group of rows at a time, each group over every
-        /// block: its q rows, scores and accumulators stay in L1 while the blocks stream from L2 (measured 2 % faster on
-        /// core_long, one thread, against every group per block).
-        /// Buffer also holds a sink row of dPad for the rows past the end of a group of four.
-        /// Buffer layout (floats): kᵀ <c>[HeadDim][FlashKeys]</c>, scores <c>[16][FlashKeys]</c>, the block's
-        /// values packed as <c>[FlashKeys][dPad]</c>, then per row of the range its
-        /// accumulator <c>[rows][dPad]</c>, m, l and l's W partial sums, then a group's block maxima: all independent of KeyTokens.
-        /// The packed kᵀ carries the scale (<see cref="CoreJob.FlashScoreScale"/>), so the scores kernels multiply nothing
-        /// after their dot products. Without bias or mask (<see cref="CoreJob.FlashPlain"/>) the scale includes log2(e) and the
-        /// scores are exponentiated with exp2, and the
-        /// scores kernel also returns each row's block max (for a block without padded keys). There, with AVX-512, the scores
-        /// kernel also does the softmax step in registers, keeping a row's running max while the block's scores stay within
-        /// 2^<see cref="FlashMaxSlack"/> of it, so that most blocks neither take the exact max nor rescale the accumulators.
-        /// </summary>
-        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Flash<TV, TOps>(ref CoreJob job, int b, int h, int start, int end)
-            where TV : struct
-            where TOps : struct, IFloatVectorOps<TV>
-        {
-            int W = TOps.Count;
-            const int KB = FlashKeys;
-            int d = job.HeadDim, nk = job.KeyTokens;
-            int dPad = (d + W - 1) & ~(W - 1);
-            int rowCount = end - start;
-            float* kT = Buffer(d * KB + FlashRows * KB + dPad + KB * dPad + rowCount * (dPad + 2 + W) + FlashRows);
-            float* scores = kT + (nint)d * KB;
-            float* sink = scores + FlashRows * KB;
-            float* vPack = sink + dPad;
-            float* acc = vPack + (nint)KB * dPad; // the block's values contiguous: the source rows are a stride apart, one TLB page each
-            float* mRow = acc + (nint)rowCount * dPad;
-            float* lRow = mRow + rowCount;
-            float* lVec = lRow + rowCount; // per row W partial sums of l, added up at the end
-            float* blockMax = lVec + (nint)rowCount * W; // the max of each row of a group's block, from the scores kernel
-            new Span<float>(acc, rowCount * dPad).Clear();
-            new Span<float>(mRow, rowCount).Fill(float.NegativeInfinity);
-            new Span<float>(lVec, rowCount * W).Clear();
-
-            int g = h / job.GroupSize;
-            nint kvStride = job.KvStride;
-            float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
-            float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
-            bool plain = job.FlashPlain;
-            bool base2 = plain; // no bias or mask value to rescale: scores in log2 units, exp2
-            bool fusable = base2 && 4 * W == KB; // a block's scores of four rows fit 16 registers
-
-            // With the key blocks packed before the jobs, a sweep is one group of rows: its q rows, scores and accumulators
-            // stay in L1 across every key block, which streams from the panels in L2. Otherwise each block is packed once
-            // here, so one sweep covers the whole range.
-            int sweep = job.Panels != null ? FlashRows : rowCount;
-            float* ownKT = kT;
-            for (int s0 = start; s0 < end; s0 += sweep)
-            {
-                int s1 = Math.Min(end, s0 + sweep);
-                job.PrefetchContext(b, h, s0, s1); // measured 1-3 % faster on the ViT-B, seed C and long cores
-                int keyEnd = job.Causal ? Math.Min(s1, nk) : nk; // keys any row of the sweep sees
-                for (int j0 = 0; j0 < keyEnd; j0 += KB)
-                {
-                    int j1 = Math.Min(j0 + KB, keyEnd);
-                    float* vRows;
-                    if (job.Panels != null)
-                    {
-                        // Packed before the jobs (the whole block: a causal range may read fewer of its keys).
-                        kT = job.Panels + ((nint)(b * (job.Heads / job.GroupSize) + g) * job.KeyBlocks + j0 / KB) * FlashPanelFloats(d, dPad);
-                        vRows = kT + (nint)d * KB;
-                    }
-                    else
-                    {
-                        PackFlashBlock(kHead, vHead, kvStride, j0, j1, d, dPad, job.FlashScoreScale, ownKT, vPack);
-                        vRows = vPack;
-                    }
-
-                    nint vStride = dPad;
-
-                    for (int g0 = s0; g0 < s1; g0 += FlashRows)
-                    {
-                        int groupRows = Math.Min(FlashRows, s1 - g0);
-                        int visibleEnd = job.Causal ? Math.Min(Math.Min(g0 + groupRows, nk), j1) : j1; // keys of the block this group sees
-                        if (visibleEnd <= j0) continue;
-                        int tile = (visibleEnd - j0 + W - 1) & ~(W - 1);
-                        int fused = 0; // bit per four rows whose softmax step the scores kernel did
-                        for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
-                        {
-                            int rows = Math.Min(4, g0 + groupRows - i0);
-                            job.QueryQuad(b, h, i0, rows, out float* q0, out float* q1, out float* q2, out float* q3);
-                            if (fusable && rows == 4 && tile == KB && j1 - j0 == KB // the fused kernel takes a whole block of 4W keys
-                                && FlashScoresSoftmax<TV, TOps>(q0, q1, q2, q3, kT, d, scores + (i0 - g0) * KB, mRow + (i0 - start), lVec + (i0 - start) * W, blockMax + (i0 - g0)))
-                            {
-                                fused |= 1 << ((i0 - g0) >> 2);
-                            }
-                            else
-                            {
-                                FlashScores<TV, TOps>(q0, q1, q2, q3, kT, d, tile, plain ? j1 - j0 : tile, scores + (i0 - g0) * KB, blockMax + (i0 - g0));
-                            }
-                        }
-
-                        // Without mask or bias, the block max comes from the scores kernel (which set the padded keys to -inf);
-                        // else from a pass after the mask.
-                        bool scoreMax = plain;
-                        for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
-                        {
-                            int rows = Math.Min(4, g0 + groupRows - i0);
-                            float a0 = 1f, a1 = 1f, a2 = 1f, a3 = 1f;
-                            if ((fused & (1 << ((i0 - g0) >> 2))) != 0)
-                            {
-                                a0 = blockMax[i0 - g0];
-                                a1 = blockMax[i0 - g0 + 1];
-                                a2 = blockMax[i0 - g0 + 2];
-                                a3 = blockMax[i0 - g0 + 3];
-                                rows = 0; // the softmax is done
-                            }
-
-                            for (int r = 0; r < rows; r++)
-                            {
-                                int i = i0 + r;
-                                float* s = scores + (i - g0) * KB;
-                                float rowMax;
-                                if (scoreMax)
-                                {
-                                    rowMax = blockMax[i - g0];
-                                }
-                                else
-                                {
-                                    job.FlashMaskRow(s, b, h, i, j0, j1, tile);
-                                    rowMax = FlashBlockMax<TV, TOps>(s, tile);
-                                }
-
-                                float alpha = base2
-                                    ? FlashSoftmax<TV, TOps>(s, tile, mRow + (i - start), lVec + (i - start) * W, rowMax, true)
-                                    : FlashSoftmax<TV, TOps>(s, tile, mRow + (i - start), lVec + (i - start) * W, rowMax, false);
-                                if (r == 0) a0 = alpha; else if (r == 1) a1 = alpha; else if (r == 2) a2 = alpha; else a3 = alpha;
-                            }
-
-                            float* c0 = acc + (nint)(i0 - start) * dPad;
-                            rows = Math.Min(4, g0 + groupRows - i0);
-                            float* c1 = rows > 1 ? c0 + dPad : sink; // rows past the end accumulate into the sink
-                            float* c2 = rows > 2 ? c0 + 2 * dPad : sink;
-                            float* c3 = rows > 3 ? c0 + 3 * dPad : sink;
-                            // α is 1 unless a row's max grew: only then are its accumulators rescaled (α·x, NaN and infinities as in a product).
-                            if (a0 != 1f) Scale(c0, a0, c0, dPad);
-                            if (a1 != 1f) Scale(c1, a1, c1, dPad);
-                            if (a2 != 1f) Scale(c2, a2, c2, dPad);
-                            if (a3 != 1f) Scale(c3, a3, c3, dPad);
-                            float* w = scores + (i0 - g0) * KB;
-                            FlashContext<TV, TOps>(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, c1, c2, c3);
-                        }
-                    }
-                }
-
-                for (int i = s0 - start; i < s1 - start; i++)
-                {
-                    lRow[i] = TOps.Sum(TOps.Load(lVec + i * W));
-                }
-
-                job.FlashFinish(acc + (nint)(s0 - start) * dPad, lRow + (s0 - start), dPad, W, b, h, s0, s1, vHead);
-            }
-        }
-
-        /// <summary>
         /// <c>scores[r][j] = q_r·k_j</c> for four query rows and the first <paramref name="tile"/> keys (scaled) of a block (a
-        /// multiple of W; kᵀ rows of <see cref="FlashKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
+        /// multiple of W; kᵀ rows of <see cref="BlockKeys"/>): for each dd, one broadcast of q_r[dd] times FourVectors·W keys,
         /// accumulated in registers, then two vectors, then one; keys from <paramref name="valid"/> on (padding: only in the
         /// last vector) are -inf; <c>rowMax[r]</c> = the max of row r's scores (the native max).
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void FlashScores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, int valid, float* scores, float* rowMax)
+        private static void Scores<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, int tile, int valid, float* scores, float* rowMax)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
             int W = TOps.Count;
-            const int KB = FlashKeys;
+            const int KB = BlockKeys;
             TV m0 = TOps.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
             bool FourVectors = TOps.Registers >= 32; // 16 accumulators: AVX-512 has 32 registers, AVX2 16
             int j = 0;
@@ -338,20 +169,20 @@ namespace StaticAttention.Cpu
         }
 
         /// <summary>
-        /// <see cref="FlashScores{TV, TOps}"/> of four rows and a full block of 4·W keys (<c>plain</c>, exp2) followed by the online
+        /// <see cref="Scores{TV, TOps}"/> of four rows and a full block of 4·W keys (<c>plain</c>, exp2) followed by the online
         /// softmax step of each row on the scores in registers, when every row's block max is finite; the four α are written
-        /// to <paramref name="alpha"/>. Otherwise it stores the scores and their maxima as <see cref="FlashScores{TV, TOps}"/> and returns false.
-        /// A row whose scores are all at most its running max + <see cref="FlashMaxSlack"/> keeps that max (α = 1, weights up
-        /// to 2^FlashMaxSlack): the softmax is the same for any shift, and the row needs no horizontal max.
+        /// to <paramref name="alpha"/>. Otherwise it stores the scores and their maxima as <see cref="Scores{TV, TOps}"/> and returns false.
+        /// A row whose scores are all at most its running max + <see cref="MaxSlack"/> keeps that max (α = 1, weights up
+        /// to 2^MaxSlack): the softmax is the same for any shift, and the row needs no horizontal max.
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static bool FlashScoresSoftmax<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float* m, float* l, float* alpha)
+        private static bool ScoresSoftmax<TV, TOps>(float* q0, float* q1, float* q2, float* q3, float* kT, int d, float* scores, float* m, float* l, float* alpha)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
             int W = TOps.Count;
-            const int KB = FlashKeys;
+            const int KB = BlockKeys;
             TV a00 = default, a01 = default, a02 = default, a03 = default;
             TV a10 = default, a11 = default, a12 = default, a13 = default;
             TV a20 = default, a21 = default, a22 = default, a23 = default;
@@ -390,10 +221,10 @@ namespace StaticAttention.Cpu
             // A row keeps its running max m when no score exceeds m + slack (false for m = -inf, whose block then takes
             // its own max, and for a NaN anywhere); b = m then leaves m and α = 1 below.
             float m0 = m[0], m1 = m[1], m2 = m[2], m3 = m[3];
-            bool keep0 = TOps.LessThanOrEqualAll(v0, TOps.Create(m0 + FlashMaxSlack));
-            bool keep1 = TOps.LessThanOrEqualAll(v1, TOps.Create(m1 + FlashMaxSlack));
-            bool keep2 = TOps.LessThanOrEqualAll(v2, TOps.Create(m2 + FlashMaxSlack));
-            bool keep3 = TOps.LessThanOrEqualAll(v3, TOps.Create(m3 + FlashMaxSlack));
+            bool keep0 = TOps.LessThanOrEqualAll(v0, TOps.Create(m0 + MaxSlack));
+            bool keep1 = TOps.LessThanOrEqualAll(v1, TOps.Create(m1 + MaxSlack));
+            bool keep2 = TOps.LessThanOrEqualAll(v2, TOps.Create(m2 + MaxSlack));
+            bool keep3 = TOps.LessThanOrEqualAll(v3, TOps.Create(m3 + MaxSlack));
             float b0 = keep0 ? m0 : TOps.HorizontalMax(v0);
             float b1 = keep1 ? m1 : TOps.HorizontalMax(v1);
             float b2 = keep2 ? m2 : TOps.HorizontalMax(v2);
@@ -409,20 +240,20 @@ namespace StaticAttention.Cpu
                 return false;
             }
 
-            alpha[0] = FlashFusedRow<TV, TOps>(a00, a01, a02, a03, b0, scores, m, l);
-            alpha[1] = FlashFusedRow<TV, TOps>(a10, a11, a12, a13, b1, scores + KB, m + 1, l + W);
-            alpha[2] = FlashFusedRow<TV, TOps>(a20, a21, a22, a23, b2, scores + 2 * KB, m + 2, l + 2 * W);
-            alpha[3] = FlashFusedRow<TV, TOps>(a30, a31, a32, a33, b3, scores + 3 * KB, m + 3, l + 3 * W);
+            alpha[0] = FusedRow<TV, TOps>(a00, a01, a02, a03, b0, scores, m, l);
+            alpha[1] = FusedRow<TV, TOps>(a10, a11, a12, a13, b1, scores + KB, m + 1, l + W);
+            alpha[2] = FusedRow<TV, TOps>(a20, a21, a22, a23, b2, scores + 2 * KB, m + 2, l + 2 * W);
+            alpha[3] = FusedRow<TV, TOps>(a30, a31, a32, a33, b3, scores + 3 * KB, m + 3, l + 3 * W);
             return true;
         }
 
         /// <summary>
         /// The online softmax step (exp2) of one row of four vectors of scores, with <paramref name="blockMax"/> finite and at
-        /// least the row's running max once the scores exceed it by more than <see cref="FlashMaxSlack"/> (their max, or the
+        /// least the row's running max once the scores exceed it by more than <see cref="MaxSlack"/> (their max, or the
         /// running max itself); returns α.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float FlashFusedRow<TV, TOps>(TV x0, TV x1, TV x2, TV x3, float blockMax, float* s, float* m, float* l)
+        private static float FusedRow<TV, TOps>(TV x0, TV x1, TV x2, TV x3, float blockMax, float* s, float* m, float* l)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -448,22 +279,22 @@ namespace StaticAttention.Cpu
         /// the row's accumulator is to be scaled. While every score so far is -inf, m stays -inf and p = 0 (exp(-inf − 0)),
         /// so that zero weights still multiply every value (a NaN value makes the context NaN, as in the plain loop).
         /// A NaN score makes m or l NaN, and so the row. As in the fused step, m stays while the block's max is at most
-        /// <see cref="FlashMaxSlack"/> (log2 units; natural: times ln 2) above it.
+        /// <see cref="MaxSlack"/> (log2 units; natural: times ln 2) above it.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float FlashSoftmax<TV, TOps>(float* s, int length, float* m, float* l, float blockMax, bool base2)
+        private static float Softmax<TV, TOps>(float* s, int length, float* m, float* l, float blockMax, bool base2)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
             int W = TOps.Count;
-            if (blockMax == float.NegativeInfinity && HasNaN(s, length))
+            if (blockMax == float.NegativeInfinity && ScoreRows.HasNaN(s, length))
             {
                 blockMax = float.NaN; // the native max may have dropped a NaN
             }
 
             // The running max stays while the block's max is within the slack above it (weights up to 2^8, α = 1).
             float mOld = *m;
-            float mNew = blockMax <= mOld + (base2 ? FlashMaxSlack : FlashMaxSlack * Ln2) ? mOld : MathF.Max(mOld, blockMax); // propagates NaN
+            float mNew = blockMax <= mOld + (base2 ? MaxSlack : MaxSlack * Ln2) ? mOld : MathF.Max(mOld, blockMax); // propagates NaN
             float shift = mNew == float.NegativeInfinity ? 0f : mNew;
             float alpha = mOld == mNew || mOld == float.NegativeInfinity ? 1f : base2 ? FastExp.Exp2(mOld - shift) : FastExp.Exp(mOld - shift); // as in the fused step
             TV mx = TOps.Create(shift);
@@ -487,7 +318,7 @@ namespace StaticAttention.Cpu
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void FlashContext<TV, TOps>(
+        private static void Context<TV, TOps>(
             float* p, int pStride, int keys, float* v, nint vStride, int dPad, float* c0, float* c1, float* c2, float* c3)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
@@ -587,7 +418,7 @@ namespace StaticAttention.Cpu
 
         /// <summary>The maximum of <paramref name="length"/> scores (a multiple of W; the native max: a NaN may be dropped).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float FlashBlockMax<TV, TOps>(float* s, int length)
+        private static float BlockMax<TV, TOps>(float* s, int length)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {

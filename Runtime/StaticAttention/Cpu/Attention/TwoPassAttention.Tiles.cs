@@ -1,131 +1,12 @@
 using System;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using StaticAttention.Cpu.Vectors;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Cpu.Attention
 {
-    /// <summary>
-    /// The two-pass kernel (whole score rows, then the weights and the context), written once for both widths: TV and TOps
-    /// are Vector512 and <see cref="Float512"/>, or Vector256 and <see cref="Float256"/>. Where the register count matters (the context tile), the code
-    /// branches on <see cref="IFloatVectorOps{TV}.Registers"/>, a constant the JIT folds.
-    /// </summary>
-    public static unsafe partial class AttentionCore
+    /// <summary>The tiles of the two-pass kernel: scores, the softmax of a row, and the context of four rows.</summary>
+    internal static unsafe partial class TwoPassAttention
     {
-        /// <summary>
-        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head <paramref name="h"/>.
-        /// Buffer layout (floats): kᵀ as panels <c>[nkPad / 2W][HeadDim][2W]</c>, scores <c>[16][nkPad]</c>, values padded to <c>[KeyTokens][dPad]</c>
-        /// when HeadDim is not a multiple of the vector width, and four context rows of dPad.
-        /// </summary>
-        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Rows<TV, TOps>(ref CoreJob job, int b, int h, int start, int end)
-            where TV : struct
-            where TOps : struct, IFloatVectorOps<TV>
-        {
-            int W = TOps.Count; // TOps.Count
-            int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
-            int nkPad = (nk + W - 1) & ~(W - 1);
-            int nkPanels = (nk + 2 * W - 1) & ~(2 * W - 1);
-            int dPad = (d + W - 1) & ~(W - 1);
-            bool packV = d != dPad;
-            int keyEnd = job.Causal ? Math.Min(end, nk) : nk; // keys any row of the block can see
-            float* kT = Buffer(d * nkPanels + 16 * nkPad + (packV ? nk * dPad : 0) + 4 * dPad);
-            float* scores = kT + (nint)d * nkPanels;
-            float* vPack = scores + 16 * nkPad;
-            float* cTmp = vPack + (packV ? (nint)nk * dPad : 0);
-
-            int g = h / job.GroupSize;
-            nint kvStride = job.KvStride;
-            float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
-            float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
-
-            // kᵀ in panels of 2W keys: key j, dim dd at kT[(j / 2W)·d·2W + dd·2W + j % 2W], for the keys this block sees.
-            for (int j = 0; j < keyEnd; j++)
-            {
-                float* kj = kHead + j * kvStride;
-                float* col = kT + (nint)(j & ~(2 * W - 1)) * d + (j & (2 * W - 1));
-                for (int dd = 0; dd < d; dd++)
-                {
-                    col[dd * 2 * W] = kj[dd];
-                }
-            }
-
-            float* vRows = vHead;
-            nint vStride = kvStride;
-            if (packV)
-            {
-                for (int j = 0; j < nk; j++)
-                {
-                    float* dst = vPack + (nint)j * dPad;
-                    new ReadOnlySpan<float>(vHead + j * kvStride, d).CopyTo(new Span<float>(dst, d));
-                    new Span<float>(dst + d, dPad - d).Clear();
-                }
-
-                vRows = vPack;
-                vStride = dPad;
-            }
-
-            int contextWidth = job.Heads * d;
-            for (int g0 = start; g0 < end; g0 += 16)
-            {
-                // A group of up to 16 rows: each kᵀ panel is loaded into L1 once and used by the group's four row blocks.
-                int groupRows = Math.Min(16, end - g0);
-                int visibleEnd = job.Causal ? Math.Min(g0 + groupRows, nk) : nk;
-                int tileEnd = (visibleEnd + W - 1) & ~(W - 1);
-                for (int j = 0; j < tileEnd; j += 2 * W)
-                {
-                    for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
-                    {
-                        int rows = Math.Min(4, g0 + groupRows - i0);
-                        job.QueryQuad(b, h, i0, rows, out float* q0, out float* q1, out float* q2, out float* q3);
-                        Scores<TV, TOps>(q0, q1, q2, q3, kT, nkPad, d, j, Math.Min(j + 2 * W, tileEnd), scores + (i0 - g0) * nkPad, job.Scale);
-                    }
-                }
-
-                int any = 0;
-                for (int r = 0; r < groupRows; r++)
-                {
-                    float* s = scores + r * nkPad;
-                    job.MaskRow(s, b, h, g0 + r, nkPad);
-                    if (Softmax<TV, TOps>(s, nkPad))
-                    {
-                        any |= 1 << r;
-                    }
-
-                    if (job.Weights != null)
-                    {
-                        new ReadOnlySpan<float>(s, nk).CopyTo(new Span<float>(job.Weights + (((nint)b * job.Heads + h) * nq + g0 + r) * nk, nk));
-                    }
-                }
-
-                // context_i = Σ_j w_ij · v_j over every key (a zero weight times a NaN value is NaN, as in the plain loop).
-                for (int i0 = g0; i0 < g0 + groupRows; i0 += 4)
-                {
-                    int rows = Math.Min(4, g0 + groupRows - i0);
-                    float* c0 = job.Context + ((nint)(b * nq + i0) * contextWidth + (nint)h * d);
-                    float* d0 = packV ? cTmp : c0;
-                    float* d1 = packV || rows <= 1 ? cTmp + dPad : c0 + contextWidth;
-                    float* d2 = packV || rows <= 2 ? cTmp + 2 * dPad : c0 + 2 * (nint)contextWidth;
-                    float* d3 = packV || rows <= 3 ? cTmp + 3 * dPad : c0 + 3 * (nint)contextWidth;
-                    Context<TV, TOps>(scores + (i0 - g0) * nkPad, nkPad, nk, vRows, vStride, dPad, d0, d1, d2, d3);
-
-                    for (int r = 0; r < rows; r++)
-                    {
-                        float* c = c0 + (nint)r * contextWidth;
-                        if ((any & (1 << (i0 - g0 + r))) == 0)
-                        {
-                            new Span<float>(c, d).Clear(); // every score -inf: zero weights, zero context
-                        }
-                        else if (packV)
-                        {
-                            new ReadOnlySpan<float>(cTmp + r * dPad, d).CopyTo(new Span<float>(c, d));
-                        }
-                    }
-                }
-            }
-        }
-
         /// <summary>
         /// <c>scores[r][j] = scale · q_r·k_j</c> for four query rows and keys <c>[from, keys)</c> (from a multiple of 2W, keys of W):
         /// for each dd, one broadcast of q_r[dd] times the key vectors of a kᵀ panel, accumulated in registers.
@@ -229,7 +110,7 @@ namespace StaticAttention.Cpu
             if (max == float.NegativeInfinity)
             {
                 // The native max may have dropped a NaN: a NaN row is NaN, not zero.
-                if (!HasNaN(s, length))
+                if (!ScoreRows.HasNaN(s, length))
                 {
                     new Span<float>(s, length).Clear();
                     return false;
