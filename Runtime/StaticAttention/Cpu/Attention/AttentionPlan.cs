@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace StaticAttention.Cpu.Attention
 {
@@ -48,6 +49,19 @@ namespace StaticAttention.Cpu.Attention
 
         /// <summary>The job count for <paramref name="pairs"/> (b, h) pairs.</summary>
         public int Jobs(int pairs) => (pairs + PairsPerIndex - 1) / PairsPerIndex * QueryBlocks;
+
+        /// <summary>
+        /// The (b, h) pair of job <paramref name="index"/> (with several pairs per index, the index of their group) and its
+        /// query rows [<paramref name="start"/>, <paramref name="end"/>), for <paramref name="queryBlocks"/> blocks of
+        /// <paramref name="queryBlock"/> rows per pair.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int Rows(int index, int queryBlock, int queryBlocks, int queryTokens, out int start, out int end)
+        {
+            start = index % queryBlocks * queryBlock;
+            end = Math.Min(start + queryBlock, queryTokens);
+            return index / queryBlocks;
+        }
 
         /// <summary>The plan for <paramref name="pairs"/> (b, h) pairs of a shape, with or without a weights output.</summary>
         public static AttentionPlan Choose(int pairs, int queryTokens, int keyTokens, bool writesWeights)

@@ -161,7 +161,7 @@ namespace StaticAttention.Cpu.Attention
                             if (a2 != 1f) Scale(c2, a2, c2, dPad);
                             if (a3 != 1f) Scale(c3, a3, c3, dPad);
                             float* w = scores + (i0 - g0) * KB;
-                            Context<TV, TOps>(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, c1, c2, c3);
+                            RowContext.FourRows<TV, TOps>(w, KB, Math.Min(tile, j1 - j0), vRows, vStride, dPad, c0, c1, c2, c3, accumulate: true);
                         }
                     }
                 }

@@ -26,36 +26,11 @@ namespace StaticAttention.Cpu.Attention
             int j = 0;
             for (; FourVectors && j + 4 * W <= tile; j += 4 * W)
             {
-                TV a00 = default, a01 = default, a02 = default, a03 = default;
-                TV a10 = default, a11 = default, a12 = default, a13 = default;
-                TV a20 = default, a21 = default, a22 = default, a23 = default;
-                TV a30 = default, a31 = default, a32 = default, a33 = default;
-                float* k = kT + j;
-                for (int dd = 0; dd < d; dd++, k += KB)
-                {
-                    TV k0 = TOps.Load(k), k1 = TOps.Load(k + W), k2 = TOps.Load(k + 2 * W), k3 = TOps.Load(k + 3 * W);
-                    TV b = TOps.Create(q0[dd]);
-                    a00 = TOps.FusedMultiplyAdd(b, k0, a00);
-                    a01 = TOps.FusedMultiplyAdd(b, k1, a01);
-                    a02 = TOps.FusedMultiplyAdd(b, k2, a02);
-                    a03 = TOps.FusedMultiplyAdd(b, k3, a03);
-                    b = TOps.Create(q1[dd]);
-                    a10 = TOps.FusedMultiplyAdd(b, k0, a10);
-                    a11 = TOps.FusedMultiplyAdd(b, k1, a11);
-                    a12 = TOps.FusedMultiplyAdd(b, k2, a12);
-                    a13 = TOps.FusedMultiplyAdd(b, k3, a13);
-                    b = TOps.Create(q2[dd]);
-                    a20 = TOps.FusedMultiplyAdd(b, k0, a20);
-                    a21 = TOps.FusedMultiplyAdd(b, k1, a21);
-                    a22 = TOps.FusedMultiplyAdd(b, k2, a22);
-                    a23 = TOps.FusedMultiplyAdd(b, k3, a23);
-                    b = TOps.Create(q3[dd]);
-                    a30 = TOps.FusedMultiplyAdd(b, k0, a30);
-                    a31 = TOps.FusedMultiplyAdd(b, k1, a31);
-                    a32 = TOps.FusedMultiplyAdd(b, k2, a32);
-                    a33 = TOps.FusedMultiplyAdd(b, k3, a33);
-                }
-
+                ScoreTile<TV> t = ScoreTiles.Four<TV, TOps>(q0, q1, q2, q3, kT + j, KB, d);
+                TV a00 = t.A00, a01 = t.A01, a02 = t.A02, a03 = t.A03;
+                TV a10 = t.A10, a11 = t.A11, a12 = t.A12, a13 = t.A13;
+                TV a20 = t.A20, a21 = t.A21, a22 = t.A22, a23 = t.A23;
+                TV a30 = t.A30, a31 = t.A31, a32 = t.A32, a33 = t.A33;
                 if (j + 4 * W > valid)
                 {
                     TV keep = TOps.LessThan(TOps.Indices, TOps.Create(valid - (j + 3 * W))), padding = TOps.Create(float.NegativeInfinity);
@@ -76,26 +51,9 @@ namespace StaticAttention.Cpu.Attention
 
             for (; j + 2 * W <= tile; j += 2 * W)
             {
-                TV a00 = default, a01 = default, a10 = default, a11 = default;
-                TV a20 = default, a21 = default, a30 = default, a31 = default;
-                float* k = kT + j;
-                for (int dd = 0; dd < d; dd++, k += KB)
-                {
-                    TV k0 = TOps.Load(k), k1 = TOps.Load(k + W);
-                    TV b = TOps.Create(q0[dd]);
-                    a00 = TOps.FusedMultiplyAdd(b, k0, a00);
-                    a01 = TOps.FusedMultiplyAdd(b, k1, a01);
-                    b = TOps.Create(q1[dd]);
-                    a10 = TOps.FusedMultiplyAdd(b, k0, a10);
-                    a11 = TOps.FusedMultiplyAdd(b, k1, a11);
-                    b = TOps.Create(q2[dd]);
-                    a20 = TOps.FusedMultiplyAdd(b, k0, a20);
-                    a21 = TOps.FusedMultiplyAdd(b, k1, a21);
-                    b = TOps.Create(q3[dd]);
-                    a30 = TOps.FusedMultiplyAdd(b, k0, a30);
-                    a31 = TOps.FusedMultiplyAdd(b, k1, a31);
-                }
-
+                ScoreTile<TV> t = ScoreTiles.Two<TV, TOps>(q0, q1, q2, q3, kT + j, KB, d);
+                TV a00 = t.A00, a01 = t.A01, a10 = t.A10, a11 = t.A11;
+                TV a20 = t.A20, a21 = t.A21, a30 = t.A30, a31 = t.A31;
                 if (j + 2 * W > valid)
                 {
                     TV keep = TOps.LessThan(TOps.Indices, TOps.Create(valid - (j + W))), padding = TOps.Create(float.NegativeInfinity);
@@ -116,35 +74,10 @@ namespace StaticAttention.Cpu.Attention
 
             if (j < tile)
             {
-                // One vector of keys: two accumulators per row (even and odd dd) keep eight FMA chains in flight.
-                TV a00 = default, a01 = default, a10 = default, a11 = default;
-                TV a20 = default, a21 = default, a30 = default, a31 = default;
-                float* k = kT + j;
-                int dd = 0;
-                for (; dd + 2 <= d; dd += 2, k += 2 * KB)
-                {
-                    TV k0 = TOps.Load(k), k1 = TOps.Load(k + KB);
-                    a00 = TOps.FusedMultiplyAdd(TOps.Create(q0[dd]), k0, a00);
-                    a01 = TOps.FusedMultiplyAdd(TOps.Create(q0[dd + 1]), k1, a01);
-                    a10 = TOps.FusedMultiplyAdd(TOps.Create(q1[dd]), k0, a10);
-                    a11 = TOps.FusedMultiplyAdd(TOps.Create(q1[dd + 1]), k1, a11);
-                    a20 = TOps.FusedMultiplyAdd(TOps.Create(q2[dd]), k0, a20);
-                    a21 = TOps.FusedMultiplyAdd(TOps.Create(q2[dd + 1]), k1, a21);
-                    a30 = TOps.FusedMultiplyAdd(TOps.Create(q3[dd]), k0, a30);
-                    a31 = TOps.FusedMultiplyAdd(TOps.Create(q3[dd + 1]), k1, a31);
-                }
-
-                if (dd < d)
-                {
-                    TV k0 = TOps.Load(k);
-                    a00 = TOps.FusedMultiplyAdd(TOps.Create(q0[dd]), k0, a00);
-                    a10 = TOps.FusedMultiplyAdd(TOps.Create(q1[dd]), k0, a10);
-                    a20 = TOps.FusedMultiplyAdd(TOps.Create(q2[dd]), k0, a20);
-                    a30 = TOps.FusedMultiplyAdd(TOps.Create(q3[dd]), k0, a30);
-                }
-
+                // One vector of keys.
+                ScoreTile<TV> t = ScoreTiles.One<TV, TOps>(q0, q1, q2, q3, kT + j, KB, d);
                 float* s = scores + j;
-                a00 = TOps.Add(a00, a01); a10 = TOps.Add(a10, a11); a20 = TOps.Add(a20, a21); a30 = TOps.Add(a30, a31);
+                TV a00 = t.A00, a10 = t.A10, a20 = t.A20, a30 = t.A30;
                 if (j + W > valid)
                 {
                     TV keep = TOps.LessThan(TOps.Indices, TOps.Create(valid - j)), padding = TOps.Create(float.NegativeInfinity);
@@ -183,35 +116,11 @@ namespace StaticAttention.Cpu.Attention
         {
             int W = TOps.Count;
             const int KB = BlockKeys;
-            TV a00 = default, a01 = default, a02 = default, a03 = default;
-            TV a10 = default, a11 = default, a12 = default, a13 = default;
-            TV a20 = default, a21 = default, a22 = default, a23 = default;
-            TV a30 = default, a31 = default, a32 = default, a33 = default;
-            float* k = kT;
-            for (int dd = 0; dd < d; dd++, k += KB)
-            {
-                TV k0 = TOps.Load(k), k1 = TOps.Load(k + W), k2 = TOps.Load(k + 2 * W), k3 = TOps.Load(k + 3 * W);
-                TV b = TOps.Create(q0[dd]);
-                a00 = TOps.FusedMultiplyAdd(b, k0, a00);
-                a01 = TOps.FusedMultiplyAdd(b, k1, a01);
-                a02 = TOps.FusedMultiplyAdd(b, k2, a02);
-                a03 = TOps.FusedMultiplyAdd(b, k3, a03);
-                b = TOps.Create(q1[dd]);
-                a10 = TOps.FusedMultiplyAdd(b, k0, a10);
-                a11 = TOps.FusedMultiplyAdd(b, k1, a11);
-                a12 = TOps.FusedMultiplyAdd(b, k2, a12);
-                a13 = TOps.FusedMultiplyAdd(b, k3, a13);
-                b = TOps.Create(q2[dd]);
-                a20 = TOps.FusedMultiplyAdd(b, k0, a20);
-                a21 = TOps.FusedMultiplyAdd(b, k1, a21);
-                a22 = TOps.FusedMultiplyAdd(b, k2, a22);
-                a23 = TOps.FusedMultiplyAdd(b, k3, a23);
-                b = TOps.Create(q3[dd]);
-                a30 = TOps.FusedMultiplyAdd(b, k0, a30);
-                a31 = TOps.FusedMultiplyAdd(b, k1, a31);
-                a32 = TOps.FusedMultiplyAdd(b, k2, a32);
-                a33 = TOps.FusedMultiplyAdd(b, k3, a33);
-            }
+            ScoreTile<TV> t = ScoreTiles.Four<TV, TOps>(q0, q1, q2, q3, kT, KB, d);
+            TV a00 = t.A00, a01 = t.A01, a02 = t.A02, a03 = t.A03;
+            TV a10 = t.A10, a11 = t.A11, a12 = t.A12, a13 = t.A13;
+            TV a20 = t.A20, a21 = t.A21, a22 = t.A22, a23 = t.A23;
+            TV a30 = t.A30, a31 = t.A31, a32 = t.A32, a33 = t.A33;
 
             TV v0 = TOps.MaxNative(TOps.MaxNative(a00, a01), TOps.MaxNative(a02, a03));
             TV v1 = TOps.MaxNative(TOps.MaxNative(a10, a11), TOps.MaxNative(a12, a13));
@@ -310,110 +219,6 @@ namespace StaticAttention.Cpu.Attention
             *m = mNew;
             TOps.Store(TOps.FusedMultiplyAdd(TOps.Load(l), TOps.Create(alpha), sum), l);
             return alpha;
-        }
-
-        /// <summary>
-        /// Accumulators <c>c_r += Σ_{j &lt; keys} p_rj · v_j</c> for four rows over <paramref name="dPad"/> columns
-        /// (<paramref name="v"/> rows readable that far): FourVectors·W columns of a row at a time, then two vectors, then one.
-        /// </summary>
-        // A kernel, not a helper: compiled on its own, with its own inlining budget (inlined, it would exhaust Flash's).
-        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void Context<TV, TOps>(
-            float* p, int pStride, int keys, float* v, nint vStride, int dPad, float* c0, float* c1, float* c2, float* c3)
-            where TV : struct
-            where TOps : struct, IFloatVectorOps<TV>
-        {
-            int W = TOps.Count;
-            float* p1 = p + pStride, p2 = p + 2 * pStride, p3 = p + 3 * pStride;
-            int c = 0;
-            bool FourVectors = TOps.Registers >= 32; // 16 accumulators: AVX-512 has 32 registers, AVX2 16
-            for (; FourVectors && c + 4 * W <= dPad; c += 4 * W)
-            {
-                TV a00 = TOps.Load(c0 + c), a01 = TOps.Load(c0 + c + W), a02 = TOps.Load(c0 + c + 2 * W), a03 = TOps.Load(c0 + c + 3 * W);
-                TV a10 = TOps.Load(c1 + c), a11 = TOps.Load(c1 + c + W), a12 = TOps.Load(c1 + c + 2 * W), a13 = TOps.Load(c1 + c + 3 * W);
-                TV a20 = TOps.Load(c2 + c), a21 = TOps.Load(c2 + c + W), a22 = TOps.Load(c2 + c + 2 * W), a23 = TOps.Load(c2 + c + 3 * W);
-                TV a30 = TOps.Load(c3 + c), a31 = TOps.Load(c3 + c + W), a32 = TOps.Load(c3 + c + 2 * W), a33 = TOps.Load(c3 + c + 3 * W);
-                float* vj = v + c;
-                for (int j = 0; j < keys; j++, vj += vStride)
-                {
-                    TV v0 = TOps.Load(vj), v1 = TOps.Load(vj + W), v2 = TOps.Load(vj + 2 * W), v3 = TOps.Load(vj + 3 * W);
-                    TV w = TOps.Create(p[j]);
-                    a00 = TOps.FusedMultiplyAdd(w, v0, a00);
-                    a01 = TOps.FusedMultiplyAdd(w, v1, a01);
-                    a02 = TOps.FusedMultiplyAdd(w, v2, a02);
-                    a03 = TOps.FusedMultiplyAdd(w, v3, a03);
-                    w = TOps.Create(p1[j]);
-                    a10 = TOps.FusedMultiplyAdd(w, v0, a10);
-                    a11 = TOps.FusedMultiplyAdd(w, v1, a11);
-                    a12 = TOps.FusedMultiplyAdd(w, v2, a12);
-                    a13 = TOps.FusedMultiplyAdd(w, v3, a13);
-                    w = TOps.Create(p2[j]);
-                    a20 = TOps.FusedMultiplyAdd(w, v0, a20);
-                    a21 = TOps.FusedMultiplyAdd(w, v1, a21);
-                    a22 = TOps.FusedMultiplyAdd(w, v2, a22);
-                    a23 = TOps.FusedMultiplyAdd(w, v3, a23);
-                    w = TOps.Create(p3[j]);
-                    a30 = TOps.FusedMultiplyAdd(w, v0, a30);
-                    a31 = TOps.FusedMultiplyAdd(w, v1, a31);
-                    a32 = TOps.FusedMultiplyAdd(w, v2, a32);
-                    a33 = TOps.FusedMultiplyAdd(w, v3, a33);
-                }
-
-                TOps.Store(a00, c0 + c); TOps.Store(a01, c0 + c + W); TOps.Store(a02, c0 + c + 2 * W); TOps.Store(a03, c0 + c + 3 * W);
-                TOps.Store(a10, c1 + c); TOps.Store(a11, c1 + c + W); TOps.Store(a12, c1 + c + 2 * W); TOps.Store(a13, c1 + c + 3 * W);
-                TOps.Store(a20, c2 + c); TOps.Store(a21, c2 + c + W); TOps.Store(a22, c2 + c + 2 * W); TOps.Store(a23, c2 + c + 3 * W);
-                TOps.Store(a30, c3 + c); TOps.Store(a31, c3 + c + W); TOps.Store(a32, c3 + c + 2 * W); TOps.Store(a33, c3 + c + 3 * W);
-            }
-
-            for (; c + 2 * W <= dPad; c += 2 * W)
-            {
-                TV a00 = TOps.Load(c0 + c), a01 = TOps.Load(c0 + c + W);
-                TV a10 = TOps.Load(c1 + c), a11 = TOps.Load(c1 + c + W);
-                TV a20 = TOps.Load(c2 + c), a21 = TOps.Load(c2 + c + W);
-                TV a30 = TOps.Load(c3 + c), a31 = TOps.Load(c3 + c + W);
-                float* vj = v + c;
-                for (int j = 0; j < keys; j++, vj += vStride)
-                {
-                    TV v0 = TOps.Load(vj), v1 = TOps.Load(vj + W);
-                    TV w = TOps.Create(p[j]);
-                    a00 = TOps.FusedMultiplyAdd(w, v0, a00);
-                    a01 = TOps.FusedMultiplyAdd(w, v1, a01);
-                    w = TOps.Create(p1[j]);
-                    a10 = TOps.FusedMultiplyAdd(w, v0, a10);
-                    a11 = TOps.FusedMultiplyAdd(w, v1, a11);
-                    w = TOps.Create(p2[j]);
-                    a20 = TOps.FusedMultiplyAdd(w, v0, a20);
-                    a21 = TOps.FusedMultiplyAdd(w, v1, a21);
-                    w = TOps.Create(p3[j]);
-                    a30 = TOps.FusedMultiplyAdd(w, v0, a30);
-                    a31 = TOps.FusedMultiplyAdd(w, v1, a31);
-                }
-
-                TOps.Store(a00, c0 + c); TOps.Store(a01, c0 + c + W);
-                TOps.Store(a10, c1 + c); TOps.Store(a11, c1 + c + W);
-                TOps.Store(a20, c2 + c); TOps.Store(a21, c2 + c + W);
-                TOps.Store(a30, c3 + c); TOps.Store(a31, c3 + c + W);
-            }
-
-            if (c < dPad)
-            {
-                TV a0 = TOps.Load(c0 + c), a1 = TOps.Load(c1 + c);
-                TV a2 = TOps.Load(c2 + c), a3 = TOps.Load(c3 + c);
-                float* vj = v + c;
-                for (int j = 0; j < keys; j++, vj += vStride)
-                {
-                    TV v0 = TOps.Load(vj);
-                    a0 = TOps.FusedMultiplyAdd(TOps.Create(p[j]), v0, a0);
-                    a1 = TOps.FusedMultiplyAdd(TOps.Create(p1[j]), v0, a1);
-                    a2 = TOps.FusedMultiplyAdd(TOps.Create(p2[j]), v0, a2);
-                    a3 = TOps.FusedMultiplyAdd(TOps.Create(p3[j]), v0, a3);
-                }
-
-                TOps.Store(a0, c0 + c);
-                TOps.Store(a1, c1 + c);
-                TOps.Store(a2, c2 + c);
-                TOps.Store(a3, c3 + c);
-            }
         }
 
         /// <summary>The maximum of <paramref name="length"/> scores (a multiple of W; the native max: a NaN may be dropped).</summary>

@@ -82,10 +82,7 @@ namespace StaticAttention.Cpu.Attention
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int index)
             {
-                int block = index % QueryBlocks;
-                int pair = index / QueryBlocks;
-                int start = block * QueryBlock;
-                int end = Math.Min(start + QueryBlock, Operands.QueryTokens);
+                int pair = AttentionPlan.Rows(index, QueryBlock, QueryBlocks, Operands.QueryTokens, out int start, out int end);
                 int heads = Operands.Heads;
                 if (Wide)
                 {

@@ -39,10 +39,7 @@ namespace StaticAttention.Cpu.Attention
             [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             public void Execute(int index)
             {
-                int block = index % QueryBlocks;
-                int pair = index / QueryBlocks;
-                int start = block * QueryBlock;
-                int end = Math.Min(start + QueryBlock, Operands.QueryTokens);
+                int pair = AttentionPlan.Rows(index, QueryBlock, QueryBlocks, Operands.QueryTokens, out int start, out int end);
                 int heads = Operands.Heads;
                 if (Wide && Operands.KeyTokens > 8)
                 {
@@ -151,7 +148,7 @@ namespace StaticAttention.Cpu.Attention
                     float* d1 = packV || rows <= 1 ? cTmp + dPad : c0 + contextWidth;
                     float* d2 = packV || rows <= 2 ? cTmp + 2 * dPad : c0 + 2 * (nint)contextWidth;
                     float* d3 = packV || rows <= 3 ? cTmp + 3 * dPad : c0 + 3 * (nint)contextWidth;
-                    Context<TV, TOps>(scores + (i0 - g0) * nkPad, nkPad, nk, vRows, vStride, dPad, d0, d1, d2, d3);
+                    RowContext.FourRows<TV, TOps>(scores + (i0 - g0) * nkPad, nkPad, nk, vRows, vStride, dPad, d0, d1, d2, d3, accumulate: false);
 
                     for (int r = 0; r < rows; r++)
                     {
