@@ -141,7 +141,7 @@ namespace StaticAttention.Cpu.Attention
                                 else
                                 {
                                     op.MaskRow(s, b, h, i, j0, j1, tile);
-                                    rowMax = BlockMax<TV, TOps>(s, tile);
+                                    rowMax = ScoreRows.Max<TV, TOps>(s, tile);
                                 }
 
                                 float alpha = base2

@@ -220,21 +220,5 @@ namespace StaticAttention.Cpu.Attention
             TOps.Store(TOps.FusedMultiplyAdd(TOps.Load(l), TOps.Create(alpha), sum), l);
             return alpha;
         }
-
-        /// <summary>The maximum of <paramref name="length"/> scores (a multiple of W; the native max: a NaN may be dropped).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static float BlockMax<TV, TOps>(float* s, int length)
-            where TV : struct
-            where TOps : struct, IFloatVectorOps<TV>
-        {
-            int W = TOps.Count;
-            TV mv = TOps.Load(s);
-            for (int j = W; j < length; j += W)
-            {
-                mv = TOps.MaxNative(mv, TOps.Load(s + j));
-            }
-
-            return TOps.HorizontalMax(mv);
-        }
     }
 }

@@ -56,13 +56,7 @@ namespace StaticAttention.Cpu.Attention
             where TOps : struct, IFloatVectorOps<TV>
         {
             int W = TOps.Count;
-            TV mv = TOps.Load(s);
-            for (int j = W; j < length; j += W)
-            {
-                mv = TOps.MaxNative(mv, TOps.Load(s + j));
-            }
-
-            float max = TOps.HorizontalMax(mv);
+            float max = ScoreRows.Max<TV, TOps>(s, length);
             if (max == float.NegativeInfinity)
             {
                 // The native max may have dropped a NaN: a NaN row is NaN, not zero.
