@@ -1,8 +1,5 @@
 using System;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Cpu.Attention;
 using StaticAttention.Threading;
 
 namespace StaticAttention.Cpu
@@ -10,42 +7,32 @@ namespace StaticAttention.Cpu
     /// <summary>
     /// Scaled dot-product attention over projected heads: for every batch item b, query head h (reading key/value
     /// head <c>h / (Heads / KvHeads)</c>) and query row i, <c>context[b, i, h, :] = softmax(scale · q·kᵀ + bias, masked) · v</c>.
+    /// The entry points generated code calls; the algorithms are in <c>Cpu/Attention/</c>.
     /// </summary>
     /// <remarks>
-    /// Three kernels, chosen by shape, each written once over <see cref="Vectors.IFloatVectorOps{TV}"/> and run with
-    /// Vector512 or Vector256 (<see cref="CpuKernel.Width"/>):
+    /// <see cref="Forward(ReadOnlySpan{float}, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, int, int, int, float, AttentionMask, ReadOnlySpan{int}, ReadOnlySpan{bool}, ReadOnlySpan{float}, Span{float}, Span{float}, WorkerPool?, int)"/>
+    /// chooses by shape (<see cref="AttentionPlan"/>) one of three kernels, each written once over
+    /// <see cref="Vectors.IFloatVectorOps{TV}"/> and run with Vector512 or Vector256 (<see cref="CpuKernel.Width"/>):
     /// <list type="bullet">
-    /// <item>At most <see cref="ShortKeys"/> keys (<c>AttentionCore.Short*.cs</c>): key-major. For a block of 8 or 16 query
-    /// rows, vector j holds the scores of key j for every row, so masks and the softmax are lane-wise across key vectors
-    /// (no horizontal reductions, no transposed keys); several (b, h) pairs per job index.</item>
-    /// <item>More keys and no weights output (<c>AttentionCore.Flash*.cs</c>): flash. Keys stream in blocks of
-    /// <see cref="FlashKeys"/> with an online softmax (running max and sum per row, accumulators rescaled when the max
-    /// grows); per-thread memory does not depend on the number of keys, and causal skips blocks no row sees.</item>
-    /// <item>More keys with weights output (<c>AttentionCore.Kernel.cs</c>): two-pass.
-    /// It packs the head's keys transposed (<c>kᵀ[d][j]</c>), computes whole score rows for four query rows at once as
-    /// broadcast-FMAs over key vectors, applies bias and masks, takes the softmax, writes the weights, and accumulates the
-    /// context of the four rows in registers over the value rows.</item>
+    /// <item>At most <see cref="ShortKeys"/> keys: <see cref="KeyMajorAttention"/>.</item>
+    /// <item>More keys and no weights output: <see cref="FlashAttention"/> (online softmax).</item>
+    /// <item>More keys with weights output: <see cref="TwoPassAttention"/>.</item>
     /// </list>
-    /// A fourth kind is written by the source generator for each layer with few tokens and no mask but causal
-    /// (<see cref="IShortAttentionKernel"/>, run by <see cref="ForwardShort{TKernel}"/>): the short kernel's layout with the
-    /// layer's sizes, strides and scale as constants.
-    /// All use <see cref="FastExp"/>. <see cref="ForwardSimple"/> is the plain per-row definition they are tested against;
-    /// every kernel keeps its semantics exactly (replacement values, -inf rows giving zeros, NaN propagation, including a
-    /// zero weight times a NaN value).
+    /// <see cref="ForwardShort{TKernel}"/> runs a kernel the source generator writes for a layer with few tokens
+    /// (<see cref="IShortAttentionKernel"/>); <see cref="ForwardProjected{TShape}"/> fuses the qkv projection
+    /// (<see cref="ProjectedAttention"/>). All use <see cref="FastExp"/> and keep the semantics of the plain per-row loop
+    /// exactly (replacement values, -inf rows giving zeros, NaN propagation, including a zero weight times a NaN value).
     /// </remarks>
-    public static unsafe partial class AttentionCore
+    public static unsafe class AttentionCore
     {
-        /// <summary>Query rows per job when a (b, h) pair is split: enough rows that packing kᵀ is a small part of the work.</summary>
-        private const int MinQueryBlock = 64;
+        /// <summary>The most query and key tokens a generated short kernel (<see cref="IShortAttentionKernel"/>) is written for.</summary>
+        public const int ShortKernelMaxTokens = KernelLimits.ShortKernelMaxTokens;
 
-        /// <summary>Jobs to aim for when (batch × heads) alone gives few, so that every core gets several.</summary>
-        private const int TargetJobs = 48;
+        /// <summary>The widest head a generated short kernel (<see cref="IShortAttentionKernel"/>) is written for.</summary>
+        public const int ShortKernelMaxHeadDim = KernelLimits.ShortKernelMaxHeadDim;
 
-        /// <summary>The kernel a call runs: blocked two-pass, key-major short, or flash (online softmax).</summary>
-        private const int TwoPassPath = 0, ShortPath = 1, FlashPath = 2;
-
-        /// <summary>Whether the kernels use Vector512 (else Vector256): <see cref="CpuKernel.Width"/>, which tests force per thread.</summary>
-        private static bool UseVector512 => CpuKernel.Width == VectorWidth.Vector512;
+        /// <summary>Heads with at most this many keys use the key-major kernel (<see cref="KeyMajorAttention"/>).</summary>
+        internal const int ShortKeys = KeyMajorAttention.MaxKeys;
 
         /// <summary>The scratch length, in floats, that the overloads of <c>Forward</c> taking a <c>scratch</c> check for.</summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="keyTokens"/> is not positive.</exception>
@@ -132,7 +119,7 @@ namespace StaticAttention.Cpu
             Span<float> context, Span<float> weights, Span<float> scratch,
             WorkerPool? pool, int maxDegreeOfParallelism)
         {
-            ValidateScratch(scratch.Length, keyTokens);
+            AttentionValidation.ValidateScratch(scratch.Length, keyTokens);
             Forward(
                 q, qRowStride, k, v, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens, scale,
                 maskKind, validLengths, mask, relativePositionBias, context, weights, pool, maxDegreeOfParallelism);
@@ -173,221 +160,112 @@ namespace StaticAttention.Cpu
             Span<float> context, Span<float> weights,
             WorkerPool? pool, int maxDegreeOfParallelism)
         {
-            Validate(
+            AttentionValidation.Validate(
                 q.Length, qRowStride, k.Length, v.Length, kvRowStride, batch, heads, kvHeads, headDim, queryTokens, keyTokens,
                 maskKind, validLengths, mask.Length, relativePositionBias.Length, context.Length, weights.Length);
 
-            // Split (b, h) pairs into blocks of query rows when there are few pairs; the split depends on the shape only.
             int pairs = batch * heads;
-            int blocks = 1;
-            if (pairs < TargetJobs && queryTokens > MinQueryBlock)
-            {
-                blocks = Math.Min((TargetJobs + pairs - 1) / pairs, (queryTokens + MinQueryBlock - 1) / MinQueryBlock);
-            }
-
-            int queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
-            blocks = (queryTokens + queryBlock - 1) / queryBlock;
-            int path = TwoPassPath, pairsPerIndex = 1;
-            if (keyTokens <= ShortKeys && UseShortKernel)
-            {
-                // Few keys: every (b, h) pair is a small piece of work; an index takes several, or, when there are few pairs
-                // with many query rows, one block of rows (a multiple of 16, the rows of a Vector512).
-                path = ShortPath;
-                if (blocks > 1)
-                {
-                    queryBlock = ((queryTokens + blocks - 1) / blocks + 15) & ~15;
-                    blocks = (queryTokens + queryBlock - 1) / queryBlock;
-                }
-                else
-                {
-                    pairsPerIndex = (pairs + ShortIndices - 1) / ShortIndices;
-                }
-            }
-            else if (weights.IsEmpty && UseFlashKernel)
-            {
-                // No weights to write: stream the keys with an online softmax; an accumulator per row bounds the block.
-                path = FlashPath;
-                if (queryBlock > FlashMaxRows)
-                {
-                    blocks = (queryTokens + FlashMaxRows - 1) / FlashMaxRows;
-                    queryBlock = ((queryTokens + blocks - 1) / blocks + 3) & ~3;
-                    blocks = (queryTokens + queryBlock - 1) / queryBlock;
-                }
-            }
-
+            var plan = AttentionPlan.Choose(pairs, queryTokens, keyTokens, !weights.IsEmpty);
             fixed (float* qp = q, kp = k, vp = v, cp = context, wp = weights, bp = relativePositionBias)
             fixed (int* lp = validLengths)
             fixed (bool* mp = mask)
             {
-                float* columns = path == ShortPath && !relativePositionBias.IsEmpty ? BiasColumns(bp, heads, queryTokens) : null;
-                var job = new CoreJob
+                var operands = new AttentionOperands
                 {
                     Q = qp, K = kp, V = vp, Context = cp, Weights = weights.IsEmpty ? null : wp, Bias = relativePositionBias.IsEmpty ? null : bp,
-                    ValidLengths = lp, ValidLengthsLength = validLengths.Length, Mask = mp, MaskLength = mask.Length,
+                    ValidLengths = lp, Mask = mp,
                     QStride = qRowStride, KvStride = kvRowStride, Heads = heads, GroupSize = heads / kvHeads, HeadDim = headDim,
                     QueryTokens = queryTokens, KeyTokens = keyTokens, Scale = scale,
                     Kind = maskKind & ~AttentionMask.Causal, Causal = (maskKind & AttentionMask.Causal) != 0,
-                    QueryBlock = queryBlock, QueryBlocks = blocks, Wide = UseVector512,
-                    Path = path, Pairs = pairs, PairsPerIndex = pairsPerIndex, BiasColumns = columns,
                 };
-                int count = (pairs + pairsPerIndex - 1) / pairsPerIndex * blocks;
-
-                // Flash jobs that share a head share its packed key blocks (kᵀ times the scale, and the values), packed once
-                // before the jobs instead of once per job. Measured (Xeon, AVX-512, one thread, against each job packing its
-                // own): a ViT-B head (197 rows in jobs of 52) 2-8 % faster; core long (1024 rows in jobs of 256) 2-3 % faster
-                // since kᵀ carries the scale (1-3 % slower before, when the kernels scaled the query rows).
-                float[]? panels = path == FlashPath && blocks > 1
-                    ? RentFlashPanels(batch, kvHeads, keyTokens, headDim, UseVector512 ? 16 : 8)
-                    : null;
-                try
+                switch (plan.Algorithm)
                 {
-                    fixed (float* pp = panels)
-                    {
-                        if (panels is not null) PackFlashPanels(ref job, batch, kvHeads, (float*)(((nint)pp + 63) & ~(nint)63), pool, maxDegreeOfParallelism);
-                        pool.RunOrInline(ref job, count, maxDegreeOfParallelism);
-                    }
-                }
-                finally
-                {
-                    if (panels is not null) System.Buffers.ArrayPool<float>.Shared.Return(panels);
+                    case AttentionAlgorithm.KeyMajor:
+                        KeyMajorAttention.Run(operands, plan, pairs, pool, maxDegreeOfParallelism);
+                        break;
+                    case AttentionAlgorithm.Flash:
+                        FlashAttention.Run(operands, plan, batch, kvHeads, pool, maxDegreeOfParallelism);
+                        break;
+                    default:
+                        TwoPassAttention.Run(operands, plan, pairs, pool, maxDegreeOfParallelism);
+                        break;
                 }
             }
         }
 
-        /// <summary>One (b, h, block of query rows) per index; raw pointers into the caller's pinned spans.</summary>
-        private partial struct CoreJob : IParallelJob
+        /// <summary>
+        /// Runs the generated kernel <typeparamref name="TKernel"/> for <paramref name="batch"/> items: for every batch item b,
+        /// query head h and query row i, <c>context[b, i, h, :] = softmax(scale · q·kᵀ + bias, causal) · v</c>, with the
+        /// sizes, strides, scale and mask the kernel was written for. The (batch item, head) pairs are split over up to
+        /// <paramref name="maxDegreeOfParallelism"/> threads of <paramref name="pool"/> (null: the calling thread); every pair
+        /// is computed the same way on any thread, so the result is bitwise the same for any number of threads.
+        /// </summary>
+        /// <typeparam name="TKernel">The kernel, as the source generator writes it for a layer.</typeparam>
+        /// <param name="q">Query head h of row (b, i) starts at <c>q[(b·QueryTokens + i)·QueryStride + h·HeadDim]</c>.</param>
+        /// <param name="k">Key head g of row (b, j) starts at <c>k[(b·KeyTokens + j)·KeyValueStride + g·HeadDim]</c>.</param>
+        /// <param name="v">Value rows, laid out as <paramref name="k"/>.</param>
+        /// <param name="batch">Batch items (at least 1).</param>
+        /// <param name="relativePositionBias">The table <c>[2·QueryTokens-1, Heads]</c> when the kernel adds a relative position
+        /// bias, else empty.</param>
+        /// <param name="context">Receives <c>[batch·QueryTokens, Heads·HeadDim]</c> (may be longer).</param>
+        /// <param name="pool">Threads to split the work over; null runs on the caller.</param>
+        /// <param name="maxDegreeOfParallelism">Most threads to use (caller included).</param>
+        /// <remarks>The vector width is <see cref="CpuKernel.Width"/> on the calling thread. Allocates nothing, except a
+        /// per-thread buffer on a thread's first call for a shape at least as large.</remarks>
+        /// <exception cref="ArgumentException"><paramref name="batch"/> or <paramref name="maxDegreeOfParallelism"/> is not
+        /// positive, a span is too short, the bias table has the wrong length, or the kernel's constants are not a valid
+        /// short kernel (sizes, strides, bounds).</exception>
+        public static void ForwardShort<TKernel>(
+            ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int batch,
+            ReadOnlySpan<float> relativePositionBias, Span<float> context, WorkerPool? pool = null, int maxDegreeOfParallelism = 1)
+            where TKernel : struct, IShortAttentionKernel
         {
-            /// <summary>
-            /// Query rows i0 .. i0+3 of batch item <paramref name="b"/>, head <paramref name="h"/>, for the four-row score
-            /// kernels; the pointers past <paramref name="rows"/> repeat row i0 (what they compute lands in rows that are dropped).
-            /// </summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public readonly void QueryQuad(int b, int h, int i0, int rows, out float* q0, out float* q1, out float* q2, out float* q3)
-            {
-                q0 = Q + ((nint)(b * QueryTokens + i0) * QStride + (nint)h * HeadDim);
-                q1 = q0 + (rows > 1 ? QStride : 0);
-                q2 = q0 + (rows > 2 ? 2 * (nint)QStride : 0);
-                q3 = q0 + (rows > 3 ? 3 * (nint)QStride : 0);
-            }
-
-            public float* Q, K, V, Context, Weights, Bias, BiasColumns;
-
-            /// <summary>The flash kernels' packed key blocks of every (b, g), or null: each job packs its own.</summary>
-            public float* Panels;
-            public int KeyBlocks;
-            public int* ValidLengths;
-            public bool* Mask;
-            public int ValidLengthsLength, MaskLength;
-            public int QStride, KvStride, Heads, GroupSize, HeadDim, QueryTokens, KeyTokens, QueryBlock, QueryBlocks;
-            public int Path, Pairs, PairsPerIndex;
-            public float Scale;
-            public AttentionMask Kind;
-            public bool Causal, Wide;
-
-            /// <remarks>Up to 8 keys fill a Vector256, and half-empty Vector512s would double the work: those use the 256 kernel.</remarks>
-            // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
-            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-            public void Execute(int index)
-            {
-                int block = index % QueryBlocks;
-                int pair = index / QueryBlocks;
-                int start = block * QueryBlock;
-                int end = Math.Min(start + QueryBlock, QueryTokens);
-                if (Path == ShortPath)
-                {
-                    int last = Math.Min(pair * PairsPerIndex + PairsPerIndex, Pairs);
-                    for (int p = pair * PairsPerIndex; p < last; p++)
-                    {
-                        if (!Wide)
-                        {
-                            Short<Vector256<float>, Float256, Vector256<float>, Float256>(ref this, p / Heads, p % Heads, start, end);
-                        }
-                        else if (QueryTokens > 8)
-                        {
-                            Short<Vector512<float>, Float512, Vector512<float>, Float512>(ref this, p / Heads, p % Heads, start, end);
-                        }
-                        else
-                        {
-                            // Eight lanes hold every query row; the context still takes 16 columns per instruction.
-                            Short<Vector256<float>, Float256, Vector512<float>, Float512>(ref this, p / Heads, p % Heads, start, end);
-                        }
-                    }
-
-                    return;
-                }
-
-                if (Path == FlashPath)
-                {
-                    if (Wide)
-                    {
-                        Flash<Vector512<float>, Float512>(ref this, pair / Heads, pair % Heads, start, end);
-                    }
-                    else
-                    {
-                        Flash<Vector256<float>, Float256>(ref this, pair / Heads, pair % Heads, start, end);
-                    }
-                }
-                else if (Wide && KeyTokens > 8)
-                {
-                    Rows<Vector512<float>, Float512>(ref this, pair / Heads, pair % Heads, start, end);
-                }
-                else
-                {
-                    Rows<Vector256<float>, Float256>(ref this, pair / Heads, pair % Heads, start, end);
-                }
-            }
-
-            /// <summary>Adds the bias of row (b, i), applies the mask and causal -inf, and pads the row to <paramref name="padded"/> with -inf.</summary>
-            [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public readonly void MaskRow(float* scores, int b, int h, int i, int padded)
-            {
-                int nk = KeyTokens;
-                int visible = Causal ? Math.Min(i + 1, nk) : nk;
-                if (Bias != null)
-                {
-                    float* table = Bias + (nint)(i + QueryTokens - 1) * Heads + h; // table[i - j + T - 1, h], j = 0
-                    for (int j = 0; j < visible; j++)
-                    {
-                        scores[j] += table[-(nint)j * Heads];
-                    }
-                }
-
-                if (Kind != AttentionMask.None)
-                {
-                    ApplyMask(
-                        new Span<float>(scores, nk), Kind, new ReadOnlySpan<int>(ValidLengths, ValidLengthsLength),
-                        new ReadOnlySpan<bool>(Mask, MaskLength), b, i, QueryTokens, nk);
-                }
-
-                new Span<float>(scores + visible, padded - visible).Fill(float.NegativeInfinity);
-            }
+            GeneratedShortAttention.Forward<TKernel>(q, k, v, batch, relativePositionBias, context, pool, maxDegreeOfParallelism);
         }
 
-        /// <summary>A 64-byte aligned per-thread buffer of at least <paramref name="length"/> floats, reallocated only to grow.</summary>
-        private static float* Buffer(int length)
+        /// <summary>
+        /// <c>qkv = x · Wqkvᵀ + b</c> (columns q | k | v: Heads, KvHeads and KvHeads heads of <paramref name="headDim"/>), then
+        /// the attention of <see cref="Forward(ReadOnlySpan{float}, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, int, int, int, float, AttentionMask, ReadOnlySpan{int}, ReadOnlySpan{bool}, ReadOnlySpan{float}, Span{float}, Span{float}, WorkerPool?, int)"/>
+        /// over those columns (self-attention: <paramref name="tokens"/> queries and keys per item) into
+        /// <paramref name="context"/>. Where the flash kernel runs (no weights output, more than 16 and at most 256 tokens,
+        /// head columns that are whole panels of the packed weights, and at least four (batch item, key/value head) pairs per
+        /// thread), each pair is projected and attended in one job and <paramref name="qkv"/> is not written; else the
+        /// projection fills <paramref name="qkv"/> and the attention reads it. Both ways compute every element with the same
+        /// operations in the same order: the results are bitwise the same, for any number of threads.
+        /// </summary>
+        /// <typeparam name="TShape">The fused projection's shape, as the source generator writes it.</typeparam>
+        /// <param name="x">Input rows <c>[batch·tokens, TShape.Inner]</c>.</param>
+        /// <param name="qkvWeights">The fused projection, packed for <typeparamref name="TShape"/>.</param>
+        /// <param name="qkv">Scratch of <c>[batch·tokens, TShape.Width]</c> floats, which the per-head path leaves as it was.</param>
+        /// <param name="batch">Batch items.</param>
+        /// <param name="heads">Query heads.</param>
+        /// <param name="kvHeads">Key/value heads (a divisor of <paramref name="heads"/>).</param>
+        /// <param name="headDim">Floats per head.</param>
+        /// <param name="tokens">Tokens per item, queries and keys alike.</param>
+        /// <param name="scale">The factor of the scores.</param>
+        /// <param name="maskKind">As in <c>Forward</c>.</param>
+        /// <param name="validLengths">As in <c>Forward</c>.</param>
+        /// <param name="mask">As in <c>Forward</c>.</param>
+        /// <param name="relativePositionBias">As in <c>Forward</c>.</param>
+        /// <param name="context">The attention's output <c>[batch·tokens, Heads·HeadDim]</c>.</param>
+        /// <param name="weights">As in <c>Forward</c>: empty, or the softmax weights to write.</param>
+        /// <param name="pool">Threads to split the work over; null runs on the caller.</param>
+        /// <param name="maxDegreeOfParallelism">Most threads to use (caller included).</param>
+        /// <exception cref="ArgumentException">The shape does not fit the sizes or the weights, a size is not positive, or a
+        /// span is too short (as <c>Gemm.Forward</c> and <c>Forward</c> check them).</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A valid length is outside <c>[0, tokens]</c>.</exception>
+        public static void ForwardProjected<TShape>(
+            ReadOnlySpan<float> x, PackedMatrix qkvWeights, Span<float> qkv,
+            int batch, int heads, int kvHeads, int headDim, int tokens, float scale,
+            AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask,
+            ReadOnlySpan<float> relativePositionBias,
+            Span<float> context, Span<float> weights,
+            WorkerPool? pool, int maxDegreeOfParallelism)
+            where TShape : struct, IGemmShape
         {
-            float[]? array = t_buffer;
-            if (array is null || array.Length < length + 16)
-            {
-                array = GC.AllocateUninitializedArray<float>(Math.Max(length + 16, 4096), pinned: true);
-                t_buffer = array;
-            }
-
-            float* p = (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            return (float*)(((nint)p + 63) & ~(nint)63);
-        }
-
-        [ThreadStatic]
-        private static float[]? t_buffer;
-
-        private static bool HasNaN(float* s, int length)
-        {
-            for (int j = 0; j < length; j++)
-            {
-                if (float.IsNaN(s[j])) return true;
-            }
-
-            return false;
+            ProjectedAttention.Forward<TShape>(
+                x, qkvWeights, qkv, batch, heads, kvHeads, headDim, tokens, scale, maskKind, validLengths, mask,
+                relativePositionBias, context, weights, pool, maxDegreeOfParallelism);
         }
     }
 }

@@ -1,4 +1,4 @@
-// Microkernels of the packed GEMM, one register tile per struct (generated from one template, then kept as code).
+// Microkernels of the packed GEMM, one register tile per struct, written by tools/gemm-kernels.py (edit the script, not this file).
 // Every accumulator is a named local and every input row a pointer, so the JIT keeps the tile in registers: checked with
 // DOTNET_JitDisasm, the k loop is NV panel loads, MR broadcasts and MR·NV FMAs with no spills (12×32 only reloads three
 // of its twelve row pointers from the stack, there being too few general registers).

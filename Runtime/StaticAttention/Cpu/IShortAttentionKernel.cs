@@ -9,7 +9,7 @@ namespace StaticAttention.Cpu
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Layout (key-major, as <c>AttentionCore.Short*.cs</c>): query rows are cut into blocks of R rows (R = 8 for
+    /// Layout (key-major, as <c>Attention/KeyMajorAttention.cs</c>): query rows are cut into blocks of R rows (R = 8 for
     /// <see cref="Run256"/>; for <see cref="Run512"/>, 16 when <see cref="QueryTokens"/> &gt; 8, else 8). For a block, the
     /// score of key j is one vector whose lane r belongs to query row i0 + r, so the bias, causal masking and the softmax
     /// over keys are lane-wise; the context row i is then <c>Σ_j p_j[r] · v_j</c>.

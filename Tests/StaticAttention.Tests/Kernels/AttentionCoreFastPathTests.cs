@@ -4,7 +4,7 @@ using StaticAttention.Threading;
 namespace StaticAttention.Tests.Kernels;
 
 /// <summary>
-/// The blocked kernels (both vector widths, one and two threads) against <see cref="AttentionCore.ForwardSimple"/> on
+/// The blocked kernels (both vector widths, one and two threads) against <see cref="SimpleAttention.Forward"/> on
 /// random shapes that reach every edge: one query row, key counts and head dims that are not multiples of the width,
 /// GQA, strided (fused) inputs, every mask kind with and without causal, the relative bias, weights output and NaNs.
 /// </summary>

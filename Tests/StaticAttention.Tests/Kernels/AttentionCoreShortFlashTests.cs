@@ -5,7 +5,7 @@ namespace StaticAttention.Tests.Kernels;
 
 /// <summary>
 /// The key-major short kernel (at most <see cref="AttentionCore.ShortKeys"/> keys) and the flash kernel (more keys, no
-/// weights output) against <see cref="AttentionCore.ForwardSimple"/>, in both vector widths, one and two threads bit for
+/// weights output) against <see cref="SimpleAttention.Forward"/>, in both vector widths, one and two threads bit for
 /// bit: every key count 1..16 with every mask kind ± causal, the bias, GQA, weights and NaNs; long heads whose key
 /// counts are not multiples of the block, causal skipping, masks, NaN rows and all-masked rows.
 /// </summary>

@@ -22,7 +22,7 @@ internal sealed record CoreCase(
         var scratch = new float[AttentionCore.ScratchLength(Nk)];
         if (simple)
         {
-            AttentionCore.ForwardSimple(
+            SimpleAttention.Forward(
                 Q, QStride, K, V, KvStride, Batch, Heads, KvHeads, HeadDim, Nq, Nk, Scale,
                 Kind, ValidLengths, Mask, Table, context, weights, scratch);
             return (context, weights);

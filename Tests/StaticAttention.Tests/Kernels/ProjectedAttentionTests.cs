@@ -151,7 +151,7 @@ public sealed class ProjectedAttentionTests
 
         // Right, not merely equal: the plain loop over the projection.
         var simple = new float[expected.Length];
-        AttentionCore.ForwardSimple(
+        SimpleAttention.Forward(
             qkv, width, qkv.AsSpan(heads * d), qkv.AsSpan((heads + kvHeads) * d), width, batch, heads, kvHeads, d, tokens, tokens, scale,
             maskKind, lengths, mask, table, simple, default, new float[AttentionCore.ScratchLength(tokens)]);
         for (int i = 0; i < simple.Length; i++)

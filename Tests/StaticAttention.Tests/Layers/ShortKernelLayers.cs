@@ -4,7 +4,7 @@ namespace StaticAttention.Tests.Layers;
 
 // Layers whose attention core the generator writes out for the exact shape (IShortAttentionKernel): every token count of
 // interest (1, 2, 7, 8, 16, 32) and head width (1, 24, 64, 80, 128), with and without the relative bias and causal.
-// Without projections, Forward is the core alone on x, so ShortKernelTests compares it with AttentionCore.ForwardSimple.
+// Without projections, Forward is the core alone on x, so ShortKernelTests compares it with SimpleAttention.Forward.
 
 [MultiHeadAttention(Heads = 3, ModelDim = 3, Tokens = 1, Projections = Projections.None, RelativePositionBias = true)]
 public partial class ShortT1D1Bias;

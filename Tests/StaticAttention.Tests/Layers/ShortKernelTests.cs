@@ -1,11 +1,12 @@
 using StaticAttention.Cpu;
 using StaticAttention.Weights;
+using StaticAttention.Tests.Kernels;
 
 namespace StaticAttention.Tests.Layers;
 
 /// <summary>
 /// The attention kernels the generator writes out for short layers (<see cref="IShortAttentionKernel"/>) against the plain
-/// loop <see cref="AttentionCore.ForwardSimple"/> at both vector widths: every token count and head width of
+/// loop <see cref="SimpleAttention.Forward"/> at both vector widths: every token count and head width of
 /// <c>ShortKernelLayers.cs</c>, with and without bias and causal; NaN and all -inf rows as in the plain loop; the same bits
 /// for any thread count.
 /// </summary>
@@ -57,7 +58,7 @@ public sealed class ShortKernelTests
     private static float[] Simple(AttentionLayerSpec spec, AttentionWeights weights, float[] x, int batch)
     {
         var context = new float[x.Length];
-        AttentionCore.ForwardSimple(
+        SimpleAttention.Forward(
             x, spec.ModelDim, x, x, spec.ModelDim, batch, spec.Heads, spec.KvHeads, spec.HeadDim, spec.QueryTokens, spec.KeyTokens,
             spec.Scale, spec.Mask, default, default, weights.RelativePositionBiasTable, context, default, new float[AttentionCore.ScratchLength(spec.KeyTokens)]);
         return context;

@@ -1,14 +1,15 @@
 using System;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Cpu.Attention
 {
-    /// <summary>The argument checks of <c>AttentionCore.Forward</c>, run once per call.</summary>
-    public static partial class AttentionCore
+    /// <summary>The argument checks of <see cref="AttentionCore"/>'s entry points, run once per call.</summary>
+    internal static class AttentionValidation
     {
         private const AttentionMask MaskKinds =
             AttentionMask.ValidLengths | AttentionMask.ValidLengthsPerQuery | AttentionMask.KeepMask | AttentionMask.KeyPaddingMask;
 
-        private static void Validate(
+        /// <summary>Throws unless the arguments describe a valid call of <c>AttentionCore.Forward</c>.</summary>
+        public static void Validate(
             int qLength, int qRowStride, int kLength, int vLength, int kvRowStride,
             int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens,
             AttentionMask maskKind, ReadOnlySpan<int> validLengths, int maskLength, int biasLength,
@@ -79,12 +80,12 @@ namespace StaticAttention.Cpu
             ValidateMask(maskKind, batch, queryTokens, keyTokens, validLengths, maskLength);
         }
 
-        /// <summary>Throws unless a scratch of <paramref name="scratchLength"/> floats covers <see cref="ScratchLength"/>.</summary>
-        private static void ValidateScratch(int scratchLength, int keyTokens)
+        /// <summary>Throws unless a scratch of <paramref name="scratchLength"/> floats covers <see cref="AttentionCore.ScratchLength"/>.</summary>
+        public static void ValidateScratch(int scratchLength, int keyTokens)
         {
-            if (keyTokens > 0 && scratchLength < ScratchLength(keyTokens))
+            if (keyTokens > 0 && scratchLength < AttentionCore.ScratchLength(keyTokens))
             {
-                throw TooShort("scratch", ScratchLength(keyTokens), scratchLength, "ScratchLength(keyTokens)");
+                throw TooShort("scratch", AttentionCore.ScratchLength(keyTokens), scratchLength, "ScratchLength(keyTokens)");
             }
         }
 
@@ -123,10 +124,10 @@ namespace StaticAttention.Cpu
             Guard.ValidLengths(validLengths, keyTokens, nameof(validLengths));
         }
 
-        private static ArgumentException TooShort(string paramName, long needed, int actual, string shape) =>
+        public static ArgumentException TooShort(string paramName, long needed, int actual, string shape) =>
             new($"{paramName} must have at least {needed} elements ({shape}), but has {actual}.", paramName);
 
-        private static ArgumentException WrongLength(string paramName, long needed, int actual, string shape) =>
+        public static ArgumentException WrongLength(string paramName, long needed, int actual, string shape) =>
             new($"{paramName} must have {needed} elements ({shape}), but has {actual}.", paramName);
     }
 }

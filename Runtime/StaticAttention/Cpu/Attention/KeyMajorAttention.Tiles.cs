@@ -3,129 +3,18 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using StaticAttention.Cpu.Vectors;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Cpu.Attention
 {
-    /// <summary>
-    /// The key-major kernel for heads with few keys (<see cref="ShortKeys"/> or fewer), written once for both widths: the
-    /// query rows of a block are the lanes of TV (8 with Vector256 and <see cref="Float256"/> as TOps, 16 with Vector512 and <see cref="Float512"/>), and the
-    /// context columns are vectors of TC (operations TCOps), which may be wider than TV (with AVX-512 and at most 8 query rows, 8 lanes hold
-    /// every row and the context still runs 16 columns per instruction).
-    /// </summary>
-    public static unsafe partial class AttentionCore
+    /// <summary>The tiles of the key-major kernel: scores, the lane-wise softmax, the context of four rows, the weights output.</summary>
+    internal static unsafe partial class KeyMajorAttention
     {
-        /// <summary>
-        /// Query rows [<paramref name="start"/>, <paramref name="end"/>) of batch item <paramref name="b"/>, head <paramref name="h"/>, in blocks of W rows. For a block,
-        /// score vector j holds <c>scale · q_i·k_j</c> of every row i in its lanes (<c>s_j = Σ_d qᵀ[d] · k[j, d]</c>, with
-        /// q transposed once per block and k[j, d] broadcast), so the bias, the masks and the softmax over keys are lane-wise
-        /// operations across the key vectors, with no horizontal reduction; then <c>context_i = Σ_j p_j[i] · v_j</c>.
-        /// Buffer layout (floats): qᵀ <c>[HeadDim][W]</c>, scores <c>[KeyTokens][W]</c> and a sink row of HeadDim; the bias
-        /// comes as one column per head (<see cref="BiasColumns"/>).
-        /// </summary>
-        // Compiled fully optimised on first use: a kernel must not run its first second of calls as tier-0 code.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Short<TV, TOps, TC, TCOps>(ref CoreJob job, int b, int h, int start, int end)
-            where TV : struct
-            where TOps : struct, IFloatVectorOps<TV>
-            where TC : struct
-            where TCOps : struct, IFloatVectorOps<TC>
-        {
-            int W = TOps.Count;
-            int d = job.HeadDim, nk = job.KeyTokens, nq = job.QueryTokens;
-            float* qT = Buffer(d * W + nk * W + d + W);
-            float* s = qT + (nint)d * W;
-            float* sink = s + (nint)nk * W;
-
-            int g = h / job.GroupSize;
-            nint kvStride = job.KvStride;
-            float* kHead = job.K + ((nint)b * nk * kvStride + (nint)g * d);
-            float* vHead = job.V + ((nint)b * nk * kvStride + (nint)g * d);
-            float* col = job.BiasColumns + (nint)h * BiasColumnStride(nq); // lane r of key j: table[i0 + r - j + T - 1, h]
-
-            TV iota = TOps.Indices;
-            int contextWidth = job.Heads * d;
-            float* lengths = stackalloc float[W];
-            for (int i0 = start; i0 < end; i0 += W)
-            {
-                int rows = Math.Min(W, end - i0);
-                float* q0 = job.Q + ((nint)(b * nq + i0) * job.QStride + (nint)h * d);
-                for (int t = 0; t < W; t += 8) TransposeRows(q0, job.QStride, t, rows, d, qT + t, W); // 8×8 blocks
-                ShortScores<TV, TOps>(qT, d, kHead, kvStride, nk, s, job.Scale);
-
-                TV row = TOps.Add(iota, TOps.Create((float)i0));
-                if (job.BiasColumns != null)
-                {
-                    for (int j = 0; j < nk; j++)
-                    {
-                        TOps.Store(TOps.Add(TOps.Load(s + j * W), TOps.Load(col + (i0 + nq - 1 - j))), s + j * W);
-                    }
-                }
-
-                switch (job.Kind)
-                {
-                    case AttentionMask.ValidLengths:
-                        for (int j = job.ValidLengths[b]; j < nk; j++) TOps.Store(TOps.Create(ValidLengthMaskValue), s + j * W);
-                        break;
-                    case AttentionMask.ValidLengthsPerQuery:
-                    {
-                        for (int r = 0; r < W; r++) lengths[r] = job.ValidLengths[b * nq + i0 + Math.Min(r, rows - 1)];
-                        TV length = TOps.Load(lengths);
-                        for (int j = 0; j < nk; j++)
-                        {
-                            TV hidden = TOps.LessThanOrEqual(length, TOps.Create((float)j));
-                            TOps.Store(TOps.ConditionalSelect(hidden, TOps.Create(ValidLengthMaskValue), TOps.Load(s + j * W)), s + j * W);
-                        }
-
-                        break;
-                    }
-
-                    case AttentionMask.KeepMask:
-                        ShortKeepMask(ref job, b, i0, rows, s, W);
-                        break;
-                    case AttentionMask.KeyPaddingMask:
-                        for (int j = 0; j < nk; j++)
-                        {
-                            if (job.Mask[b * nk + j]) TOps.Store(TOps.Create(float.NegativeInfinity), s + j * W);
-                        }
-
-                        break;
-                }
-
-                if (job.Causal)
-                {
-                    for (int j = i0 + 1; j < nk; j++)
-                    {
-                        TV hidden = TOps.LessThan(row, TOps.Create((float)j));
-                        TOps.Store(TOps.ConditionalSelect(hidden, TOps.Create(float.NegativeInfinity), TOps.Load(s + j * W)), s + j * W);
-                    }
-                }
-
-                uint empty = ShortSoftmax<TV, TOps>(s, nk);
-                if (job.Weights != null)
-                {
-                    ShortWeights(ref job, b, h, i0, rows, s, W);
-                }
-
-                // context_i = Σ_j p_j[i] · v_j over every key (a zero weight times a NaN value is NaN, as in the plain loop).
-                for (int r0 = 0; r0 < rows; r0 += 4)
-                {
-                    float* c0 = job.Context + ((nint)(b * nq + i0 + r0) * contextWidth + (nint)h * d);
-                    float* c1 = r0 + 1 < rows ? c0 + contextWidth : sink;
-                    float* c2 = r0 + 2 < rows ? c0 + 2 * (nint)contextWidth : sink;
-                    float* c3 = r0 + 3 < rows ? c0 + 3 * (nint)contextWidth : sink;
-                    ShortContext<TC, TCOps>(s + r0, W, nk, vHead, kvStride, d, c0, c1, c2, c3);
-                }
-
-                if ((empty & ((1u << rows) - 1)) != 0) ClearEmptyRows(ref job, b, h, i0, rows, empty);
-            }
-        }
-
         /// <summary>
         /// <c>s[j·W + r] = scale · Σ_d qᵀ[d·W + r] · k_j[d]</c> for every key j: four keys at a time, two accumulators per key
         /// (even and odd d) so that eight FMA chains are in flight.
         /// </summary>
         // A kernel, not a helper: compiled on its own, with its own inlining budget.
         [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-        private static void ShortScores<TV, TOps>(float* qT, int d, float* k, nint kvStride, int nk, float* s, float scale)
+        private static void Scores<TV, TOps>(float* qT, int d, float* k, nint kvStride, int nk, float* s, float scale)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -226,7 +115,7 @@ namespace StaticAttention.Cpu
         /// (it makes the sum NaN, even where the native max dropped it).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static uint ShortSoftmax<TV, TOps>(float* s, int nk)
+        private static uint Softmax<TV, TOps>(float* s, int nk)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -255,7 +144,7 @@ namespace StaticAttention.Cpu
         /// two vectors of a row at a time, then one, then Vector256s and single columns.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void ShortContext<TV, TOps>(float* p, int pStride, int nk, float* v, nint vStride, int d, float* c0, float* c1, float* c2, float* c3)
+        private static void Context<TV, TOps>(float* p, int pStride, int nk, float* v, nint vStride, int d, float* c0, float* c1, float* c2, float* c3)
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
@@ -311,7 +200,75 @@ namespace StaticAttention.Cpu
                 c += W;
             }
 
-            if (c < d) ShortContextTail(p, pStride, nk, v, vStride, c, d, c0, c1, c2, c3);
+            if (c < d) ContextTail(p, pStride, nk, v, vStride, c, d, c0, c1, c2, c3);
+        }
+
+        /// <summary>Copies the weights of rows i0 .. i0+rows-1 (key-major in <paramref name="s"/>) to their rows of the weights output.</summary>
+        private static void Weights(ref AttentionOperands op, int b, int h, int i0, int rows, float* s, int w)
+        {
+            int nk = op.KeyTokens;
+            for (int r = 0; r < rows; r++)
+            {
+                float* row = op.Weights + (((nint)b * op.Heads + h) * op.QueryTokens + i0 + r) * nk;
+                for (int j = 0; j < nk; j++) row[j] = s[j * w + r];
+            }
+        }
+
+        /// <summary>Zeroes the context of the rows whose bit is set in <paramref name="empty"/> (every score -inf).</summary>
+        private static void ClearEmptyRows(ref AttentionOperands op, int b, int h, int i0, int rows, uint empty)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                if ((empty & (1u << r)) != 0)
+                {
+                    int d = op.HeadDim;
+                    new Span<float>(op.Context + ((nint)(b * op.QueryTokens + i0 + r) * op.Heads * d + (nint)h * d), d).Clear();
+                }
+            }
+        }
+
+        /// <summary>The columns [<paramref name="c"/>, <paramref name="d"/>) of <see cref="Context{TV, TOps}"/>: Vector256s, then single columns.</summary>
+        private static void ContextTail(float* p, int pStride, int nk, float* v, nint vStride, int c, int d, float* c0, float* c1, float* c2, float* c3)
+        {
+            const int W = 8;
+            for (; c + W <= d; c += W)
+            {
+                Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+                float* vj = v + c;
+                float* pj = p;
+                for (int j = 0; j < nk; j++, vj += vStride, pj += pStride)
+                {
+                    Vector256<float> v0 = Vector256.Load(vj);
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.Create(pj[0]), v0, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Create(pj[1]), v0, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Create(pj[2]), v0, a2);
+                    a3 = Vector256.FusedMultiplyAdd(Vector256.Create(pj[3]), v0, a3);
+                }
+
+                a0.Store(c0 + c);
+                a1.Store(c1 + c);
+                a2.Store(c2 + c);
+                a3.Store(c3 + c);
+            }
+
+            for (; c < d; c++)
+            {
+                float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f;
+                float* vj = v + c;
+                float* pj = p;
+                for (int j = 0; j < nk; j++, vj += vStride, pj += pStride)
+                {
+                    a0 = MathF.FusedMultiplyAdd(pj[0], *vj, a0);
+                    a1 = MathF.FusedMultiplyAdd(pj[1], *vj, a1);
+                    a2 = MathF.FusedMultiplyAdd(pj[2], *vj, a2);
+                    a3 = MathF.FusedMultiplyAdd(pj[3], *vj, a3);
+                }
+
+                c0[c] = a0;
+                c1[c] = a1;
+                c2[c] = a2;
+                c3[c] = a3;
+            }
         }
     }
 }
