@@ -5,46 +5,90 @@ namespace StaticAttention
     /// <summary>
     /// Every fixed dimension and option of one attention layer, as resolved from its
     /// <see cref="MultiHeadAttentionAttribute"/> (defaults filled in, scale computed). Generated layers pass one to
-    /// the weight loader; the reference implementation and the tests build them directly.
+    /// the weight loader; the reference implementation and the tests build them with <see cref="Create"/>.
     /// </summary>
-    /// <param name="LayerName">The layer's type name, used in exception messages.</param>
-    /// <param name="Heads">Query heads.</param>
-    /// <param name="KvHeads">Key/value heads; divides <paramref name="Heads"/>.</param>
-    /// <param name="HeadDim">Per-head width.</param>
-    /// <param name="ModelDim">Model width: the output feature size.</param>
-    /// <param name="QueryTokens">Query length.</param>
-    /// <param name="KeyTokens">Key/value length.</param>
-    /// <param name="QuerySize">Query input feature size.</param>
-    /// <param name="KeySize">Key input feature size.</param>
-    /// <param name="ValueSize">Value input feature size.</param>
-    /// <param name="Projections">How q, k, v are projected.</param>
-    /// <param name="QkvBias">Whether the input projections have biases.</param>
-    /// <param name="OutputBias">Whether the output projection has a bias.</param>
-    /// <param name="RelativePositionBias">Whether a <c>[2·Tokens-1, Heads]</c> relative position bias table is used.</param>
-    /// <param name="Mask">The masks the layer takes.</param>
-    /// <param name="ReturnWeights">Whether the softmax weights are returned.</param>
-    /// <param name="Scale">The resolved score scale (never 0).</param>
-    /// <param name="SelfAttention">True when queries, keys and values are the same input <c>x</c>.</param>
-    public sealed record AttentionLayerSpec(
-        string LayerName,
-        int Heads,
-        int KvHeads,
-        int HeadDim,
-        int ModelDim,
-        int QueryTokens,
-        int KeyTokens,
-        int QuerySize,
-        int KeySize,
-        int ValueSize,
-        Projections Projections,
-        bool QkvBias,
-        bool OutputBias,
-        bool RelativePositionBias,
-        AttentionMask Mask,
-        bool ReturnWeights,
-        float Scale,
-        bool SelfAttention)
+    public sealed record AttentionLayerSpec
     {
+        // Specs come from Create (defaults applied) or from a generated layer's Spec; `with` derives variants.
+        private AttentionLayerSpec(
+            string layerName, int heads, int kvHeads, int headDim, int modelDim, int queryTokens, int keyTokens,
+            int querySize, int keySize, int valueSize, Projections projections, bool qkvBias, bool outputBias,
+            bool relativePositionBias, AttentionMask mask, bool returnWeights, float scale, bool selfAttention)
+        {
+            LayerName = layerName;
+            Heads = heads;
+            KvHeads = kvHeads;
+            HeadDim = headDim;
+            ModelDim = modelDim;
+            QueryTokens = queryTokens;
+            KeyTokens = keyTokens;
+            QuerySize = querySize;
+            KeySize = keySize;
+            ValueSize = valueSize;
+            Projections = projections;
+            QkvBias = qkvBias;
+            OutputBias = outputBias;
+            RelativePositionBias = relativePositionBias;
+            Mask = mask;
+            ReturnWeights = returnWeights;
+            Scale = scale;
+            SelfAttention = selfAttention;
+        }
+
+        /// <summary>The layer's type name, used in exception messages.</summary>
+        public string LayerName { get; init; }
+
+        /// <summary>Query heads.</summary>
+        public int Heads { get; init; }
+
+        /// <summary>Key/value heads; divides <see cref="Heads"/>.</summary>
+        public int KvHeads { get; init; }
+
+        /// <summary>Per-head width.</summary>
+        public int HeadDim { get; init; }
+
+        /// <summary>Model width: the output feature size.</summary>
+        public int ModelDim { get; init; }
+
+        /// <summary>Query length.</summary>
+        public int QueryTokens { get; init; }
+
+        /// <summary>Key/value length.</summary>
+        public int KeyTokens { get; init; }
+
+        /// <summary>Query input feature size.</summary>
+        public int QuerySize { get; init; }
+
+        /// <summary>Key input feature size.</summary>
+        public int KeySize { get; init; }
+
+        /// <summary>Value input feature size.</summary>
+        public int ValueSize { get; init; }
+
+        /// <summary>How q, k, v are projected.</summary>
+        public Projections Projections { get; init; }
+
+        /// <summary>Whether the input projections have biases.</summary>
+        public bool QkvBias { get; init; }
+
+        /// <summary>Whether the output projection has a bias.</summary>
+        public bool OutputBias { get; init; }
+
+        /// <summary>Whether a <c>[2·Tokens-1, Heads]</c> relative position bias table is used.</summary>
+        public bool RelativePositionBias { get; init; }
+
+        /// <summary>The masks the layer takes.</summary>
+        public AttentionMask Mask { get; init; }
+
+        /// <summary>Whether the softmax weights are returned.</summary>
+        public bool ReturnWeights { get; init; }
+
+        /// <summary>The resolved score scale (never 0).</summary>
+        public float Scale { get; init; }
+
+        /// <summary>True when queries, keys and values are the same input <c>x</c>.</summary>
+        public bool SelfAttention { get; init; }
+
         /// <summary>Width of all query heads together: <c>Heads·HeadDim</c>.</summary>
         public int QueryWidth => Heads * HeadDim;
 

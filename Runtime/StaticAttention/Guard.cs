@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 
-namespace StaticAttention
+namespace StaticAttention.Internal
 {
     /// <summary>Argument checks shared by generated layers. Every failure is an <see cref="ArgumentException"/> naming the parameter and the numbers.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Guard
     {
         /// <summary>

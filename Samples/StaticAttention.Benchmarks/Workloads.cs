@@ -1,6 +1,6 @@
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 using StaticAttention.Reference;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Threading;
 using StaticAttention.Weights;
 
 namespace StaticAttention.Benchmarks;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 using StaticAttention.Generator.Emitting;
 using StaticAttention.Generator.Model;
 
@@ -45,7 +45,7 @@ public sealed class SharedFactsTests
     [InlineData(3072)]
     public void Gemm_block_depth_is_the_runtimes(int inner)
     {
-        MethodInfo blockDepthFor = Runtime.GetType("StaticAttention.Cpu.GemmTiles", throwOnError: true)!.GetMethod("BlockDepthFor")!;
+        MethodInfo blockDepthFor = Runtime.GetType("StaticAttention.Internal.Cpu.GemmTiles", throwOnError: true)!.GetMethod("BlockDepthFor")!;
         var shape = new GemmShape("Shape", "", "", "", "", inner, 32);
 
         Assert.Equal(blockDepthFor.Invoke(null, [inner]), shape.BlockDepth);

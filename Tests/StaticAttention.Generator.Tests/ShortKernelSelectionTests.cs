@@ -39,7 +39,7 @@ public sealed class ShortKernelSelectionTests
         string text = run.SingleSource("Samples.Attention.Layer.g.cs");
         run.AssertCompilesCleanly();
 
-        Assert.Equal(expected, text.Contains("internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel", StringComparison.Ordinal));
+        Assert.Equal(expected, text.Contains("internal readonly struct AttentionKernel : global::StaticAttention.Internal.Cpu.IShortAttentionKernel", StringComparison.Ordinal));
         Assert.Equal(expected, text.Contains("AttentionCore.ForwardShort<AttentionKernel>(", StringComparison.Ordinal));
         // The runtime's core: through Forward, or with a fused self-attention projection through ForwardProjected.
         Assert.Equal(!expected, text.Contains("AttentionCore.Forward(", StringComparison.Ordinal) || text.Contains("AttentionCore.ForwardProjected<QkvShape>(", StringComparison.Ordinal));

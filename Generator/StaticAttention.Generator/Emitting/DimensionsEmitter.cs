@@ -33,6 +33,7 @@ namespace StaticAttention.Generator.Emitting
                     int size = model.Sizes[i];
                     if (i > 0) w.Line();
                     w.Line("/// <summary>The static dimension " + Int(size) + ", for typed tensors.</summary>");
+                    w.Line(RuntimeTypes.GeneratedCode);
                     using (w.Block(visibility + " readonly struct D" + Int(size) + " : global::StaticAttention.Tensors.IDimension"))
                     {
                         w.Line("/// <summary>" + Int(size) + ".</summary>");

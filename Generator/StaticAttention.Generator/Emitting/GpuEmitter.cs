@@ -223,9 +223,9 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("DevicePath device = _device ?? throw " + Gpu + ".AcceleratorSession.NotOnAccelerator(" + String(l.ClassName) + ");");
                 ForwardParameter[] forward = l.ForwardParameters;
                 string first = forward[0].Name;
-                w.Line("int batch = " + Runtime + ".Guard.Batch(" + first + ".Length, " + forward[0].PerItem + ", nameof(" + first + "));");
+                w.Line("int batch = " + RuntimeTypes.Guard + ".Batch(" + first + ".Length, " + forward[0].PerItem + ", nameof(" + first + "));");
                 for (int i = 1; i < forward.Length; i++)
-                    w.Line(Runtime + ".Guard.Length(" + forward[i].Name + ".Length, batch, " + forward[i].PerItem + ", nameof(" + forward[i].Name + "), " + String(forward[i].Shape) + ");");
+                    w.Line(RuntimeTypes.Guard + ".Length(" + forward[i].Name + ".Length, batch, " + forward[i].PerItem + ", nameof(" + forward[i].Name + "), " + String(forward[i].Shape) + ");");
                 w.Line("device.Session.Enter(" + String(l.ClassName) + ");");
                 using (w.Block("try"))
                 {

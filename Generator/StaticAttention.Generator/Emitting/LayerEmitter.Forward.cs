@@ -1,16 +1,13 @@
 using System.Collections.Generic;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
     internal static partial class LayerEmitter
     {
         private const string SpanFloat = "global::System.Span<float>";
-        private const string Guard = Runtime + ".Guard";
-        private const string Gemm = Runtime + ".Cpu.Gemm";
-        private const string Pool = Runtime + ".Threading.WorkerPool.Shared";
-        private const string Core = Runtime + ".Cpu.AttentionCore";
 
         /// <summary>
         /// <c>Forward</c>: checks every span against the batch, runs the projections, the attention core and the output
@@ -208,11 +205,11 @@ namespace StaticAttention.Generator.Emitting
             string validLengths = l.TakesValidLengths ? "validLengths" : "default";
             string mask = l.TakesMask ? "mask" : "default";
             string weights = l.ReturnWeights ? "weights" : "default";
-            w.Line(Core + ".ForwardProjected<" + qkvShape.TypeName + ">(");
+            w.Line(AttentionCore + ".ForwardProjected<" + qkvShape.TypeName + ">(");
             w.Line("    x, _packed." + qkvShape.Packed + ", qkv,");
             w.Line("    batch, Heads, KvHeads, HeadDim, QueryTokens, Scale,");
             w.Line("    " + MaskExpression(l.Mask) + ", " + validLengths + ", " + mask + ", " + table + ",");
-            w.Line("    context, " + weights + ", " + Pool + ", _maxDegreeOfParallelism);");
+            w.Line("    context, " + weights + ", " + WorkerPool + ".Shared, _maxDegreeOfParallelism);");
         }
 
         private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context)
@@ -222,18 +219,18 @@ namespace StaticAttention.Generator.Emitting
             if (l.ShortKernel)
             {
                 w.Line("// through this layer's own kernel, " + ShortKernelEmitter.TypeName + " (strides and sizes are its constants).");
-                w.Line(Core + ".ForwardShort<" + ShortKernelEmitter.TypeName + ">(" + q + ", " + k + ", " + v + ", batch, " + table + ", " + context + ", " + Pool + ", _maxDegreeOfParallelism);");
+                w.Line(AttentionCore + ".ForwardShort<" + ShortKernelEmitter.TypeName + ">(" + q + ", " + k + ", " + v + ", batch, " + table + ", " + context + ", " + WorkerPool + ".Shared, _maxDegreeOfParallelism);");
                 return;
             }
 
             string validLengths = l.TakesValidLengths ? "validLengths" : "default";
             string mask = l.TakesMask ? "mask" : "default";
             string weights = l.ReturnWeights ? "weights" : "default";
-            w.Line(Core + ".Forward(");
+            w.Line(AttentionCore + ".Forward(");
             w.Line("    " + q + ", " + qStride + ", " + k + ", " + v + ", " + kvStride + ",");
             w.Line("    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,");
             w.Line("    " + MaskExpression(l.Mask) + ", " + validLengths + ", " + mask + ", " + table + ",");
-            w.Line("    " + context + ", " + weights + ", " + Pool + ", _maxDegreeOfParallelism);");
+            w.Line("    " + context + ", " + weights + ", " + WorkerPool + ".Shared, _maxDegreeOfParallelism);");
         }
     }
 }

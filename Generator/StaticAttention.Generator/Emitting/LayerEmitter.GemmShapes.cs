@@ -1,5 +1,6 @@
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -15,7 +16,7 @@ namespace StaticAttention.Generator.Emitting
             {
                 w.Line();
                 w.Line("/// <summary>The shape of " + shape.What + ": [rows, " + Int(shape.Inner) + "] · [" + Int(shape.Width) + ", " + Int(shape.Inner) + "]ᵀ, rows = batch·tokens.</summary>");
-                using (w.Block("private readonly struct " + shape.TypeName + " : " + Runtime + ".Cpu.IGemmShape"))
+                using (w.Block("private readonly struct " + shape.TypeName + " : " + IGemmShape))
                 {
                     w.Line("// K = " + shape.InnerName + " = " + Int(shape.Inner) + " input features, N = " + shape.WidthName + " = " + Int(shape.Width) + " output features.");
                     w.Line("public static int Inner => " + Int(shape.Inner) + ";");
@@ -41,6 +42,6 @@ namespace StaticAttention.Generator.Emitting
 
         /// <summary>A projection through the packed GEMM with its static shape.</summary>
         private static void EmitGemmCall(CodeWriter w, GemmShape shape, string input, string rows, string output) =>
-            w.Line(Gemm + ".Forward<" + shape.TypeName + ">(" + input + ", " + rows + ", _packed." + shape.Packed + ", " + output + ", " + Pool + ", _maxDegreeOfParallelism);");
+            w.Line(Gemm + ".Forward<" + shape.TypeName + ">(" + input + ", " + rows + ", _packed." + shape.Packed + ", " + output + ", " + WorkerPool + ".Shared, _maxDegreeOfParallelism);");
     }
 }

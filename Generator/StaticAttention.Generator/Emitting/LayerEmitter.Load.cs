@@ -1,5 +1,6 @@
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -9,34 +10,34 @@ namespace StaticAttention.Generator.Emitting
         private static void EmitLoad(CodeWriter w, LayerModel l)
         {
             w.Line("/// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>");
-            w.Line("public static " + Runtime + ".AttentionLayerSpec Spec { get; } = new " + Runtime + ".AttentionLayerSpec(");
-            w.Line("    LayerName: " + String(l.ClassName) + ",");
-            w.Line("    Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,");
-            w.Line("    QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,");
-            w.Line("    Projections: " + Runtime + ".Projections." + l.Projections + ",");
-            w.Line("    QkvBias: " + Bool(l.QkvBias) + ", OutputBias: " + Bool(l.OutputBias) + ", RelativePositionBias: " + Bool(l.RelativePositionBias) + ",");
-            w.Line("    Mask: " + MaskExpression(l.Mask) + ",");
-            w.Line("    ReturnWeights: " + Bool(l.ReturnWeights) + ", Scale: Scale, SelfAttention: " + Bool(l.SelfAttention) + ");");
+            w.Line("public static " + AttentionLayerSpec + " Spec { get; } = " + AttentionLayerSpec + ".Create(");
+            w.Line("    layerName: " + String(l.ClassName) + ",");
+            w.Line("    heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,");
+            w.Line("    kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,");
+            w.Line("    projections: " + ProjectionsEnum + "." + l.Projections + ",");
+            w.Line("    qkvBias: " + Bool(l.QkvBias) + ", outputBias: " + Bool(l.OutputBias) + ", relativePositionBias: " + Bool(l.RelativePositionBias) + ",");
+            w.Line("    mask: " + MaskExpression(l.Mask) + ",");
+            w.Line("    returnWeights: " + Bool(l.ReturnWeights) + ", scale: Scale, selfAttention: " + Bool(l.SelfAttention) + ");");
             w.Line();
-            w.Line("private readonly " + Runtime + ".Weights.AttentionWeights _weights;");
+            w.Line("private readonly " + AttentionWeights + " _weights;");
             if (l.Projections != Projections.None)
-                w.Line("private readonly " + Runtime + ".Cpu.PackedProjections _packed;");
+                w.Line("private readonly " + PackedProjections + " _packed;");
             if (l.Projections != Projections.None)
-                w.Line("private readonly " + Runtime + ".Cpu.ScratchBuffer _scratch = new " + Runtime + ".Cpu.ScratchBuffer();");
-            w.Line("private int _maxDegreeOfParallelism = " + Runtime + ".Threading.WorkerPool.Shared.MaxDegreeOfParallelism;");
+                w.Line("private readonly " + ScratchBuffer + " _scratch = new " + ScratchBuffer + "();");
+            w.Line("private int _maxDegreeOfParallelism = " + WorkerPool + ".Shared.MaxDegreeOfParallelism;");
             w.Line();
-            using (w.Block("private " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights weights)"))
+            using (w.Block("private " + l.ClassName + "(" + AttentionWeights + " weights)"))
             {
                 w.Line("_weights = weights;");
                 if (l.Projections != Projections.None)
                 {
                     w.Line("// Pack the projection matrices once into the panel layout the GEMM microkernel reads.");
-                    w.Line("_packed = " + Runtime + ".Cpu.PackedProjections.Create(Spec, weights);");
+                    w.Line("_packed = " + PackedProjections + ".Create(Spec, weights);");
                 }
             }
             w.Line();
             w.Line("/// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>");
-            w.Line("public " + Runtime + ".Weights.AttentionWeights Weights => _weights;");
+            w.Line("public " + AttentionWeights + " Weights => _weights;");
             w.Line();
             w.Line("/// <summary>");
             w.Line("/// The most threads one <c>Forward</c> uses (the caller's included), from the shared worker pool; defaults to one per core.");
@@ -46,7 +47,7 @@ namespace StaticAttention.Generator.Emitting
             using (w.Block("public int MaxDegreeOfParallelism"))
             {
                 w.Line("get => _maxDegreeOfParallelism;");
-                w.Line("set => _maxDegreeOfParallelism = " + Runtime + ".Guard.Positive(value, nameof(MaxDegreeOfParallelism));");
+                w.Line("set => _maxDegreeOfParallelism = " + Guard + ".Positive(value, nameof(MaxDegreeOfParallelism));");
             }
             w.Line();
 
@@ -59,22 +60,22 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <exception cref=\"global::System.IO.FileNotFoundException\">The file does not exist.</exception>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(string path, string prefix = \"\")");
-            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(path, prefix, Spec));");
+            w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(path, prefix, Spec));");
             w.Line();
             w.Line("/// <summary>Loads the layer from a safetensors checkpoint read from <paramref name=\"stream\"/>; see <see cref=\"Load(string, string)\"/>.</summary>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(global::System.IO.Stream stream, string prefix = \"\")");
-            w.Line("    => new " + l.ClassName + "(" + Runtime + ".Weights.AttentionWeights.Load(stream, prefix, Spec));");
+            w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(stream, prefix, Spec));");
         }
 
         private static string MaskExpression(AttentionMask mask)
         {
-            if (mask == AttentionMask.None) return Runtime + ".AttentionMask.None";
+            if (mask == AttentionMask.None) return MaskEnum + ".None";
             string text = "";
             foreach (AttentionMask flag in new[] { AttentionMask.ValidLengths, AttentionMask.ValidLengthsPerQuery, AttentionMask.KeepMask, AttentionMask.KeyPaddingMask, AttentionMask.Causal })
             {
                 if ((mask & flag) == 0) continue;
-                text += (text.Length > 0 ? " | " : "") + Runtime + ".AttentionMask." + flag;
+                text += (text.Length > 0 ? " | " : "") + MaskEnum + "." + flag;
             }
             return text;
         }

@@ -9,7 +9,6 @@ namespace StaticAttention.Generator.Emitting
     /// </summary>
     internal static partial class LayerEmitter
     {
-        private const string Runtime = "global::StaticAttention";
 
         public static string Emit(LayerModel layer, CancellationToken cancellationToken)
         {
@@ -26,6 +25,7 @@ namespace StaticAttention.Generator.Emitting
             using (w.Hierarchy(layer.Hierarchy))
             {
                 EmitSummary(w, layer);
+                w.Line(RuntimeTypes.GeneratedCode);
                 using (w.Block("partial class " + layer.ClassName))
                 {
                     EmitConstants(w, layer);

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -15,7 +16,6 @@ namespace StaticAttention.Generator.Emitting
     {
         public const string TypeName = "AttentionKernel";
 
-        private const string FastExp = "global::StaticAttention.Cpu.FastExp";
         private const string Optimized = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
 
         /// <summary>log2(e) as the runtime's kernels use it.</summary>
@@ -95,7 +95,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the");
             w.Line("/// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.");
             w.Line("/// </summary>");
-            using (w.Block("internal readonly struct " + TypeName + " : " + "global::StaticAttention.Cpu.IShortAttentionKernel"))
+            using (w.Block("internal readonly struct " + TypeName + " : " + IShortAttentionKernel))
             {
                 w.Line("public static int Heads => " + Int(l.Heads) + ";");
                 w.Line("public static int KvHeads => " + Int(l.KvHeads) + ";");

@@ -20,6 +20,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// A stack of " + Int(stack.Members.Length) + " attention layers, checked at compile time: (" + Int(first.Tokens) + ", " +
                    Int(first.InputFeatures) + ") -> (" + Int(last.Tokens) + ", " + Int(last.OutputFeatures) + ") per batch item.");
             w.Line("/// </summary>");
+            w.Line(RuntimeTypes.GeneratedCode);
             using (w.Block("partial class " + stack.ClassName))
             {
                 w.Line("/// <summary>Sequence length through the stack.</summary>");

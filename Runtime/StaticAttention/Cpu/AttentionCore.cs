@@ -1,8 +1,9 @@
 using System;
-using StaticAttention.Cpu.Attention;
-using StaticAttention.Threading;
+using System.ComponentModel;
+using StaticAttention.Internal.Cpu.Attention;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// Scaled dot-product attention over projected heads: for every batch item b, query head h (reading key/value
@@ -23,6 +24,7 @@ namespace StaticAttention.Cpu
     /// (<see cref="ProjectedAttention"/>). All use <see cref="FastExp"/> and keep the semantics of the plain per-row loop
     /// exactly (replacement values, -inf rows giving zeros, NaN propagation, including a zero weight times a NaN value).
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static unsafe class AttentionCore
     {
         /// <summary>The most query and key tokens a generated short kernel (<see cref="IShortAttentionKernel"/>) is written for.</summary>

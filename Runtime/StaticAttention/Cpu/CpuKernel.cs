@@ -1,9 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.Intrinsics;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>The SIMD width a CPU kernel is written for.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public enum VectorWidth
     {
         /// <summary>256-bit vectors (8 floats): AVX2 + FMA, 16 vector registers.</summary>
@@ -14,6 +16,7 @@ namespace StaticAttention.Cpu
     }
 
     /// <summary>Chooses the vector width of the CPU kernels.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class CpuKernel
     {
         private static readonly VectorWidth Detected = Vector512.IsHardwareAccelerated ? VectorWidth.Vector512 : VectorWidth.Vector256;

@@ -1,8 +1,9 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// A vectorised single-precision <c>exp</c> for the softmax: exp(x) = 2^n · exp(r) with n = round(x·log2 e) and
@@ -14,6 +15,7 @@ namespace StaticAttention.Cpu
     /// NaN gives NaN. The three overloads compute the same operations in the same order, so a lane of a vector result is
     /// bitwise equal to the scalar result.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class FastExp
     {
         private const float Log2E = 1.44269504088896341f;

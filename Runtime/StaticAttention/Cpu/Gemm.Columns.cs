@@ -1,6 +1,6 @@
 using System;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>Blocks of a projection's columns on the calling thread: one head group's q, k and v inside an attention job.</summary>
     public static unsafe partial class Gemm

@@ -5,7 +5,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// A 8×32 tile with Vector512: <c>c[r·ldc + j] = init[r·initStride + j] + Σ_k a[r·lda + k] · b[k·32 + j]</c> for r &lt; 8, j &lt; 32:

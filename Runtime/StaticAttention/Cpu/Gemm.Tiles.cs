@@ -1,6 +1,6 @@
 using System;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>A microkernel: an MR×NR register tile over MR input rows and a k-major panel of B (NR wide).</summary>
     internal unsafe interface IMicroKernel

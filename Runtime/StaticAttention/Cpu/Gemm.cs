@@ -1,9 +1,10 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// A packed, register-blocked single-precision GEMM for <c>nn.Linear</c> projections:
@@ -23,6 +24,7 @@ namespace StaticAttention.Cpu
     /// or task it falls in, so results are bitwise the same for any number of threads.
     /// </para>
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static unsafe partial class Gemm
     {
         /// <summary>Most input rows one task computes.</summary>

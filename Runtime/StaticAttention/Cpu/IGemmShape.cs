@@ -1,4 +1,6 @@
-namespace StaticAttention.Cpu
+using System.ComponentModel;
+
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// The static shape of one projection, <c>[rows, Inner] · [Width, Inner]ᵀ</c>, for <see cref="Gemm.Forward{TShape}"/>:
@@ -14,6 +16,7 @@ namespace StaticAttention.Cpu
     /// <see cref="PackedMatrix.Pack(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, int, int)"/> for <c>Inner</c>
     /// (all of <c>Inner</c> up to 512, else equal blocks of at most 512).
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public interface IGemmShape
     {
         /// <summary>K: input features, the length of an input row (and its stride).</summary>

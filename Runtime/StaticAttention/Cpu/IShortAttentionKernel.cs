@@ -1,4 +1,6 @@
-namespace StaticAttention.Cpu
+using System.ComponentModel;
+
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// An attention kernel written out by the source generator for one layer with few tokens (at most
@@ -30,6 +32,7 @@ namespace StaticAttention.Cpu
     /// every key's value is multiplied by its weight, a zero weight included (so a NaN value propagates).
     /// </para>
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public interface IShortAttentionKernel
     {
         /// <summary>Query heads.</summary>

@@ -1,8 +1,9 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// A weight matrix <c>W [outFeatures, inFeatures]</c> (PyTorch <c>nn.Linear</c> layout) and optional bias
@@ -15,6 +16,7 @@ namespace StaticAttention.Cpu
     /// panel row per k step. The data sits in a pinned, 64-byte aligned array. Immutable, so one instance may serve any
     /// number of threads.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed unsafe class PackedMatrix
     {
         private const int Alignment = 64;

@@ -1,13 +1,15 @@
 using System;
+using System.ComponentModel;
 using StaticAttention.Weights;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// A layer's projection matrices packed once, at load, for <see cref="Gemm"/>: the fused q|k|v matrix for fused
     /// self-attention, else one matrix each for q, k and v (a fused checkpoint's row blocks for fused cross-attention),
     /// and the output matrix. Reading a matrix the layer does not use throws <see cref="InvalidOperationException"/>.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class PackedProjections
     {
         private readonly PackedMatrix? _fused, _query, _key, _value, _output;

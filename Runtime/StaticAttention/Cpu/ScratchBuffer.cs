@@ -1,13 +1,15 @@
 using System;
+using System.ComponentModel;
 using System.Threading;
 
-namespace StaticAttention.Cpu
+namespace StaticAttention.Internal.Cpu
 {
     /// <summary>
     /// One reusable float buffer per layer instance. <see cref="Rent"/> takes it (growing it when too small) and
     /// <see cref="Return"/> puts it back, so single-threaded calls allocate only when the batch grows, and concurrent
     /// calls on one layer each get their own buffer (the loser of the race allocates a fresh one).
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class ScratchBuffer
     {
         private float[]? _buffer;

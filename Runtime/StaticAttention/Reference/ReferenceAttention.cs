@@ -1,4 +1,5 @@
 using System;
+using StaticAttention.Internal;
 using StaticAttention.Weights;
 
 namespace StaticAttention.Reference

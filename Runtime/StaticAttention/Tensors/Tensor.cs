@@ -1,4 +1,5 @@
 using System;
+using StaticAttention.Internal;
 
 namespace StaticAttention.Tensors
 {

@@ -1,10 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
-namespace StaticAttention.Threading
+namespace StaticAttention.Internal.Threading
 {
     /// <summary>
     /// A fixed set of worker threads that run the indices of an <see cref="IParallelJob"/> together with the calling thread,
@@ -16,6 +17,7 @@ namespace StaticAttention.Threading
     /// Thread-safe. One <see cref="Run{TJob}"/> at a time uses the workers; a call that finds them busy (another thread's
     /// call, or a call from inside a job) runs its indices on its own thread instead of waiting.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed unsafe class WorkerPool : IDisposable
     {
         /// <summary>How long an idle worker polls for the next job before it blocks: a layer's next phase usually follows at once.</summary>

@@ -1,4 +1,4 @@
-namespace StaticAttention.Threading
+namespace StaticAttention.Internal.Threading
 {
     /// <summary>Running a job on an optional pool.</summary>
     internal static class WorkerPoolExtensions

@@ -5,6 +5,7 @@
 namespace StaticAttention.Dimensions
 {
     /// <summary>The static dimension 8, for typed tensors.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     public readonly struct D8 : global::StaticAttention.Tensors.IDimension
     {
         /// <summary>8.</summary>
@@ -12,6 +13,7 @@ namespace StaticAttention.Dimensions
     }
 
     /// <summary>The static dimension 16, for typed tensors.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     public readonly struct D16 : global::StaticAttention.Tensors.IDimension
     {
         /// <summary>16.</summary>
@@ -19,6 +21,7 @@ namespace StaticAttention.Dimensions
     }
 
     /// <summary>The static dimension 384, for typed tensors.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     public readonly struct D384 : global::StaticAttention.Tensors.IDimension
     {
         /// <summary>384.</summary>
@@ -26,6 +29,7 @@ namespace StaticAttention.Dimensions
     }
 
     /// <summary>The static dimension 768, for typed tensors.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     public readonly struct D768 : global::StaticAttention.Tensors.IDimension
     {
         /// <summary>768.</summary>

@@ -7,6 +7,7 @@ namespace Samples.Typed
     /// <summary>
     /// A stack of 3 attention layers, checked at compile time: (8, 32) -> (8, 64) per batch item.
     /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class Encoder
     {
         /// <summary>Sequence length through the stack.</summary>

@@ -15,6 +15,7 @@ namespace Samples.Attention
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
     /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: 50 tokens (more than 32), the weights output, the KeyPaddingMask mask.
     /// </remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class FlashAttention
     {
         /// <summary>Query heads.</summary>
@@ -42,25 +43,25 @@ namespace Samples.Attention
         public const float Scale = 0.17677669f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-            LayerName: "FlashAttention",
-            Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-            QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-            Projections: global::StaticAttention.Projections.Fused,
-            QkvBias: true, OutputBias: true, RelativePositionBias: false,
-            Mask: global::StaticAttention.AttentionMask.KeyPaddingMask | global::StaticAttention.AttentionMask.Causal,
-            ReturnWeights: true, Scale: Scale, SelfAttention: true);
+        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+            layerName: "FlashAttention",
+            heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+            kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+            projections: global::StaticAttention.Projections.Fused,
+            qkvBias: true, outputBias: true, relativePositionBias: false,
+            mask: global::StaticAttention.AttentionMask.KeyPaddingMask | global::StaticAttention.AttentionMask.Causal,
+            returnWeights: true, scale: Scale, selfAttention: true);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-        private readonly global::StaticAttention.Cpu.PackedProjections _packed;
-        private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
-        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+        private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
+        private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private FlashAttention(global::StaticAttention.Weights.AttentionWeights weights)
         {
             _weights = weights;
             // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
-            _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+            _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
         }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -74,7 +75,7 @@ namespace Samples.Attention
         public int MaxDegreeOfParallelism
         {
             get => _maxDegreeOfParallelism;
-            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+            set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
         }
 
         /// <summary>
@@ -108,16 +109,16 @@ namespace Samples.Attention
             global::System.Span<float> weights)
         {
             // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 3200
-            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
-            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 2, QueryTokens 50, KeyTokens 50]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Internal.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
+            global::StaticAttention.Internal.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 2, QueryTokens 50, KeyTokens 50]");
 
             if (TryForwardOnAccelerator(batch, x, mask, output, weights)) return;
 
             const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Internal.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
             try
             {
                 global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·50, 192]
@@ -127,14 +128,14 @@ namespace Samples.Attention
                 // Per (batch, head): softmax(0.17677669f = 1/sqrt(32) · q·kᵀ, masked) · v -> context [batch·50, 64]
                 // Both in one call: where the flash kernel runs, each (batch item, key/value head) is projected and attended in one
                 // job, its q, k and v staying in cache (qkv is not written); else qkv is filled and the heads read their columns in place.
-                global::StaticAttention.Cpu.AttentionCore.ForwardProjected<QkvShape>(
+                global::StaticAttention.Internal.Cpu.AttentionCore.ForwardProjected<QkvShape>(
                     x, _packed.Fused, qkv,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, Scale,
                     global::StaticAttention.AttentionMask.KeyPaddingMask | global::StaticAttention.AttentionMask.Causal, default, mask, default,
-                    context, weights, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                    context, weights, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ + b: [batch·50, 64] -> [batch·50, 64]
-                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -189,7 +190,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of qkv = x · Wqkvᵀ: [rows, 64] · [192, 64]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct QkvShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct QkvShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = QuerySize = 64 input features, N = (Heads + 2·KvHeads)·HeadDim = 192 output features.
             public static int Inner => 64;
@@ -210,7 +211,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of output = context · Woᵀ: [rows, 64] · [64, 64]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct OutputShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = Heads·HeadDim = 64 input features, N = ModelDim = 64 output features.
             public static int Inner => 64;
@@ -301,10 +302,10 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> weights)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("FlashAttention");
-            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
-            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 2, QueryTokens 50, KeyTokens 50]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Internal.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
+            global::StaticAttention.Internal.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 2, QueryTokens 50, KeyTokens 50]");
             device.Session.Enter("FlashAttention");
             try
             {

@@ -15,6 +15,7 @@ namespace Samples.Attention
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
     /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: 64 tokens (more than 32), the ValidLengthsPerQuery mask.
     /// </remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class FlashCrossAttention
     {
         /// <summary>Query heads.</summary>
@@ -40,25 +41,25 @@ namespace Samples.Attention
         public const float Scale = 0.1118034f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-            LayerName: "FlashCrossAttention",
-            Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-            QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-            Projections: global::StaticAttention.Projections.Separate,
-            QkvBias: false, OutputBias: false, RelativePositionBias: false,
-            Mask: global::StaticAttention.AttentionMask.ValidLengthsPerQuery,
-            ReturnWeights: false, Scale: Scale, SelfAttention: false);
+        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+            layerName: "FlashCrossAttention",
+            heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+            kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+            projections: global::StaticAttention.Projections.Separate,
+            qkvBias: false, outputBias: false, relativePositionBias: false,
+            mask: global::StaticAttention.AttentionMask.ValidLengthsPerQuery,
+            returnWeights: false, scale: Scale, selfAttention: false);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-        private readonly global::StaticAttention.Cpu.PackedProjections _packed;
-        private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
-        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+        private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
+        private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private FlashCrossAttention(global::StaticAttention.Weights.AttentionWeights weights)
         {
             _weights = weights;
             // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
-            _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+            _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
         }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -72,7 +73,7 @@ namespace Samples.Attention
         public int MaxDegreeOfParallelism
         {
             get => _maxDegreeOfParallelism;
-            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+            set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
         }
 
         /// <summary>
@@ -108,12 +109,12 @@ namespace Samples.Attention
             global::System.Span<float> output)
         {
             // batch = query.Length / (QueryTokens·QuerySize) = query.Length / 2880
-            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 64, KeySize 48]");
-            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 64, ValueSize 40]");
-            global::StaticAttention.Guard.Length(validLengths.Length, batch, QueryTokens, nameof(validLengths), "[batch, QueryTokens 40]");
-            global::StaticAttention.Guard.ValidLengths(validLengths, KeyTokens, nameof(validLengths));
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 40, ModelDim 100]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Internal.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 64, KeySize 48]");
+            global::StaticAttention.Internal.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 64, ValueSize 40]");
+            global::StaticAttention.Internal.Guard.Length(validLengths.Length, batch, QueryTokens, nameof(validLengths), "[batch, QueryTokens 40]");
+            global::StaticAttention.Internal.Guard.ValidLengths(validLengths, KeyTokens, nameof(validLengths));
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 40, ModelDim 100]");
 
             if (TryForwardOnAccelerator(batch, query, key, value, validLengths, output)) return;
 
@@ -121,7 +122,7 @@ namespace Samples.Attention
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(query)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Internal.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(query)));
             try
             {
                 global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·40, 320]
@@ -130,21 +131,21 @@ namespace Samples.Attention
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·40, 320]
 
                 // q = query · Wqᵀ: [batch·40, 72] -> [batch·40, 320]
-                global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(query, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<QueryShape>(query, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = key · Wkᵀ: [batch·64, 48] -> [batch·64, 160]
-                global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(key, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<KeyShape>(key, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = value · Wvᵀ: [batch·64, 40] -> [batch·64, 160]
-                global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(value, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<ValueShape>(value, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.1118034f = 1/sqrt(80) · q·kᵀ, masked) · v -> context [batch·40, 320]
-                global::StaticAttention.Cpu.AttentionCore.Forward(
+                global::StaticAttention.Internal.Cpu.AttentionCore.Forward(
                     q, Heads * HeadDim, k, v, KvHeads * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.ValidLengthsPerQuery, validLengths, default, default,
-                    context, default, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                    context, default, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·40, 320] -> [batch·40, 100]
-                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -205,7 +206,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of q = query · Wqᵀ: [rows, 72] · [320, 72]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct QueryShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = QuerySize = 72 input features, N = Heads·HeadDim = 320 output features.
             public static int Inner => 72;
@@ -226,7 +227,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of k = key · Wkᵀ: [rows, 48] · [160, 48]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct KeyShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = KeySize = 48 input features, N = KvHeads·HeadDim = 160 output features.
             public static int Inner => 48;
@@ -247,7 +248,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of v = value · Wvᵀ: [rows, 40] · [160, 40]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct ValueShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = ValueSize = 40 input features, N = KvHeads·HeadDim = 160 output features.
             public static int Inner => 40;
@@ -268,7 +269,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of output = context · Woᵀ: [rows, 320] · [100, 320]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct OutputShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = Heads·HeadDim = 320 input features, N = ModelDim = 100 output features.
             public static int Inner => 320;
@@ -364,11 +365,11 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> output)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("FlashCrossAttention");
-            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 64, KeySize 48]");
-            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 64, ValueSize 40]");
-            global::StaticAttention.Guard.Length(validLengths.Length, batch, QueryTokens, nameof(validLengths), "[batch, QueryTokens 40]");
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 40, ModelDim 100]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Internal.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 64, KeySize 48]");
+            global::StaticAttention.Internal.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 64, ValueSize 40]");
+            global::StaticAttention.Internal.Guard.Length(validLengths.Length, batch, QueryTokens, nameof(validLengths), "[batch, QueryTokens 40]");
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 40, ModelDim 100]");
             device.Session.Enter("FlashCrossAttention");
             try
             {

@@ -15,6 +15,7 @@ using global::System.Runtime.Intrinsics;
 /// uses its own scratch memory; only the first call, or a larger batch, allocates).
 /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
 /// </remarks>
+[global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
 partial class GlobalAttention
 {
     /// <summary>Query heads.</summary>
@@ -42,25 +43,25 @@ partial class GlobalAttention
     public const float Scale = 0.5f;
 
     /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-    public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-        LayerName: "GlobalAttention",
-        Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-        QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-        Projections: global::StaticAttention.Projections.Separate,
-        QkvBias: false, OutputBias: false, RelativePositionBias: false,
-        Mask: global::StaticAttention.AttentionMask.None,
-        ReturnWeights: false, Scale: Scale, SelfAttention: true);
+    public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+        layerName: "GlobalAttention",
+        heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+        kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+        projections: global::StaticAttention.Projections.Separate,
+        qkvBias: false, outputBias: false, relativePositionBias: false,
+        mask: global::StaticAttention.AttentionMask.None,
+        returnWeights: false, scale: Scale, selfAttention: true);
 
     private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-    private readonly global::StaticAttention.Cpu.PackedProjections _packed;
-    private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
-    private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+    private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
+    private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+    private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
     private GlobalAttention(global::StaticAttention.Weights.AttentionWeights weights)
     {
         _weights = weights;
         // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
-        _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+        _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
     }
 
     /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -74,7 +75,7 @@ partial class GlobalAttention
     public int MaxDegreeOfParallelism
     {
         get => _maxDegreeOfParallelism;
-        set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+        set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
     }
 
     /// <summary>
@@ -102,8 +103,8 @@ partial class GlobalAttention
     public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
     {
         // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 160
-        int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-        global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
+        int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+        global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
 
         if (TryForwardOnAccelerator(batch, x, output)) return;
 
@@ -111,7 +112,7 @@ partial class GlobalAttention
         const int kPerItem = KeyTokens * KvHeads * HeadDim;
         const int vPerItem = KeyTokens * KvHeads * HeadDim;
         const int contextPerItem = QueryTokens * Heads * HeadDim;
-        float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(x)));
+        float[] scratch = _scratch.Rent(global::StaticAttention.Internal.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(x)));
         try
         {
             global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·5, 32]
@@ -120,18 +121,18 @@ partial class GlobalAttention
             global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·5, 32]
 
             // q = x · Wqᵀ: [batch·5, 32] -> [batch·5, 32]
-            global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(x, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Internal.Cpu.Gemm.Forward<QueryShape>(x, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             // k = x · Wkᵀ: [batch·5, 32] -> [batch·5, 8]
-            global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(x, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Internal.Cpu.Gemm.Forward<KeyShape>(x, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             // v = x · Wvᵀ: [batch·5, 32] -> [batch·5, 8]
-            global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Internal.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
             // Per (batch, head): softmax(0.5f · q·kᵀ) · v -> context [batch·5, 32]
             // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
-            global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(q, k, v, batch, default, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Internal.Cpu.AttentionCore.ForwardShort<AttentionKernel>(q, k, v, batch, default, context, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
             // output = context · Woᵀ: [batch·5, 32] -> [batch·5, 32]
-            global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
         }
         finally
         {
@@ -175,7 +176,7 @@ partial class GlobalAttention
     }
 
     /// <summary>The shape of q = x · Wqᵀ: [rows, 32] · [32, 32]ᵀ, rows = batch·tokens.</summary>
-    private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+    private readonly struct QueryShape : global::StaticAttention.Internal.Cpu.IGemmShape
     {
         // K = QuerySize = 32 input features, N = Heads·HeadDim = 32 output features.
         public static int Inner => 32;
@@ -196,7 +197,7 @@ partial class GlobalAttention
     }
 
     /// <summary>The shape of k = x · Wkᵀ: [rows, 32] · [8, 32]ᵀ, rows = batch·tokens.</summary>
-    private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+    private readonly struct KeyShape : global::StaticAttention.Internal.Cpu.IGemmShape
     {
         // K = KeySize = 32 input features, N = KvHeads·HeadDim = 8 output features.
         public static int Inner => 32;
@@ -217,7 +218,7 @@ partial class GlobalAttention
     }
 
     /// <summary>The shape of v = x · Wvᵀ: [rows, 32] · [8, 32]ᵀ, rows = batch·tokens.</summary>
-    private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+    private readonly struct ValueShape : global::StaticAttention.Internal.Cpu.IGemmShape
     {
         // K = ValueSize = 32 input features, N = KvHeads·HeadDim = 8 output features.
         public static int Inner => 32;
@@ -238,7 +239,7 @@ partial class GlobalAttention
     }
 
     /// <summary>The shape of output = context · Woᵀ: [rows, 32] · [32, 32]ᵀ, rows = batch·tokens.</summary>
-    private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+    private readonly struct OutputShape : global::StaticAttention.Internal.Cpu.IGemmShape
     {
         // K = Heads·HeadDim = 32 input features, N = ModelDim = 32 output features.
         public static int Inner => 32;
@@ -264,7 +265,7 @@ partial class GlobalAttention
     /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
     /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
     /// </summary>
-    internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+    internal readonly struct AttentionKernel : global::StaticAttention.Internal.Cpu.IShortAttentionKernel
     {
         public static int Heads => 4;
         public static int KvHeads => 1;
@@ -339,11 +340,11 @@ partial class GlobalAttention
             // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
             Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), s2), Vector256.MaxNative(s3, s4));
             m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
-            s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-            s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-            s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-            s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-            s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
+            s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+            s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+            s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+            s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+            s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
             Vector256<float> l = ((s0 + s1) + s2) + (s3 + s4);
             Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
             Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
@@ -530,8 +531,8 @@ partial class GlobalAttention
     public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
     {
         DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("GlobalAttention");
-        int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-        global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
+        int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+        global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
         device.Session.Enter("GlobalAttention");
         try
         {

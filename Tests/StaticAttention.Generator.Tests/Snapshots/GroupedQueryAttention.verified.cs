@@ -18,6 +18,7 @@ namespace Samples.Attention
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
     /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
     /// </remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class GroupedQueryAttention
     {
         /// <summary>Query heads.</summary>
@@ -45,25 +46,25 @@ namespace Samples.Attention
         public const float Scale = 0.35355338f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-            LayerName: "GroupedQueryAttention",
-            Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-            QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-            Projections: global::StaticAttention.Projections.Separate,
-            QkvBias: false, OutputBias: false, RelativePositionBias: false,
-            Mask: global::StaticAttention.AttentionMask.Causal,
-            ReturnWeights: false, Scale: Scale, SelfAttention: true);
+        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+            layerName: "GroupedQueryAttention",
+            heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+            kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+            projections: global::StaticAttention.Projections.Separate,
+            qkvBias: false, outputBias: false, relativePositionBias: false,
+            mask: global::StaticAttention.AttentionMask.Causal,
+            returnWeights: false, scale: Scale, selfAttention: true);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-        private readonly global::StaticAttention.Cpu.PackedProjections _packed;
-        private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
-        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+        private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
+        private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private GroupedQueryAttention(global::StaticAttention.Weights.AttentionWeights weights)
         {
             _weights = weights;
             // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
-            _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+            _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
         }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -77,7 +78,7 @@ namespace Samples.Attention
         public int MaxDegreeOfParallelism
         {
             get => _maxDegreeOfParallelism;
-            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+            set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
         }
 
         /// <summary>
@@ -105,8 +106,8 @@ namespace Samples.Attention
         public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 768
-            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
 
             if (TryForwardOnAccelerator(batch, x, output)) return;
 
@@ -114,7 +115,7 @@ namespace Samples.Attention
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(x)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Internal.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(x)));
             try
             {
                 global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·12, 64]
@@ -123,18 +124,18 @@ namespace Samples.Attention
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·12, 64]
 
                 // q = x · Wqᵀ: [batch·12, 64] -> [batch·12, 64]
-                global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(x, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<QueryShape>(x, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = x · Wkᵀ: [batch·12, 64] -> [batch·12, 16]
-                global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(x, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<KeyShape>(x, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = x · Wvᵀ: [batch·12, 64] -> [batch·12, 16]
-                global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·12, 64]
                 // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
-                global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(q, k, v, batch, default, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.AttentionCore.ForwardShort<AttentionKernel>(q, k, v, batch, default, context, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·12, 64] -> [batch·12, 64]
-                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -178,7 +179,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of q = x · Wqᵀ: [rows, 64] · [64, 64]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct QueryShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = QuerySize = 64 input features, N = Heads·HeadDim = 64 output features.
             public static int Inner => 64;
@@ -199,7 +200,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of k = x · Wkᵀ: [rows, 64] · [16, 64]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct KeyShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = KeySize = 64 input features, N = KvHeads·HeadDim = 16 output features.
             public static int Inner => 64;
@@ -220,7 +221,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of v = x · Wvᵀ: [rows, 64] · [16, 64]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct ValueShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = ValueSize = 64 input features, N = KvHeads·HeadDim = 16 output features.
             public static int Inner => 64;
@@ -241,7 +242,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of output = context · Woᵀ: [rows, 64] · [64, 64]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct OutputShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = Heads·HeadDim = 64 input features, N = ModelDim = 64 output features.
             public static int Inner => 64;
@@ -267,7 +268,7 @@ namespace Samples.Attention
         /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
         /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
         /// </summary>
-        internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+        internal readonly struct AttentionKernel : global::StaticAttention.Internal.Cpu.IShortAttentionKernel
         {
             public static int Heads => 8;
             public static int KvHeads => 2;
@@ -368,14 +369,14 @@ namespace Samples.Attention
                 // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
                 Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
                 m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
-                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
-                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
-                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
-                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s7 - m);
                 Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
                 Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
                 Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
@@ -469,18 +470,18 @@ namespace Samples.Attention
                 Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
                 m = Vector256.MaxNative(m, Vector256.MaxNative(Vector256.MaxNative(s8, s9), Vector256.MaxNative(s10, s11)));
                 m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
-                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
-                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
-                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
-                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
-                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
-                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
-                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
-                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s11 - m);
                 Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
                 l += (s8 + s9) + (s10 + s11);
                 Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
@@ -574,18 +575,18 @@ namespace Samples.Attention
                 Vector512<float> m = Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(s0, s1), Vector512.MaxNative(s2, s3)), Vector512.MaxNative(Vector512.MaxNative(s4, s5), Vector512.MaxNative(s6, s7)));
                 m = Vector512.MaxNative(m, Vector512.MaxNative(Vector512.MaxNative(s8, s9), Vector512.MaxNative(s10, s11)));
                 m = Vector512.ConditionalSelect(Vector512.Equals(m, Vector512.Create(float.NegativeInfinity)), Vector512<float>.Zero, m);
-                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
-                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
-                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
-                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
-                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
-                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
-                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
-                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s11 - m);
                 Vector512<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
                 l += (s8 + s9) + (s10 + s11);
                 Vector512<float> empty = Vector512.Equals(l, Vector512<float>.Zero);
@@ -740,8 +741,8 @@ namespace Samples.Attention
         public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("GroupedQueryAttention");
-            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 12, ModelDim 64]");
             device.Session.Enter("GroupedQueryAttention");
             try
             {

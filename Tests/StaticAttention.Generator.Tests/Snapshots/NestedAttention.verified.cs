@@ -21,6 +21,7 @@ namespace Samples.Attention
             /// uses its own scratch memory; only the first call, or a larger batch, allocates).
             /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
             /// </remarks>
+            [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
             partial class NestedAttention
             {
                 /// <summary>Query heads.</summary>
@@ -48,25 +49,25 @@ namespace Samples.Attention
                 public const float Scale = 0.35355338f;
 
                 /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-                public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-                    LayerName: "NestedAttention",
-                    Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-                    QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-                    Projections: global::StaticAttention.Projections.Fused,
-                    QkvBias: false, OutputBias: true, RelativePositionBias: false,
-                    Mask: global::StaticAttention.AttentionMask.None,
-                    ReturnWeights: false, Scale: Scale, SelfAttention: true);
+                public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+                    layerName: "NestedAttention",
+                    heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+                    kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+                    projections: global::StaticAttention.Projections.Fused,
+                    qkvBias: false, outputBias: true, relativePositionBias: false,
+                    mask: global::StaticAttention.AttentionMask.None,
+                    returnWeights: false, scale: Scale, selfAttention: true);
 
                 private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-                private readonly global::StaticAttention.Cpu.PackedProjections _packed;
-                private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
-                private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+                private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
+                private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+                private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
                 private NestedAttention(global::StaticAttention.Weights.AttentionWeights weights)
                 {
                     _weights = weights;
                     // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
-                    _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+                    _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
                 }
 
                 /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -80,7 +81,7 @@ namespace Samples.Attention
                 public int MaxDegreeOfParallelism
                 {
                     get => _maxDegreeOfParallelism;
-                    set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+                    set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
                 }
 
                 /// <summary>
@@ -108,29 +109,29 @@ namespace Samples.Attention
                 public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
                 {
                     // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 64
-                    int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-                    global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 16]");
+                    int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+                    global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 16]");
 
                     if (TryForwardOnAccelerator(batch, x, output)) return;
 
                     const int qkvPerItem = QueryTokens * (Heads + 2 * KvHeads) * HeadDim;
                     const int contextPerItem = QueryTokens * Heads * HeadDim;
-                    float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
+                    float[] scratch = _scratch.Rent(global::StaticAttention.Internal.Guard.ScratchLength(batch, qkvPerItem + contextPerItem, nameof(x)));
                     try
                     {
                         global::System.Span<float> qkv = new global::System.Span<float>(scratch, 0, batch * qkvPerItem); // [batch·4, 48]
                         global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·4, 16]
 
                         // qkv = x · Wqkvᵀ: [batch·4, 16] -> [batch·4, 48], columns q | k | v
-                        global::StaticAttention.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                        global::StaticAttention.Internal.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                         // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                         // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ) · v -> context [batch·4, 16]
                         // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
-                        global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(qkv, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), batch, default, context, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                        global::StaticAttention.Internal.Cpu.AttentionCore.ForwardShort<AttentionKernel>(qkv, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim), batch, default, context, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                         // output = context · Woᵀ + b: [batch·4, 16] -> [batch·4, 16]
-                        global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                        global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                     }
                     finally
                     {
@@ -174,7 +175,7 @@ namespace Samples.Attention
                 }
 
                 /// <summary>The shape of qkv = x · Wqkvᵀ: [rows, 16] · [48, 16]ᵀ, rows = batch·tokens.</summary>
-                private readonly struct QkvShape : global::StaticAttention.Cpu.IGemmShape
+                private readonly struct QkvShape : global::StaticAttention.Internal.Cpu.IGemmShape
                 {
                     // K = QuerySize = 16 input features, N = (Heads + 2·KvHeads)·HeadDim = 48 output features.
                     public static int Inner => 16;
@@ -195,7 +196,7 @@ namespace Samples.Attention
                 }
 
                 /// <summary>The shape of output = context · Woᵀ: [rows, 16] · [16, 16]ᵀ, rows = batch·tokens.</summary>
-                private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+                private readonly struct OutputShape : global::StaticAttention.Internal.Cpu.IGemmShape
                 {
                     // K = Heads·HeadDim = 16 input features, N = ModelDim = 16 output features.
                     public static int Inner => 16;
@@ -221,7 +222,7 @@ namespace Samples.Attention
                 /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
                 /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
                 /// </summary>
-                internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+                internal readonly struct AttentionKernel : global::StaticAttention.Internal.Cpu.IShortAttentionKernel
                 {
                     public static int Heads => 2;
                     public static int KvHeads => 2;
@@ -291,10 +292,10 @@ namespace Samples.Attention
                         // Softmax, lane by lane: m = max_j s_j (0 where every score is -inf: its weights are 0), p_j = 2^(s_j - m) / Σ_j 2^(s_j - m).
                         Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3));
                         m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
-                        s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                        s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                        s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                        s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                        s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                        s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                        s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                        s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
                         Vector256<float> l = (s0 + s1) + (s2 + s3);
                         Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
                         Vector256<float> inverse = Vector256.ConditionalSelect(empty, Vector256<float>.Zero, Vector256<float>.One / l);
@@ -440,8 +441,8 @@ namespace Samples.Attention
                 public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
                 {
                     DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("NestedAttention");
-                    int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-                    global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 16]");
+                    int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+                    global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 4, ModelDim 16]");
                     device.Session.Enter("NestedAttention");
                     try
                     {

@@ -1,6 +1,5 @@
 public sealed class StaticAttention.AttentionLayerSpec : IEquatable<AttentionLayerSpec>
     public AttentionLayerSpec <Clone>$()
-    public AttentionLayerSpec(string LayerName, int Heads, int KvHeads, int HeadDim, int ModelDim, int QueryTokens, int KeyTokens, int QuerySize, int KeySize, int ValueSize, Projections Projections, bool QkvBias, bool OutputBias, bool RelativePositionBias, AttentionMask Mask, bool ReturnWeights, float Scale, bool SelfAttention)
     public AttentionMask Mask { get; init; }
     public Projections Projections { get; init; }
     public bool Equals(AttentionLayerSpec other)
@@ -30,7 +29,6 @@ public sealed class StaticAttention.AttentionLayerSpec : IEquatable<AttentionLay
     public static bool op_Equality(AttentionLayerSpec left, AttentionLayerSpec right)
     public static bool op_Inequality(AttentionLayerSpec left, AttentionLayerSpec right)
     public string LayerName { get; init; }
-    public void Deconstruct(out string LayerName, out int Heads, out int KvHeads, out int HeadDim, out int ModelDim, out int QueryTokens, out int KeyTokens, out int QuerySize, out int KeySize, out int ValueSize, out Projections Projections, out bool QkvBias, out bool OutputBias, out bool RelativePositionBias, out AttentionMask Mask, out bool ReturnWeights, out float Scale, out bool SelfAttention)
 public enum StaticAttention.AttentionMask
     Causal = 16
     KeepMask = 4
@@ -38,69 +36,6 @@ public enum StaticAttention.AttentionMask
     None = 0
     ValidLengths = 1
     ValidLengthsPerQuery = 2
-public static class StaticAttention.Cpu.AttentionCore
-    public const int ShortKernelMaxHeadDim = 128
-    public const int ShortKernelMaxTokens = 32
-    public static int ScratchLength(int keyTokens)
-    public static void Forward(ReadOnlySpan<float> q, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, Span<float> scratch)
-    public static void Forward(ReadOnlySpan<float> q, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, Span<float> scratch, WorkerPool pool, int maxDegreeOfParallelism)
-    public static void Forward(ReadOnlySpan<float> q, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, WorkerPool pool, int maxDegreeOfParallelism)
-    public static void ForwardProjected<TShape>(ReadOnlySpan<float> x, PackedMatrix qkvWeights, Span<float> qkv, int batch, int heads, int kvHeads, int headDim, int tokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, WorkerPool pool, int maxDegreeOfParallelism)
-    public static void ForwardShort<TKernel>(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int batch, ReadOnlySpan<float> relativePositionBias, Span<float> context, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
-public static class StaticAttention.Cpu.CpuKernel
-    public static VectorWidth Width { get; }
-public static class StaticAttention.Cpu.FastExp
-    public static Vector256<float> Exp(Vector256<float> x)
-    public static Vector256<float> Exp2(Vector256<float> x)
-    public static Vector256<float> Exp2NonPositive(Vector256<float> x)
-    public static Vector512<float> Exp(Vector512<float> x)
-    public static Vector512<float> Exp2(Vector512<float> x)
-    public static Vector512<float> Exp2NonPositive(Vector512<float> x)
-    public static float Exp(float x)
-    public static float Exp2(float x)
-public static class StaticAttention.Cpu.Gemm
-    public static void Forward(ReadOnlySpan<float> input, int rows, int inputStride, PackedMatrix weights, Span<float> output, int outputStride, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
-    public static void Forward<TShape>(ReadOnlySpan<float> input, int rows, PackedMatrix weights, Span<float> output, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
-public interface StaticAttention.Cpu.IGemmShape
-    public static int BlockDepth { get; }
-    public static int DepthBlocks { get; }
-    public static int Inner { get; }
-    public static int LastDepth { get; }
-    public static int Panels16 { get; }
-    public static int Panels32 { get; }
-    public static int Remainder16 { get; }
-    public static int Remainder32 { get; }
-    public static int Width { get; }
-public interface StaticAttention.Cpu.IShortAttentionKernel
-    public static abstract void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
-    public static abstract void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
-    public static bool RelativePositionBias { get; }
-    public static int HeadDim { get; }
-    public static int Heads { get; }
-    public static int KeyTokens { get; }
-    public static int KeyValueStride { get; }
-    public static int KvHeads { get; }
-    public static int QueryStride { get; }
-    public static int QueryTokens { get; }
-public sealed class StaticAttention.Cpu.PackedMatrix
-    public VectorWidth Width { get; }
-    public int InFeatures { get; }
-    public int OutFeatures { get; }
-    public static PackedMatrix Pack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
-public sealed class StaticAttention.Cpu.PackedProjections
-    public PackedMatrix Fused { get; }
-    public PackedMatrix Key { get; }
-    public PackedMatrix Output { get; }
-    public PackedMatrix Query { get; }
-    public PackedMatrix Value { get; }
-    public static PackedProjections Create(AttentionLayerSpec spec, AttentionWeights weights)
-public sealed class StaticAttention.Cpu.ScratchBuffer
-    public ScratchBuffer()
-    public float[] Rent(int length)
-    public void Return(float[] buffer)
-public enum StaticAttention.Cpu.VectorWidth
-    Vector256 = 256
-    Vector512 = 512
 public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public Accelerator Accelerator { get; }
     public AcceleratorSession(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights, int floatSlots, int intSlots)
@@ -160,7 +95,70 @@ public struct StaticAttention.Gpu.RowValues8
     public float Row7
     public static RowValues8 Add(RowValues8 a, RowValues8 b)
     public static RowValues8 Max(RowValues8 a, RowValues8 b)
-public static class StaticAttention.Guard
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.AttentionCore
+    public const int ShortKernelMaxHeadDim = 128
+    public const int ShortKernelMaxTokens = 32
+    public static int ScratchLength(int keyTokens)
+    public static void Forward(ReadOnlySpan<float> q, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, Span<float> scratch)
+    public static void Forward(ReadOnlySpan<float> q, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, Span<float> scratch, WorkerPool pool, int maxDegreeOfParallelism)
+    public static void Forward(ReadOnlySpan<float> q, int qRowStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int keyTokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, WorkerPool pool, int maxDegreeOfParallelism)
+    public static void ForwardProjected<TShape>(ReadOnlySpan<float> x, PackedMatrix qkvWeights, Span<float> qkv, int batch, int heads, int kvHeads, int headDim, int tokens, float scale, AttentionMask maskKind, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, ReadOnlySpan<float> relativePositionBias, Span<float> context, Span<float> weights, WorkerPool pool, int maxDegreeOfParallelism)
+    public static void ForwardShort<TKernel>(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int batch, ReadOnlySpan<float> relativePositionBias, Span<float> context, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.CpuKernel
+    public static VectorWidth Width { get; }
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.FastExp
+    public static Vector256<float> Exp(Vector256<float> x)
+    public static Vector256<float> Exp2(Vector256<float> x)
+    public static Vector256<float> Exp2NonPositive(Vector256<float> x)
+    public static Vector512<float> Exp(Vector512<float> x)
+    public static Vector512<float> Exp2(Vector512<float> x)
+    public static Vector512<float> Exp2NonPositive(Vector512<float> x)
+    public static float Exp(float x)
+    public static float Exp2(float x)
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.Gemm
+    public static void Forward(ReadOnlySpan<float> input, int rows, int inputStride, PackedMatrix weights, Span<float> output, int outputStride, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
+    public static void Forward<TShape>(ReadOnlySpan<float> input, int rows, PackedMatrix weights, Span<float> output, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
+[EditorBrowsable(Never)] public interface StaticAttention.Internal.Cpu.IGemmShape
+    public static int BlockDepth { get; }
+    public static int DepthBlocks { get; }
+    public static int Inner { get; }
+    public static int LastDepth { get; }
+    public static int Panels16 { get; }
+    public static int Panels32 { get; }
+    public static int Remainder16 { get; }
+    public static int Remainder32 { get; }
+    public static int Width { get; }
+[EditorBrowsable(Never)] public interface StaticAttention.Internal.Cpu.IShortAttentionKernel
+    public static abstract void Run256(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+    public static abstract void Run512(ref float qT, ref float k, ref float v, ref float bias, ref float p, ref float context)
+    public static bool RelativePositionBias { get; }
+    public static int HeadDim { get; }
+    public static int Heads { get; }
+    public static int KeyTokens { get; }
+    public static int KeyValueStride { get; }
+    public static int KvHeads { get; }
+    public static int QueryStride { get; }
+    public static int QueryTokens { get; }
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Cpu.PackedMatrix
+    public VectorWidth Width { get; }
+    public int InFeatures { get; }
+    public int OutFeatures { get; }
+    public static PackedMatrix Pack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outFeatures, int inFeatures)
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Cpu.PackedProjections
+    public PackedMatrix Fused { get; }
+    public PackedMatrix Key { get; }
+    public PackedMatrix Output { get; }
+    public PackedMatrix Query { get; }
+    public PackedMatrix Value { get; }
+    public static PackedProjections Create(AttentionLayerSpec spec, AttentionWeights weights)
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Cpu.ScratchBuffer
+    public ScratchBuffer()
+    public float[] Rent(int length)
+    public void Return(float[] buffer)
+[EditorBrowsable(Never)] public enum StaticAttention.Internal.Cpu.VectorWidth
+    Vector256 = 256
+    Vector512 = 512
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Guard
     public static int Batch(int length, int perItem, string paramName)
     public static int Batch(long length, int perItem, string paramName)
     public static int Positive(int value, string paramName)
@@ -169,6 +167,14 @@ public static class StaticAttention.Guard
     public static void Length(int actual, int batch, int perItem, string paramName, string shape)
     public static void Length(long actual, int batch, int perItem, string paramName, string shape)
     public static void ValidLengths(ReadOnlySpan<int> validLengths, int keyTokens, string paramName)
+[EditorBrowsable(Never)] public interface StaticAttention.Internal.Threading.IParallelJob
+    public void Execute(int index)
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Threading.WorkerPool : IDisposable
+    public WorkerPool(int workers)
+    public int MaxDegreeOfParallelism { get; }
+    public static WorkerPool Shared { get; }
+    public void Dispose()
+    public void Run<TJob>(ref TJob job, int count, int maxDegreeOfParallelism = 2147483647)
 public sealed class StaticAttention.LayerStackAttribute : Attribute
     public LayerStackAttribute(Type[] layers)
     public Type[] Layers { get; }
@@ -214,14 +220,6 @@ public sealed class StaticAttention.Tensors.Tensor<TTokens, TFeatures> : IDispos
     public string Shape { get; }
     public void CopyTo(Span<float> destination)
     public void Dispose()
-public interface StaticAttention.Threading.IParallelJob
-    public void Execute(int index)
-public sealed class StaticAttention.Threading.WorkerPool : IDisposable
-    public WorkerPool(int workers)
-    public int MaxDegreeOfParallelism { get; }
-    public static WorkerPool Shared { get; }
-    public void Dispose()
-    public void Run<TJob>(ref TJob job, int count, int maxDegreeOfParallelism = 2147483647)
 public sealed class StaticAttention.Weights.AttentionWeights
     public AttentionWeights()
     public float[] Fused { get; init; }

@@ -15,6 +15,7 @@ namespace Samples.Attention
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
     /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: the weights output, the KeepMask mask.
     /// </remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class SeedCAttention
     {
         /// <summary>Query heads.</summary>
@@ -40,25 +41,25 @@ namespace Samples.Attention
         public const float Scale = 0.35355338f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-            LayerName: "SeedCAttention",
-            Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-            QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-            Projections: global::StaticAttention.Projections.Separate,
-            QkvBias: true, OutputBias: true, RelativePositionBias: false,
-            Mask: global::StaticAttention.AttentionMask.KeepMask,
-            ReturnWeights: true, Scale: Scale, SelfAttention: false);
+        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+            layerName: "SeedCAttention",
+            heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+            kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+            projections: global::StaticAttention.Projections.Separate,
+            qkvBias: true, outputBias: true, relativePositionBias: false,
+            mask: global::StaticAttention.AttentionMask.KeepMask,
+            returnWeights: true, scale: Scale, selfAttention: false);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-        private readonly global::StaticAttention.Cpu.PackedProjections _packed;
-        private readonly global::StaticAttention.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Cpu.ScratchBuffer();
-        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+        private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
+        private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+        private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private SeedCAttention(global::StaticAttention.Weights.AttentionWeights weights)
         {
             _weights = weights;
             // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
-            _packed = global::StaticAttention.Cpu.PackedProjections.Create(Spec, weights);
+            _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
         }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -72,7 +73,7 @@ namespace Samples.Attention
         public int MaxDegreeOfParallelism
         {
             get => _maxDegreeOfParallelism;
-            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+            set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
         }
 
         /// <summary>
@@ -110,12 +111,12 @@ namespace Samples.Attention
             global::System.Span<float> weights)
         {
             // batch = query.Length / (QueryTokens·QuerySize) = query.Length / 480
-            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
-            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
-            global::StaticAttention.Guard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
-            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Internal.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
+            global::StaticAttention.Internal.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
+            global::StaticAttention.Internal.Guard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
+            global::StaticAttention.Internal.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
 
             if (TryForwardOnAccelerator(batch, query, key, value, mask, output, weights)) return;
 
@@ -123,7 +124,7 @@ namespace Samples.Attention
             const int kPerItem = KeyTokens * KvHeads * HeadDim;
             const int vPerItem = KeyTokens * KvHeads * HeadDim;
             const int contextPerItem = QueryTokens * Heads * HeadDim;
-            float[] scratch = _scratch.Rent(global::StaticAttention.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(query)));
+            float[] scratch = _scratch.Rent(global::StaticAttention.Internal.Guard.ScratchLength(batch, qPerItem + kPerItem + vPerItem + contextPerItem, nameof(query)));
             try
             {
                 global::System.Span<float> q = new global::System.Span<float>(scratch, 0, batch * qPerItem); // [batch·10, 48]
@@ -132,21 +133,21 @@ namespace Samples.Attention
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * (qPerItem + kPerItem + vPerItem), batch * contextPerItem); // [batch·10, 48]
 
                 // q = query · Wqᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward<QueryShape>(query, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<QueryShape>(query, batch * QueryTokens, _packed.Query, q, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // k = key · Wkᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward<KeyShape>(key, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<KeyShape>(key, batch * KeyTokens, _packed.Key, k, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
                 // v = value · Wvᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward<ValueShape>(value, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<ValueShape>(value, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·10, 48]
-                global::StaticAttention.Cpu.AttentionCore.Forward(
+                global::StaticAttention.Internal.Cpu.AttentionCore.Forward(
                     q, Heads * HeadDim, k, v, KvHeads * HeadDim,
                     batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
                     global::StaticAttention.AttentionMask.KeepMask, default, mask, default,
-                    context, weights, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                    context, weights, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ + b: [batch·10, 48] -> [batch·10, 48]
-                global::StaticAttention.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
             }
             finally
             {
@@ -211,7 +212,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of q = query · Wqᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct QueryShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct QueryShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = QuerySize = 48 input features, N = Heads·HeadDim = 48 output features.
             public static int Inner => 48;
@@ -232,7 +233,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of k = key · Wkᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct KeyShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct KeyShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = KeySize = 48 input features, N = KvHeads·HeadDim = 48 output features.
             public static int Inner => 48;
@@ -253,7 +254,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of v = value · Wvᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct ValueShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct ValueShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = ValueSize = 48 input features, N = KvHeads·HeadDim = 48 output features.
             public static int Inner => 48;
@@ -274,7 +275,7 @@ namespace Samples.Attention
         }
 
         /// <summary>The shape of output = context · Woᵀ: [rows, 48] · [48, 48]ᵀ, rows = batch·tokens.</summary>
-        private readonly struct OutputShape : global::StaticAttention.Cpu.IGemmShape
+        private readonly struct OutputShape : global::StaticAttention.Internal.Cpu.IGemmShape
         {
             // K = Heads·HeadDim = 48 input features, N = ModelDim = 48 output features.
             public static int Inner => 48;
@@ -365,12 +366,12 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> weights)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("SeedCAttention");
-            int batch = global::StaticAttention.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
-            global::StaticAttention.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
-            global::StaticAttention.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
-            global::StaticAttention.Guard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
-            global::StaticAttention.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(query.Length, QueryTokens * QuerySize, nameof(query));
+            global::StaticAttention.Internal.Guard.Length(key.Length, batch, KeyTokens * KeySize, nameof(key), "[batch, KeyTokens 10, KeySize 48]");
+            global::StaticAttention.Internal.Guard.Length(value.Length, batch, KeyTokens * ValueSize, nameof(value), "[batch, KeyTokens 10, ValueSize 48]");
+            global::StaticAttention.Internal.Guard.Length(mask.Length, batch, QueryTokens * KeyTokens, nameof(mask), "[batch, QueryTokens 10, KeyTokens 10]");
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 10, ModelDim 48]");
+            global::StaticAttention.Internal.Guard.Length(weights.Length, batch, Heads * QueryTokens * KeyTokens, nameof(weights), "[batch, Heads 6, QueryTokens 10, KeyTokens 10]");
             device.Session.Enter("SeedCAttention");
             try
             {

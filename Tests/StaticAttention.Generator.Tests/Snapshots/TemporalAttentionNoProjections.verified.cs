@@ -18,6 +18,7 @@ namespace Samples.Attention
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
     /// The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>).
     /// </remarks>
+    [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class TemporalAttentionNoProjections
     {
         /// <summary>Query heads.</summary>
@@ -45,17 +46,17 @@ namespace Samples.Attention
         public const float Scale = 0.25f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
-        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = new global::StaticAttention.AttentionLayerSpec(
-            LayerName: "TemporalAttentionNoProjections",
-            Heads: Heads, KvHeads: KvHeads, HeadDim: HeadDim, ModelDim: ModelDim,
-            QueryTokens: QueryTokens, KeyTokens: KeyTokens, QuerySize: QuerySize, KeySize: KeySize, ValueSize: ValueSize,
-            Projections: global::StaticAttention.Projections.None,
-            QkvBias: false, OutputBias: false, RelativePositionBias: true,
-            Mask: global::StaticAttention.AttentionMask.None,
-            ReturnWeights: false, Scale: Scale, SelfAttention: true);
+        public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
+            layerName: "TemporalAttentionNoProjections",
+            heads: Heads, modelDim: ModelDim, queryTokens: QueryTokens, keyTokens: KeyTokens,
+            kvHeads: KvHeads, headDim: HeadDim, querySize: QuerySize, keySize: KeySize, valueSize: ValueSize,
+            projections: global::StaticAttention.Projections.None,
+            qkvBias: false, outputBias: false, relativePositionBias: true,
+            mask: global::StaticAttention.AttentionMask.None,
+            returnWeights: false, scale: Scale, selfAttention: true);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
-        private int _maxDegreeOfParallelism = global::StaticAttention.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
+        private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private TemporalAttentionNoProjections(global::StaticAttention.Weights.AttentionWeights weights)
         {
@@ -73,7 +74,7 @@ namespace Samples.Attention
         public int MaxDegreeOfParallelism
         {
             get => _maxDegreeOfParallelism;
-            set => _maxDegreeOfParallelism = global::StaticAttention.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
+            set => _maxDegreeOfParallelism = global::StaticAttention.Internal.Guard.Positive(value, nameof(MaxDegreeOfParallelism));
         }
 
         /// <summary>
@@ -101,15 +102,15 @@ namespace Samples.Attention
         public void Forward(global::System.ReadOnlySpan<float> x, global::System.Span<float> output)
         {
             // batch = x.Length / (QueryTokens·QuerySize) = x.Length / 512
-            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
 
             if (TryForwardOnAccelerator(batch, x, output)) return;
 
             // No projections: head h of token n is x[n, h·HeadDim .. (h+1)·HeadDim), for q, k and v alike.
             // Per (batch, head): softmax(0.25f = 1/sqrt(16) · q·kᵀ + relative bias) · v -> output [batch·16, 32]
             // through this layer's own kernel, AttentionKernel (strides and sizes are its constants).
-            global::StaticAttention.Cpu.AttentionCore.ForwardShort<AttentionKernel>(x, x, x, batch, _weights.RelativePositionBiasTable, output, global::StaticAttention.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+            global::StaticAttention.Internal.Cpu.AttentionCore.ForwardShort<AttentionKernel>(x, x, x, batch, _weights.RelativePositionBiasTable, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
         }
 
         /// <summary>
@@ -153,7 +154,7 @@ namespace Samples.Attention
         /// Key-major: in a block of query rows, score vector s_j holds key j's score for every row (one lane per row), so the
         /// softmax over keys is lane-wise; the weights then multiply the value rows, four context rows at a time.
         /// </summary>
-        internal readonly struct AttentionKernel : global::StaticAttention.Cpu.IShortAttentionKernel
+        internal readonly struct AttentionKernel : global::StaticAttention.Internal.Cpu.IShortAttentionKernel
         {
             public static int Heads => 2;
             public static int KvHeads => 2;
@@ -278,22 +279,22 @@ namespace Samples.Attention
                 Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
                 m = Vector256.MaxNative(m, Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s8, s9), Vector256.MaxNative(s10, s11)), Vector256.MaxNative(Vector256.MaxNative(s12, s13), Vector256.MaxNative(s14, s15))));
                 m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
-                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
-                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
-                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
-                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
-                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
-                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
-                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
-                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
-                s12 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s12 - m);
-                s13 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s13 - m);
-                s14 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s14 - m);
-                s15 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s15 - m);
+                s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s12 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s12 - m);
+                s13 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s13 - m);
+                s14 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s14 - m);
+                s15 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s15 - m);
                 Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
                 l += ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15));
                 Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
@@ -397,22 +398,22 @@ namespace Samples.Attention
                 Vector256<float> m = Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s0, s1), Vector256.MaxNative(s2, s3)), Vector256.MaxNative(Vector256.MaxNative(s4, s5), Vector256.MaxNative(s6, s7)));
                 m = Vector256.MaxNative(m, Vector256.MaxNative(Vector256.MaxNative(Vector256.MaxNative(s8, s9), Vector256.MaxNative(s10, s11)), Vector256.MaxNative(Vector256.MaxNative(s12, s13), Vector256.MaxNative(s14, s15))));
                 m = Vector256.ConditionalSelect(Vector256.Equals(m, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, m);
-                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
-                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
-                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
-                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
-                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
-                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
-                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
-                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
-                s12 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s12 - m);
-                s13 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s13 - m);
-                s14 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s14 - m);
-                s15 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s15 - m);
+                s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s12 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s12 - m);
+                s13 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s13 - m);
+                s14 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s14 - m);
+                s15 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s15 - m);
                 Vector256<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
                 l += ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15));
                 Vector256<float> empty = Vector256.Equals(l, Vector256<float>.Zero);
@@ -507,22 +508,22 @@ namespace Samples.Attention
                 Vector512<float> m = Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(s0, s1), Vector512.MaxNative(s2, s3)), Vector512.MaxNative(Vector512.MaxNative(s4, s5), Vector512.MaxNative(s6, s7)));
                 m = Vector512.MaxNative(m, Vector512.MaxNative(Vector512.MaxNative(Vector512.MaxNative(s8, s9), Vector512.MaxNative(s10, s11)), Vector512.MaxNative(Vector512.MaxNative(s12, s13), Vector512.MaxNative(s14, s15))));
                 m = Vector512.ConditionalSelect(Vector512.Equals(m, Vector512.Create(float.NegativeInfinity)), Vector512<float>.Zero, m);
-                s0 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s0 - m);
-                s1 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s1 - m);
-                s2 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s2 - m);
-                s3 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s3 - m);
-                s4 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s4 - m);
-                s5 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s5 - m);
-                s6 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s6 - m);
-                s7 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s7 - m);
-                s8 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s8 - m);
-                s9 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s9 - m);
-                s10 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s10 - m);
-                s11 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s11 - m);
-                s12 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s12 - m);
-                s13 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s13 - m);
-                s14 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s14 - m);
-                s15 = global::StaticAttention.Cpu.FastExp.Exp2NonPositive(s15 - m);
+                s0 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s0 - m);
+                s1 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s1 - m);
+                s2 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s2 - m);
+                s3 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s3 - m);
+                s4 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s4 - m);
+                s5 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s5 - m);
+                s6 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s6 - m);
+                s7 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s7 - m);
+                s8 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s8 - m);
+                s9 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s9 - m);
+                s10 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s10 - m);
+                s11 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s11 - m);
+                s12 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s12 - m);
+                s13 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s13 - m);
+                s14 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s14 - m);
+                s15 = global::StaticAttention.Internal.Cpu.FastExp.Exp2NonPositive(s15 - m);
                 Vector512<float> l = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
                 l += ((s8 + s9) + (s10 + s11)) + ((s12 + s13) + (s14 + s15));
                 Vector512<float> empty = Vector512.Equals(l, Vector512<float>.Zero);
@@ -681,8 +682,8 @@ namespace Samples.Attention
         public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
         {
             DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("TemporalAttentionNoProjections");
-            int batch = global::StaticAttention.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
-            global::StaticAttention.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
+            int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
+            global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
             device.Session.Enter("TemporalAttentionNoProjections");
             try
             {

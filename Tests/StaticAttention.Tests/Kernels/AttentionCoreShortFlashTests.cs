@@ -1,5 +1,5 @@
-using StaticAttention.Cpu;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Cpu;
+using StaticAttention.Internal.Threading;
 
 namespace StaticAttention.Tests.Kernels;
 

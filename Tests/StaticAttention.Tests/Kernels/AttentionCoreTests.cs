@@ -1,4 +1,4 @@
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 
 namespace StaticAttention.Tests.Kernels;
 

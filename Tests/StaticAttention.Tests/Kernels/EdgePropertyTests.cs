@@ -1,4 +1,4 @@
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 using StaticAttention.Reference;
 
 namespace StaticAttention.Tests.Kernels;

@@ -1,5 +1,5 @@
 using System.Runtime.Intrinsics;
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 
 namespace StaticAttention.Tests.Kernels;
 

@@ -1,3 +1,5 @@
+using StaticAttention.Internal;
+
 namespace StaticAttention.Tests.Kernels;
 
 public class GuardTests

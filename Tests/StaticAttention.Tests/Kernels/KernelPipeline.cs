@@ -1,4 +1,4 @@
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 using StaticAttention.Weights;
 
 namespace StaticAttention.Tests.Kernels;

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using StaticAttention.Cpu;
-using StaticAttention.Cpu.Attention;
+using StaticAttention.Internal.Cpu;
+using StaticAttention.Internal.Cpu.Attention;
 
 namespace StaticAttention.Tests.Kernels;
 

@@ -1,4 +1,4 @@
-using StaticAttention.Cpu;
+using StaticAttention.Internal.Cpu;
 using StaticAttention.Weights;
 using StaticAttention.Tests.Kernels;
 

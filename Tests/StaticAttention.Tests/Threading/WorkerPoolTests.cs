@@ -1,4 +1,4 @@
-using StaticAttention.Threading;
+using StaticAttention.Internal.Threading;
 
 namespace StaticAttention.Tests.Threading;
 

@@ -1,8 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The masks, in one place for every kernel: the relative position bias, then the mask kind's replacement values

@@ -1,4 +1,4 @@
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// One call's inputs and outputs as raw pointers into the caller's pinned spans, with the shape, the scale and the mask:

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>The algorithms of <see cref="AttentionCore.Forward(ReadOnlySpan{float}, int, ReadOnlySpan{float}, ReadOnlySpan{float}, int, int, int, int, int, int, int, float, AttentionMask, ReadOnlySpan{int}, ReadOnlySpan{bool}, ReadOnlySpan{float}, Span{float}, Span{float}, Threading.WorkerPool?, int)"/>.</summary>
     internal enum AttentionAlgorithm

@@ -1,6 +1,6 @@
 using System;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>The argument checks of <see cref="AttentionCore"/>'s entry points, run once per call.</summary>
     internal static class AttentionValidation

@@ -1,8 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The flash kernel, written once for both widths: TV and TOps are Vector512 and <see cref="Float512"/>, or Vector256 and

@@ -1,8 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>The tiles of the flash kernel: scores of four rows (with the softmax step fused where it fits), the online softmax of a row, the context of four rows.</summary>
     internal static unsafe partial class FlashAttention

@@ -3,10 +3,10 @@ using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using StaticAttention.Cpu.Vectors;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Cpu.Vectors;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The flash kernel (online softmax), for more keys than <see cref="KeyMajorAttention.MaxKeys"/> and no weights output.

@@ -1,10 +1,10 @@
 using System;
 using System.Buffers;
 using System.Runtime.CompilerServices;
-using StaticAttention.Threading;
-using static StaticAttention.Cpu.Attention.FlashAttention;
+using StaticAttention.Internal.Threading;
+using static StaticAttention.Internal.Cpu.Attention.FlashAttention;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The flash kernel's key/value panels: a job needs each key block of its head as kᵀ <c>[HeadDim][BlockKeys]</c> (times

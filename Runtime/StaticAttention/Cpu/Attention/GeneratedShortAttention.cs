@@ -1,8 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The driver of the kernels the source generator writes for layers with few tokens and no mask but causal

@@ -1,9 +1,9 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>The tiles of the key-major kernel: scores, the lane-wise softmax, the context of four rows, the weights output.</summary>
     internal static unsafe partial class KeyMajorAttention

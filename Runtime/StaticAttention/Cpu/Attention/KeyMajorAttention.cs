@@ -1,10 +1,10 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using StaticAttention.Cpu.Vectors;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Cpu.Vectors;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The key-major kernel for heads with few keys (<see cref="MaxKeys"/> or fewer), written once for both widths: the

@@ -1,10 +1,10 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using StaticAttention.Cpu.Vectors;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Cpu.Vectors;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// Self-attention with its fused qkv projection, projected per (batch item, key/value head) inside the attention jobs:

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>The context tile of the row-major kernels (<see cref="TwoPassAttention"/>, <see cref="FlashAttention"/>): weights of four query rows times the value rows.</summary>
     internal static unsafe class RowContext

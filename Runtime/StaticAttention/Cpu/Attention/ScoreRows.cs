@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>Reductions over a row of scores shared by the row-major kernels' softmax steps.</summary>
     internal static unsafe class ScoreRows

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// Dot products of four query rows with up to four vectors of keys, in registers: <c>A{r}{v}</c> holds

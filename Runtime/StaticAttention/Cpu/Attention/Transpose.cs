@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>Transposes blocks of eight rows: query rows for the key-major kernels, key rows for the flash panels.</summary>
     internal static unsafe class Transpose

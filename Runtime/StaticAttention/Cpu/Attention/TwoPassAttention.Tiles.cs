@@ -1,8 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
-using StaticAttention.Cpu.Vectors;
+using StaticAttention.Internal.Cpu.Vectors;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>The tiles of the two-pass kernel: scores, the softmax of a row, and the context of four rows.</summary>
     internal static unsafe partial class TwoPassAttention

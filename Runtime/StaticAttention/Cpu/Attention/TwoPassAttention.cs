@@ -1,10 +1,10 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using StaticAttention.Cpu.Vectors;
-using StaticAttention.Threading;
+using StaticAttention.Internal.Cpu.Vectors;
+using StaticAttention.Internal.Threading;
 
-namespace StaticAttention.Cpu.Attention
+namespace StaticAttention.Internal.Cpu.Attention
 {
     /// <summary>
     /// The two-pass kernel, the one that writes the weights: it packs a head's keys transposed (<c>kᵀ[d][j]</c>), computes

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticAttention.Cpu.Vectors
+namespace StaticAttention.Internal.Cpu.Vectors
 {
     /// <summary><see cref="IFloatVectorOps{TV}"/> for <see cref="Vector256{T}"/> of floats: AVX2, 8 floats, 16 registers.</summary>
     internal readonly unsafe struct Float256 : IFloatVectorOps<Vector256<float>>

@@ -2,7 +2,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace StaticAttention.Cpu.Vectors
+namespace StaticAttention.Internal.Cpu.Vectors
 {
     /// <summary><see cref="IFloatVectorOps{TV}"/> for <see cref="Vector512{T}"/> of floats: AVX-512, 16 floats, 32 registers.</summary>
     internal readonly unsafe struct Float512 : IFloatVectorOps<Vector512<float>>

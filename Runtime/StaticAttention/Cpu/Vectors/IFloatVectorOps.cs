@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace StaticAttention.Cpu.Vectors
+namespace StaticAttention.Internal.Cpu.Vectors
 {
     /// <summary>
     /// The operations the attention kernels need on one SIMD register of floats <typeparamref name="TV"/>
