@@ -207,7 +207,7 @@ namespace StaticAttention.Generator.Emitting
                         if (t.Split)
                         {
                             string store = vector
-                                ? "output4[(" + at + ") / 4] = new " + Float4 + "(" + string.Join(", ", values) + ");"
+                                ? "output4[" + Quarter(at) + "] = new " + Float4 + "(" + string.Join(", ", values) + ");"
                                 : ScalarStores(at, column, values, n, nEdge);
                             var adds = new StringBuilder();
                             for (int c = 0; c < 4; c++)
@@ -221,7 +221,7 @@ namespace StaticAttention.Generator.Emitting
                         }
                         else if (vector)
                         {
-                            w.Line(guard + "output4[(" + at + ") / 4] = new " + Float4 + "(" + string.Join(", ", values) + ");");
+                            w.Line(guard + "output4[" + Quarter(at) + "] = new " + Float4 + "(" + string.Join(", ", values) + ");");
                         }
                         else
                         {
@@ -246,6 +246,9 @@ namespace StaticAttention.Generator.Emitting
 
             return stores.Append('}').ToString();
         }
+
+        /// <summary>A float index as a four-float index.</summary>
+        private static string Quarter(string index) => (index.IndexOf(' ') >= 0 ? "(" + index + ")" : index) + " / 4";
 
         private static string Component(int i) => i switch { 0 => "X", 1 => "Y", 2 => "Z", _ => "W" };
     }
