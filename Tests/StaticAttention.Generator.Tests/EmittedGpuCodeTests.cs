@@ -57,9 +57,12 @@ public sealed class EmittedGpuCodeTests
         Assert.Contains("if (4 * tx + 64 < 80)", text);
         Assert.DoesNotContain("past the last key", text);
         Assert.Contains("int g = h / 2;", text);
-        // K = 72 is not a whole number of 64-deep steps, the output N = 100 not of 32-wide tiles: those edges are checked.
-        Assert.Contains("k0 + kk < 72", text);
-        Assert.Contains("col0 + c < 100", text);
+        // K = 72 is not a whole number of the narrow kernel's 16-deep steps, the output N = 100 not of 64- or 128-wide
+        // tiles: those edges are checked (N = 100 is whole four-float vectors, so per vector).
+        Assert.Contains("aK < 72", text);
+        Assert.Contains("bK < 72", text);
+        Assert.Contains("col0 + bq < 100", text);
+        Assert.Contains("if (col0 + tx * 4 < 100)", text);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
 
@@ -5,90 +6,250 @@ namespace StaticAttention.Generator.Emitting
 {
     internal static partial class GpuEmitter
     {
+        // The four-float struct of the GEMMs' 16-byte accesses.
+        private const string GemmFloat4 = Runtime + ".Gpu.Float4";
+
         /// <summary>
-        /// A tiled SGEMM for one projection shape, <c>output[rows, N] = input[rows, K] · weight[K, N] (+ bias[N])</c>: one group
-        /// of 64 threads per 32×32 output tile, K in steps of up to 64 through shared memory, each thread a 4×4 register
-        /// tile (rows <c>ty + 8·a</c>, columns <c>tx + 8·b</c>) written out by the generator. Only the row count is dynamic;
-        /// edge checks on K and N are emitted only when they do not divide into tiles.
+        /// A register-blocked SGEMM for one projection shape and tiling,
+        /// <c>output[rows, N] = input[rows, K] · weight[K, N] (+ bias[N])</c>: a group of 256 threads (16×16) per output tile,
+        /// each thread <c>PerThread</c>² outputs in named locals (rows <c>4·ty + 64·i + 0..3</c>, columns <c>4·tx + 64·j + 0..3</c>).
+        /// K goes through two shared buffers, one barrier per k-step: the next tile's global loads are issued before the
+        /// math on the current one and stored into the other buffer after it. The input tile is stored transposed, so
+        /// both operands are read as four-float vectors. Only the row count is dynamic; edge checks on K and N are
+        /// emitted only when they do not divide, and 16-byte global accesses only where rows of K (input) or N (weight,
+        /// output) are whole vectors. A narrow kernel sums one share of K per grid Z and adds into the output when there
+        /// are several (bias from the first).
         /// </summary>
-        private static void EmitGemm(CodeWriter w, Linear linear)
+        private static void EmitGemm(CodeWriter w, Linear linear, GpuPlan.GemmTiling t)
         {
-            const int tile = GpuPlan.GemmTile;
             int k = linear.K, n = linear.N;
-            int step = k < 64 ? k : 64;              // K per shared-memory step
-            bool kEdge = k % step != 0, nEdge = n % tile != 0;
-            int loads = tile * step / GpuPlan.GemmThreads;
+            int tile = t.Tile, step = t.Step, per = t.PerThread, vectors = per / 4;
+            bool vectorInput = k % 4 == 0, vectorOutput = n % 4 == 0;
             bool bias = linear.Bias is not null;
+            int aStride = t.TransposedStride / 4, bStride = tile / 4;   // float4s per k-row of the shared tiles
+            int aBuffer = step * aStride, bBuffer = step * bStride;     // float4s per shared buffer
 
             w.Line("/// <summary>");
             w.Line("/// output[rows, " + Int(n) + "] = input[rows, " + Int(k) + "] · weight[" + Int(k) + ", " + Int(n) + "]" + (bias ? " + bias[" + Int(n) + "]" : "") +
-                   ": one group of 64 threads per 32×32 output tile,");
-            w.Line("/// K in " + Int((k + step - 1) / step) + " step(s) of " + Int(step) + " through shared memory, a 4×4 register tile per thread.");
+                   ": one group of 256 threads per " + Int(tile) + "×" + Int(tile) + " output tile,");
+            w.Line("/// " + Int(per) + "×" + Int(per) + " outputs per thread, K in steps of " + Int(step) + " through two shared buffers" +
+                   (t.Split ? "; grid Z splits K into shares of <paramref name=\"depth\"/>, added into a zeroed output when there are several." : "."));
             w.Line("/// </summary>");
-            string parameters = View + " input, " + View + " weight, " + (bias ? View + " bias, " : "") + View + " output, int rows";
-            using (w.Block("private static void " + linear.Kernel + "(" + parameters + ")"))
+            string parameters = View + " input, " + View + " weight, " + (bias ? View + " bias, " : "") + View + " output, int rows" + (t.Split ? ", int depth" : "");
+            using (w.Block("private static void " + linear.Kernel + t.Suffix + "(" + parameters + ")"))
             {
-                if (k <= step) w.Line("// K fits one step: the k0 loop below runs once.");
                 w.Line("int thread = global::ILGPU.Group.IdxX;");
-                w.Line("int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b");
-                                w.Line("int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;");
-                w.Line("var a = global::ILGPU.SharedMemory.Allocate<float>(" + Int(step * 33) + "); // input tile, transposed: a[kk·33 + r] (padded row)");
-                w.Line("var b = global::ILGPU.SharedMemory.Allocate<float>(" + Int(step * tile) + "); // weight tile: b[kk·32 + c]");
-                for (int r = 0; r < 4; r++)
-                    w.Line("float c" + Int(r) + "0 = 0f, c" + Int(r) + "1 = 0f, c" + Int(r) + "2 = 0f, c" + Int(r) + "3 = 0f;");
-                w.Line();
-                using (w.Block("for (int k0 = 0; k0 < " + Int(k) + "; k0 += " + Int(step) + ")"))
+                w.Line("int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3");
+                w.Line("int row0 = global::ILGPU.Grid.IdxY * " + Int(tile) + ", col0 = global::ILGPU.Grid.IdxX * " + Int(tile) + ";");
+                if (t.Split)
+                    w.Line("int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(" + Int(k) + ", kBegin + depth);");
+                else
+                    w.Line("const int kBegin = 0, kEnd = " + Int(k) + ";");
+                w.Line("// Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].");
+                w.Line("var aTiles = global::ILGPU.SharedMemory.Allocate<" + GemmFloat4 + ">(" + Int(2 * aBuffer) + ");");
+                w.Line("var bTiles = global::ILGPU.SharedMemory.Allocate<" + GemmFloat4 + ">(" + Int(2 * bBuffer) + ");");
+                w.Line("var aFloats = aTiles.Cast<float>();");
+                w.Line("// This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.");
+                w.Line("int ar = thread / " + Int(step / 4) + ", aq = thread % " + Int(step / 4) + " * 4;");
+                w.Line("int br = thread / " + Int(tile / 4) + ", bq = thread % " + Int(tile / 4) + " * 4;");
+                w.Line("bool rowInside = row0 + ar < rows;");
+                if (vectorInput) w.Line("var input4 = input.Cast<" + GemmFloat4 + ">();");
+                if (vectorOutput) w.Line("var weight4 = weight.Cast<" + GemmFloat4 + ">();");
+                w.Line("int aWriteAt = aq * " + Int(aStride * 4) + " + ar, bWriteAt = br * " + Int(bStride) + " + bq / 4; // in buffer 0");
+                for (int r = 0; r < per; r++)
                 {
-                    // Input tile [32 rows, step] and weight tile [step, 32], element by element: consecutive threads read
-                    // consecutive addresses of one row of each.
-                    w.Line("// " + Int(tile * step) + " input and " + Int(tile * step) + " weight elements, " + Int(loads) + " of each per thread, reads coalesced");
-                    using (w.Block("for (int e = thread; e < " + Int(tile * step) + "; e += 64)"))
+                    var line = new StringBuilder("float ");
+                    for (int c = 0; c < per; c++) line.Append(c == 0 ? "" : ", ").Append('c').Append(Int(r)).Append(Int(c)).Append(" = 0f");
+                    w.Line(line.Append(';').ToString());
+                }
+
+                w.Line();
+                w.Line(GemmFloat4 + " nextA, nextB;");
+                using (w.Block())
+                {
+                    w.Line("// The first tile.");
+                    EmitGemmTileLoads(w, linear, t, "kBegin");
+                    w.Line("var aWrite = aFloats.SubView(aWriteAt);");
+                    w.Line("var bWrite = bTiles.SubView(bWriteAt);");
+                    EmitGemmTileStores(w, t, "aWrite", "bWrite");
+                }
+
+                w.Line("global::ILGPU.Group.Barrier();");
+                w.Line("int buffer = 0; // the one the math reads; the next tile goes into the other");
+                using (w.Block("for (int k0 = kBegin; k0 < kEnd; k0 += " + Int(step) + ")"))
+                {
+                    w.Line("bool more = k0 + " + Int(step) + " < kEnd;");
+                    using (w.Block("if (more)"))
                     {
-                        w.Line("int r = e / " + Int(step) + ", kk = e % " + Int(step) + ";");
-                        string aInside = "row0 + r < rows" + (kEdge ? " && k0 + kk < " + Int(k) : "");
-                        w.Line("a[kk * 33 + r] = " + aInside + " ? input[(row0 + r) * " + Int(k) + " + k0 + kk] : 0f;");
-                        w.Line("int wk = e / 32, c = e % 32;");
-                        string bInside = (kEdge ? "k0 + wk < " + Int(k) : "") + (kEdge && nEdge ? " && " : "") + (nEdge ? "col0 + c < " + Int(n) : "");
-                        string read = "weight[(k0 + wk) * " + Int(n) + " + col0 + c]";
-                        w.Line("b[wk * 32 + c] = " + (bInside.Length > 0 ? bInside + " ? " + read + " : 0f;" : read + ";"));
+                        w.Line("// The next tile's global loads are in flight during the math.");
+                        EmitGemmTileLoads(w, linear, t, "k0 + " + Int(step));
                     }
-                    w.Line("global::ILGPU.Group.Barrier();");
+
+                    w.Line("// Views taken per k-step, not carried across iterations: they stay in the shared address space.");
+                    w.Line("var aRead = aTiles.SubView(buffer * " + Int(aBuffer) + " + ty);");
+                    w.Line("var bRead = bTiles.SubView(buffer * " + Int(bBuffer) + " + tx);");
                     using (w.Block("for (int kk = 0; kk < " + Int(step) + "; kk++)"))
                     {
-                        w.Line("float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];");
-                        w.Line("float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];");
-                        for (int r = 0; r < 4; r++)
+                        w.Line("var aRow = aRead.SubView(kk * " + Int(aStride) + ");");
+                        w.Line("var bRow = bRead.SubView(kk * " + Int(bStride) + ");");
+                        var loads = new StringBuilder(GemmFloat4 + " ");
+                        for (int v = 0; v < vectors; v++) loads.Append(v == 0 ? "" : ", ").Append("a" + Int(v) + " = aRow[" + Int(16 * v) + "]");
+                        for (int v = 0; v < vectors; v++) loads.Append(", b" + Int(v) + " = bRow[" + Int(16 * v) + "]");
+                        w.Line(loads.Append(';').ToString());
+                        for (int r = 0; r < per; r++)
                         {
-                            w.Line("c" + Int(r) + "0 += a" + Int(r) + " * b0; c" + Int(r) + "1 += a" + Int(r) + " * b1; c" + Int(r) + "2 += a" + Int(r) +
-                                   " * b2; c" + Int(r) + "3 += a" + Int(r) + " * b3;");
+                            var line = new StringBuilder();
+                            string a = "a" + Int(r / 4) + "." + Component(r % 4);
+                            for (int c = 0; c < per; c++)
+                                line.Append(c == 0 ? "" : " ").Append("c" + Int(r) + Int(c) + " += " + a + " * b" + Int(c / 4) + "." + Component(c % 4) + ";");
+                            w.Line(line.ToString());
                         }
                     }
-                    w.Line("global::ILGPU.Group.Barrier();");
-                }
-                w.Line();
-                if (bias)
-                {
-                    for (int c = 0; c < 4; c++)
+
+                    using (w.Block("if (more)"))
                     {
-                        string column = Plus("col0 + tx", 8 * c);
-                        w.Line("float bias" + Int(c) + " = " + (nEdge ? column + " < " + Int(n) + " ? bias[" + column + "] : 0f;" : "bias[" + column + "];"));
+                        w.Line("var aWrite = aFloats.SubView((1 - buffer) * " + Int(aBuffer * 4) + " + aWriteAt);");
+                        w.Line("var bWrite = bTiles.SubView((1 - buffer) * " + Int(bBuffer) + " + bWriteAt);");
+                        EmitGemmTileStores(w, t, "aWrite", "bWrite");
                     }
+
+                    w.Line("global::ILGPU.Group.Barrier();");
+                    w.Line("buffer ^= 1;");
                 }
-                for (int r = 0; r < 4; r++)
+
+                w.Line();
+                EmitGemmEpilogue(w, linear, t);
+            }
+        }
+
+        /// <summary>Loads this thread's four input and four weight floats of the tile at <paramref name="k0"/> into <c>nextA</c>, <c>nextB</c>.</summary>
+        private static void EmitGemmTileLoads(CodeWriter w, Linear linear, GpuPlan.GemmTiling t, string k0)
+        {
+            int k = linear.K, n = linear.N;
+            bool kEdge = k % t.Step != 0, nEdge = n % t.Tile != 0;
+            w.Line("int aK = " + k0 + " + aq, bK = " + k0 + " + br;");
+            if (k % 4 == 0)
+            {
+                string inside = "rowInside" + (kEdge ? " && aK < " + Int(k) : "");
+                w.Line("nextA = " + inside + " ? input4[((row0 + ar) * " + Int(k) + " + aK) / 4] : default;");
+            }
+            else
+            {
+                w.Line("int aAt = (row0 + ar) * " + Int(k) + " + aK;");
+                w.Line("nextA = new " + GemmFloat4 + "(" + ScalarLoad("input", "aAt", "rowInside", "aK", 0, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 1, k) + ",");
+                w.Line("    " + ScalarLoad("input", "aAt", "rowInside", "aK", 2, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 3, k) + ");");
+            }
+
+            string bRow = kEdge ? "bK < " + Int(k) : "";
+            if (n % 4 == 0)
+            {
+                string inside = bRow + (kEdge && nEdge ? " && " : "") + (nEdge ? "col0 + bq < " + Int(n) : "");
+                string read = "weight4[(bK * " + Int(n) + " + col0 + bq) / 4]";
+                w.Line("nextB = " + (inside.Length > 0 ? inside + " ? " + read + " : default;" : read + ";"));
+            }
+            else
+            {
+                w.Line("int bAt = bK * " + Int(n) + " + col0 + bq;");
+                string row = kEdge ? "bK < " + Int(k) : "true";
+                w.Line("nextB = new " + GemmFloat4 + "(" + ScalarLoad("weight", "bAt", row, "col0 + bq", 0, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 1, n) + ",");
+                w.Line("    " + ScalarLoad("weight", "bAt", row, "col0 + bq", 2, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 3, n) + ");");
+            }
+        }
+
+        /// <summary>One guarded scalar load of a four-float load whose rows are not whole vectors.</summary>
+        private static string ScalarLoad(string view, string at, string rowInside, string index, int i, int limit) =>
+            "(" + (rowInside == "true" ? "" : rowInside + " && ") + Plus(index, i) + " < " + Int(limit) + " ? " + view + "[" + Plus(at, i) + "] : 0f)";
+
+        /// <summary>Stores <c>nextA</c> transposed (four floats down a column) and <c>nextB</c> as one vector into a buffer.</summary>
+        private static void EmitGemmTileStores(CodeWriter w, GpuPlan.GemmTiling t, string a, string b)
+        {
+            int stride = t.TransposedStride;
+            w.Line(a + "[0] = nextA.X; " + a + "[" + Int(stride) + "] = nextA.Y; " + a + "[" + Int(2 * stride) + "] = nextA.Z; " + a + "[" + Int(3 * stride) + "] = nextA.W;");
+            w.Line(b + "[0] = nextB;");
+        }
+
+        /// <summary>Adds the bias and writes the thread's outputs, rows checked against <c>rows</c> (and columns against N when it does not divide).</summary>
+        private static void EmitGemmEpilogue(CodeWriter w, Linear linear, GpuPlan.GemmTiling t)
+        {
+            int n = linear.N, per = t.PerThread, vectors = per / 4;
+            bool nEdge = n % t.Tile != 0, vector = n % 4 == 0, bias = linear.Bias is not null;
+            if (bias)
+            {
+                if (vector) w.Line("var bias4 = bias.Cast<" + GemmFloat4 + ">();");
+                string first = t.Split ? "global::ILGPU.Grid.IdxZ == 0" : "";
+                for (int v = 0; v < vectors; v++)
                 {
-                    string row = Plus("row0 + ty", 8 * r);
-                    using (w.Block("if (" + row + " < rows)"))
+                    string column = Plus("col0 + tx * 4", 64 * v);
+                    string inside = first + (first.Length > 0 && nEdge ? " && " : "") + (nEdge ? column + " < " + Int(n) : "");
+                    string read = vector
+                        ? "bias4[(" + column + ") / 4]"
+                        : "new " + GemmFloat4 + "(" + BiasLoad(column, 0, n) + ", " + BiasLoad(column, 1, n) + ", " + BiasLoad(column, 2, n) + ", " + BiasLoad(column, 3, n) + ")";
+                    w.Line(GemmFloat4 + " bias" + Int(v) + " = " + (inside.Length > 0 ? inside + " ? " + read + " : default;" : read + ";"));
+                }
+            }
+
+            if (vector) w.Line("var output4 = output.Cast<" + GemmFloat4 + ">();");
+            if (t.Split) w.Line("bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output");
+            for (int r = 0; r < per; r++)
+            {
+                string row = Plus("row0 + ty * 4", 64 * (r / 4) + r % 4);
+                using (w.Block("if (" + row + " < rows)"))
+                {
+                    w.Line("int o = (" + row + ") * " + Int(n) + " + col0 + tx * 4;");
+                    for (int v = 0; v < vectors; v++)
                     {
-                        w.Line("int o = (" + row + ") * " + Int(n) + " + col0 + tx;");
+                        string[] values = new string[4];
                         for (int c = 0; c < 4; c++)
+                            values[c] = "c" + Int(r) + Int(4 * v + c) + (bias ? " + bias" + Int(v) + "." + Component(c) : "");
+                        string at = Plus("o", 64 * v);
+                        string column = Plus("col0 + tx * 4", 64 * v);
+                        string guard = nEdge ? "if (" + column + " < " + Int(n) + ") " : "";
+                        if (t.Split)
                         {
-                            string value = "c" + Int(r) + Int(c) + (bias ? " + bias" + Int(c) : "");
-                            string store = "output[" + Plus("o", 8 * c) + "] = " + value + ";";
-                            w.Line(nEdge ? "if (" + Plus("col0 + tx", 8 * c) + " < " + Int(n) + ") " + store : store);
+                            string store = vector
+                                ? "output4[" + Quarter(at) + "] = new " + GemmFloat4 + "(" + string.Join(", ", values) + ");"
+                                : ScalarStores(at, column, values, n, nEdge);
+                            var adds = new StringBuilder();
+                            for (int c = 0; c < 4; c++)
+                            {
+                                string add = "global::ILGPU.Atomic.Add(ref output[" + Plus(at, c) + "], " + values[c] + ");";
+                                adds.Append(c == 0 ? "" : " ").Append(!vector && nEdge && c > 0 ? "if (" + Plus(column, c) + " < " + Int(n) + ") " + add : add);
+                            }
+
+                            string body = "if (alone) " + store + " else { " + adds + " }";
+                            w.Line(guard.Length > 0 ? guard + "{ " + body + " }" : body);
+                        }
+                        else if (vector)
+                        {
+                            w.Line(guard + "output4[" + Quarter(at) + "] = new " + GemmFloat4 + "(" + string.Join(", ", values) + ");");
+                        }
+                        else
+                        {
+                            w.Line(guard + ScalarStores(at, column, values, n, nEdge));
                         }
                     }
                 }
             }
         }
+
+        private static string BiasLoad(string column, int i, int n) => "(" + Plus(column, i) + " < " + Int(n) + " ? bias[" + Plus(column, i) + "] : 0f)";
+
+        /// <summary>Four scalar stores (the output's rows are not whole vectors), each past the first checked against N when it does not divide.</summary>
+        private static string ScalarStores(string at, string column, string[] values, int n, bool nEdge)
+        {
+            var stores = new StringBuilder("{ ");
+            for (int c = 0; c < 4; c++)
+            {
+                string store = "output[" + Plus(at, c) + "] = " + values[c] + ";";
+                stores.Append(nEdge && c > 0 ? "if (" + Plus(column, c) + " < " + Int(n) + ") " + store : store).Append(' ');
+            }
+
+            return stores.Append('}').ToString();
+        }
+
+        /// <summary>A float index as a four-float index.</summary>
+        private static string Quarter(string index) => (index.IndexOf(' ') >= 0 ? "(" + index + ")" : index) + " / 4";
+
+        private static string Component(int i) => i switch { 0 => "X", 1 => "Y", 2 => "Z", _ => "W" };
     }
 }

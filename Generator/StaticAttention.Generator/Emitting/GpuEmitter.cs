@@ -64,7 +64,9 @@ namespace StaticAttention.Generator.Emitting
             {
                 if (!emitted.Add(linear.Kernel)) continue;
                 w.Line();
-                EmitGemm(w, linear);
+                EmitGemm(w, linear, GpuPlan.WideGemm);
+                w.Line();
+                EmitGemm(w, linear, GpuPlan.NarrowGemm);
             }
             w.Line();
             if (plan.Small) EmitSmall(w, l, plan);
@@ -184,8 +186,10 @@ namespace StaticAttention.Generator.Emitting
                 var fields = new HashSet<string>();
                 foreach (Linear linear in linears)
                 {
-                    if (fields.Add(linear.Field))
-                        w.Line("public readonly global::System.Action<" + KernelConfig + ", " + View + ", " + View + ", " + (linear.Bias is null ? "" : View + ", ") + View + ", int> " + linear.Field + ";");
+                    if (!fields.Add(linear.Field)) continue;
+                    string types = KernelConfig + ", " + View + ", " + View + ", " + (linear.Bias is null ? "" : View + ", ") + View + ", int";
+                    w.Line("public readonly global::System.Action<" + types + "> " + linear.Field + ";");
+                    w.Line("public readonly global::System.Action<" + types + ", int> " + linear.Field + GpuPlan.NarrowGemm.Suffix + ";");
                 }
                 w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", AttentionParameterTypes(l)) + "> Attention;");
                 w.Line();
@@ -199,6 +203,8 @@ namespace StaticAttention.Generator.Emitting
                         if (!fields.Add(linear.Field)) continue;
                         string types = View + ", " + View + ", " + (linear.Bias is null ? "" : View + ", ") + View + ", int";
                         w.Line(linear.Field + " = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + types + ">(accelerator, " + linear.Kernel + ");");
+                        string narrow = GpuPlan.NarrowGemm.Suffix;
+                        w.Line(linear.Field + narrow + " = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + types + ", int>(accelerator, " + linear.Kernel + narrow + ");");
                     }
                     w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, " +
                         (GpuPlan.For(l).Small ? "GpuSmallAttention" : "GpuAttention") + ");");
@@ -317,6 +323,7 @@ namespace StaticAttention.Generator.Emitting
                         w.Line(View + " v = scratch.Floats(" + Int(ValueSlot) + ", (long)batch * KeyTokens * " + Int(l.KvWidth) + "); // [batch·" + Int(l.KeyTokens) + ", " + Int(l.KvWidth) + "]");
                     }
                     w.Line(View + " context = scratch.Floats(" + Int(ContextSlot) + ", (long)batch * QueryTokens * " + Int(l.QueryWidth) + "); // [batch·" + Int(l.QueryTokens) + ", " + Int(l.QueryWidth) + "]");
+                    EmitAlignedViews(w, linears);
                     w.Line();
                     for (int i = 0; i < linears.Count - 1; i++) EmitLinearLaunch(w, l, linears[i]);
                     w.Line();
@@ -349,20 +356,61 @@ namespace StaticAttention.Generator.Emitting
                 if (l.Projections != Projections.None)
                 {
                     w.Line();
-                    EmitLinearLaunch(w, l, linears[linears.Count - 1]);
+                    Linear last = linears[linears.Count - 1];
+                    if (last.N % 4 != 0)
+                    {
+                        EmitLinearLaunch(w, l, last);
+                    }
+                    else
+                    {
+                        EmitLinearLaunch(w, l, new Linear(last.Input, last.Weight, last.Bias, "projected", last.Rows, last.K, last.N, last.Tokens));
+                        w.Line(Gpu + ".GemmLaunch.CopyBack(projected, output);");
+                    }
                 }
             }
         }
 
+        /// <summary>
+        /// The caller's views the GEMMs read or write 16 bytes at a time, made 16-byte aligned: an input not on a
+        /// four-float boundary is copied into its scratch slot, and the output projection then writes into scratch and
+        /// copies back.
+        /// </summary>
+        private static void EmitAlignedViews(CodeWriter w, List<Linear> linears)
+        {
+            var done = new HashSet<string>();
+            foreach (Linear linear in linears)
+            {
+                if (linear.K % 4 != 0 || linear.Input is not ("x" or "query" or "key" or "value") || !done.Add(linear.Input)) continue;
+                int slot = linear.Input == "key" ? KeyInputSlot : linear.Input == "value" ? ValueInputSlot : InputSlot;
+                w.Line(linear.Input + " = " + Gpu + ".GemmLaunch.Aligned(" + linear.Input + ", scratch, " + Int(slot) + "); // a copy only when not 16-byte aligned");
+            }
+
+            if (linears[linears.Count - 1].N % 4 == 0)
+                w.Line(View + " projected = " + Gpu + ".GemmLaunch.AlignedTarget(output, scratch, " + Int(OutputSlot) + "); // output itself when 16-byte aligned");
+        }
+
         private static void EmitLinearLaunch(CodeWriter w, LayerModel l, Linear linear)
         {
-            int columnTiles = (linear.N + GpuPlan.GemmTile - 1) / GpuPlan.GemmTile;
+            GpuPlan.GemmTiling wide = GpuPlan.WideGemm, narrow = GpuPlan.NarrowGemm;
+            string launch = Gpu + ".GemmLaunch";
             w.Line("// " + linear.Output + " = " + linear.Input + " · Wᵀ" + (linear.Bias is null ? "" : " + b") + ": [batch·" + Int(linear.Tokens) + ", " + Int(linear.K) + "] -> [batch·" +
-                Int(linear.Tokens) + ", " + Int(linear.N) + "]; 32×32 tiles: " + Int(columnTiles) + " columns × ceil(rows / 32)");
+                Int(linear.Tokens) + ", " + Int(linear.N) + "]; " + Int(wide.Tile) + "×" + Int(wide.Tile) + " tiles when they fill the device, else " +
+                Int(narrow.Tile) + "×" + Int(narrow.Tile) + " with K split");
             string arguments = linear.Input + ", " + linear.Weight + ", " + (linear.Bias is null ? "" : linear.Bias + ", ") + linear.Output + ", " + linear.Rows;
-            w.Line("device." + linear.Field + "(new " + KernelConfig + "(new " + Index3D + "(" + Int(columnTiles) + ", (" + linear.Rows + " + 31) / 32, 1), new " + Index3D + "(" +
-                Int(GpuPlan.GemmThreads) + ", 1, 1)), " + arguments + ");");
+            string threads = "new " + Index3D + "(" + Int(GpuPlan.GemmThreads) + ", 1, 1)";
+            w.Line("if (" + launch + ".Wide(" + linear.Rows + ", " + Int(linear.N) + ", device.Session.Multiprocessors))");
+            w.Line("    device." + linear.Field + "(new " + KernelConfig + "(new " + Index3D + "(" + Int(Tiles(linear.N, wide.Tile)) + ", " + launch + ".Tiles(" + linear.Rows + ", " +
+                Int(wide.Tile) + "), 1), " + threads + "), " + arguments + ");");
+            using (w.Block("else"))
+            {
+                w.Line("int depth = " + launch + ".SplitDepth(" + linear.Rows + ", " + Int(linear.N) + ", " + Int(linear.K) + ", device.Session.Multiprocessors);");
+                w.Line("if (depth < " + Int(linear.K) + ") global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(" + linear.Output + "); // the splits add into it");
+                w.Line("device." + linear.Field + narrow.Suffix + "(new " + KernelConfig + "(new " + Index3D + "(" + Int(Tiles(linear.N, narrow.Tile)) + ", " + launch + ".Tiles(" + linear.Rows + ", " +
+                    Int(narrow.Tile) + "), " + launch + ".Tiles(" + Int(linear.K) + ", depth)), " + threads + "), " + arguments + ", depth);");
+            }
         }
+
+        private static int Tiles(int length, int tile) => (length + tile - 1) / tile;
 
         private static List<string> AttentionParameterTypes(LayerModel l)
         {

@@ -33,11 +33,32 @@ namespace StaticAttention.Generator.Model
         /// <summary>ILGPU's shared memory per group, in floats (48 KB).</summary>
         public const int SharedFloatLimit = 48 * 1024 / 4;
 
-        /// <summary>Output tile of the projection GEMM: 32×32, computed by 64 threads with 4×4 register tiles each.</summary>
-        public const int GemmTile = 32;
+        /// <summary>Threads of a projection GEMM group: 16×16, whatever the tiling.</summary>
+        public const int GemmThreads = 256;
 
-        /// <summary>Threads of a projection GEMM group.</summary>
-        public const int GemmThreads = 64;
+        /// <summary>
+        /// The projection GEMM for many rows: 128×128 output tiles, 8×8 outputs per thread, k-steps of 8 (the runtime's
+        /// <c>GemmLaunch.WideTile</c>).
+        /// </summary>
+        public static readonly GemmTiling WideGemm = new("", 128, 8, 8, false);
+
+        /// <summary>
+        /// The projection GEMM for few rows: 64×64 output tiles, 4×4 outputs per thread, k-steps of 16, K split over grid
+        /// Z (the runtime's <c>GemmLaunch.NarrowTile</c> and <c>NarrowStep</c>).
+        /// </summary>
+        public static readonly GemmTiling NarrowGemm = new("Narrow", 64, 4, 16, true);
+
+        /// <summary>A tiling of the projection GEMM; each thread loads one four-float piece of each operand per k-step.</summary>
+        /// <param name="Suffix">Appended to the kernel's name.</param>
+        /// <param name="Tile">Output rows and columns per group.</param>
+        /// <param name="PerThread">Output rows and columns per thread (a multiple of 4).</param>
+        /// <param name="Step">K per shared tile.</param>
+        /// <param name="Split">Whether grid Z splits K (the splits add into the output).</param>
+        internal sealed record GemmTiling(string Suffix, int Tile, int PerThread, int Step, bool Split)
+        {
+            /// <summary>Floats per k-row of the transposed input tile: the tile's rows and 4 of padding against bank conflicts.</summary>
+            public int TransposedStride => Tile + 4;
+        }
 
         /// <summary>Flash kernel: the head width rounded up to whole four-float chunks (the padding columns staged as zeros).</summary>
         public int PaddedHeadDim { get; private init; }

@@ -52,12 +52,19 @@ namespace StaticAttention.Gpu
             }
 
             Accelerator = accelerator;
+            Multiprocessors = accelerator.NumMultiprocessors;
             Weights = new DeviceWeights(accelerator, spec, weights);
             Scratch = new DeviceScratch(accelerator, floatSlots, intSlots);
         }
 
         /// <summary>The accelerator the layer runs on.</summary>
         public Accelerator Accelerator { get; }
+
+        /// <summary>
+        /// The multiprocessors the projection GEMMs fill (their tiling and K splits follow it): the accelerator's. Tests
+        /// set it to a GPU's count to take a GPU's paths on ILGPU's CPU accelerator, which has one.
+        /// </summary>
+        public int Multiprocessors { get; internal set; }
 
         /// <summary>The weights on the device.</summary>
         public DeviceWeights Weights { get; }

@@ -20,7 +20,7 @@ public static class GpuMode
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>The shapes <c>--gpu</c> times, by name.</summary>
-    public static readonly string[] ShapeNames = ["core_long_4096", "temporal", "vit_b", "projections_8192"];
+    public static readonly string[] ShapeNames = ["core_long_4096", "temporal", "vit_b", "vit_b_b64", "projections_8192"];
 
     public static int Run(string[] args)
     {
@@ -121,6 +121,9 @@ public static class GpuMode
         // few percent of the time); the FLOPs counted are the GEMMs' alone, 2·8192·768·(3·768 + 768).
         "projections_8192" => Time(ProjectionsOnlyAttention.Load(Checkpoint(ProjectionsOnlyAttention.Spec)), 8192, ProjectionsOnlyAttention.Tokens * ProjectionsOnlyAttention.ModelDim,
             static (l, x, y) => l.Forward(x, y), static (l, a) => l.UseAccelerator(a), 2.0 * 8192 * 768 * (3 * 768 + 768), accelerator, seconds),
+        // vit_b_b64: the same module over a batch of 64 images.
+        "vit_b_b64" => Time(VitBAttention.Load(Checkpoint(VitBAttention.Spec)), 64, VitBAttention.Tokens * VitBAttention.ModelDim,
+            static (l, x, y) => l.Forward(x, y), static (l, a) => l.UseAccelerator(a), Module(64, 197, 768, 12), accelerator, seconds),
         // vit_b: 2·B·N·C·3C + 2·B·N·C² + 4·B·H·N²·D
         _ => Time(VitBAttention.Load(Checkpoint(VitBAttention.Spec)), 1, VitBAttention.Tokens * VitBAttention.ModelDim,
             static (l, x, y) => l.Forward(x, y), static (l, a) => l.UseAccelerator(a), Module(1, 197, 768, 12), accelerator, seconds),

@@ -507,7 +507,9 @@ partial class GlobalAttention
     {
         public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear32x32;
+        public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear32x32Narrow;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear32x8;
+        public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear32x8Narrow;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
 
         public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
@@ -515,7 +517,9 @@ partial class GlobalAttention
             Session = session;
             global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
             Linear32x32 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x32);
+            Linear32x32Narrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear32x32Narrow);
             Linear32x8 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear32x8);
+            Linear32x8Narrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear32x8Narrow);
             Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
         }
     }
@@ -578,166 +582,507 @@ partial class GlobalAttention
         global::ILGPU.ArrayView<float> k = scratch.Floats(1, (long)batch * KeyTokens * 8); // [batch·5, 8]
         global::ILGPU.ArrayView<float> v = scratch.Floats(2, (long)batch * KeyTokens * 8); // [batch·5, 8]
         global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 32); // [batch·5, 32]
+        x = global::StaticAttention.Gpu.GemmLaunch.Aligned(x, scratch, 4); // a copy only when not 16-byte aligned
+        global::ILGPU.ArrayView<float> projected = global::StaticAttention.Gpu.GemmLaunch.AlignedTarget(output, scratch, 7); // output itself when 16-byte aligned
 
-        // q = x · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 32×32 tiles: 1 columns × ceil(rows / 32)
-        device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Query, q, batch * QueryTokens);
-        // k = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 32×32 tiles: 1 columns × ceil(rows / 32)
-        device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Key, k, batch * KeyTokens);
-        // v = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 32×32 tiles: 1 columns × ceil(rows / 32)
-        device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * KeyTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Value, v, batch * KeyTokens);
+        // q = x · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 128×128 tiles when they fill the device, else 64×64 with K split
+        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 32, device.Session.Multiprocessors))
+            device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Query, q, batch * QueryTokens);
+        else
+        {
+            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 32, 32, device.Session.Multiprocessors);
+            if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(q); // the splits add into it
+            device.Linear32x32Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Query, q, batch * QueryTokens, depth);
+        }
+        // k = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 128×128 tiles when they fill the device, else 64×64 with K split
+        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * KeyTokens, 8, device.Session.Multiprocessors))
+            device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Key, k, batch * KeyTokens);
+        else
+        {
+            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * KeyTokens, 8, 32, device.Session.Multiprocessors);
+            if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(k); // the splits add into it
+            device.Linear32x8Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Key, k, batch * KeyTokens, depth);
+        }
+        // v = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 128×128 tiles when they fill the device, else 64×64 with K split
+        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * KeyTokens, 8, device.Session.Multiprocessors))
+            device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, v, batch * KeyTokens);
+        else
+        {
+            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * KeyTokens, 8, 32, device.Session.Multiprocessors);
+            if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(v); // the splits add into it
+            device.Linear32x8Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, v, batch * KeyTokens, depth);
+        }
 
         // Attention: one warp per (head, batch item), four heads per group: ceil(4 / 4) = 1 groups per item.
         device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, context);
 
-        // output = context · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 32×32 tiles: 1 columns × ceil(rows / 32)
-        device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, output, batch * QueryTokens);
+        // projected = context · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 128×128 tiles when they fill the device, else 64×64 with K split
+        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 32, device.Session.Multiprocessors))
+            device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, projected, batch * QueryTokens);
+        else
+        {
+            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 32, 32, device.Session.Multiprocessors);
+            if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(projected); // the splits add into it
+            device.Linear32x32Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, projected, batch * QueryTokens, depth);
+        }
+        global::StaticAttention.Gpu.GemmLaunch.CopyBack(projected, output);
     }
 
     /// <summary>
-    /// output[rows, 32] = input[rows, 32] · weight[32, 32]: one group of 64 threads per 32×32 output tile,
-    /// K in 1 step(s) of 32 through shared memory, a 4×4 register tile per thread.
+    /// output[rows, 32] = input[rows, 32] · weight[32, 32]: one group of 256 threads per 128×128 output tile,
+    /// 8×8 outputs per thread, K in steps of 8 through two shared buffers.
     /// </summary>
     private static void GpuLinear32x32(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
     {
-        // K fits one step: the k0 loop below runs once.
         int thread = global::ILGPU.Group.IdxX;
-        int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
-        int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
-        var a = global::ILGPU.SharedMemory.Allocate<float>(1056); // input tile, transposed: a[kk·33 + r] (padded row)
-        var b = global::ILGPU.SharedMemory.Allocate<float>(1024); // weight tile: b[kk·32 + c]
-        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
-        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
-        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
-        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+        int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+        int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
+        const int kBegin = 0, kEnd = 32;
+        // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aFloats = aTiles.Cast<float>();
+        // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+        int ar = thread / 2, aq = thread % 2 * 4;
+        int br = thread / 32, bq = thread % 32 * 4;
+        bool rowInside = row0 + ar < rows;
+        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
+        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c24 = 0f, c25 = 0f, c26 = 0f, c27 = 0f;
+        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f, c34 = 0f, c35 = 0f, c36 = 0f, c37 = 0f;
+        float c40 = 0f, c41 = 0f, c42 = 0f, c43 = 0f, c44 = 0f, c45 = 0f, c46 = 0f, c47 = 0f;
+        float c50 = 0f, c51 = 0f, c52 = 0f, c53 = 0f, c54 = 0f, c55 = 0f, c56 = 0f, c57 = 0f;
+        float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
+        float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-        for (int k0 = 0; k0 < 32; k0 += 32)
+        global::StaticAttention.Gpu.Float4 nextA, nextB;
         {
-            // 1024 input and 1024 weight elements, 16 of each per thread, reads coalesced
-            for (int e = thread; e < 1024; e += 64)
+            // The first tile.
+            int aK = kBegin + aq, bK = kBegin + br;
+            nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+            nextB = col0 + bq < 32 ? weight4[(bK * 32 + col0 + bq) / 4] : default;
+            var aWrite = aFloats.SubView(aWriteAt);
+            var bWrite = bTiles.SubView(bWriteAt);
+            aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+            bWrite[0] = nextB;
+        }
+        global::ILGPU.Group.Barrier();
+        int buffer = 0; // the one the math reads; the next tile goes into the other
+        for (int k0 = kBegin; k0 < kEnd; k0 += 8)
+        {
+            bool more = k0 + 8 < kEnd;
+            if (more)
             {
-                int r = e / 32, kk = e % 32;
-                a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 32 + k0 + kk] : 0f;
-                int wk = e / 32, c = e % 32;
-                b[wk * 32 + c] = weight[(k0 + wk) * 32 + col0 + c];
+                // The next tile's global loads are in flight during the math.
+                int aK = k0 + 8 + aq, bK = k0 + 8 + br;
+                nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+                nextB = col0 + bq < 32 ? weight4[(bK * 32 + col0 + bq) / 4] : default;
+            }
+            // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+            var aRead = aTiles.SubView(buffer * 264 + ty);
+            var bRead = bTiles.SubView(buffer * 256 + tx);
+            for (int kk = 0; kk < 8; kk++)
+            {
+                var aRow = aRead.SubView(kk * 33);
+                var bRow = bRead.SubView(kk * 32);
+                global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
+                c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
+                c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
+                c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W; c34 += a0.W * b1.X; c35 += a0.W * b1.Y; c36 += a0.W * b1.Z; c37 += a0.W * b1.W;
+                c40 += a1.X * b0.X; c41 += a1.X * b0.Y; c42 += a1.X * b0.Z; c43 += a1.X * b0.W; c44 += a1.X * b1.X; c45 += a1.X * b1.Y; c46 += a1.X * b1.Z; c47 += a1.X * b1.W;
+                c50 += a1.Y * b0.X; c51 += a1.Y * b0.Y; c52 += a1.Y * b0.Z; c53 += a1.Y * b0.W; c54 += a1.Y * b1.X; c55 += a1.Y * b1.Y; c56 += a1.Y * b1.Z; c57 += a1.Y * b1.W;
+                c60 += a1.Z * b0.X; c61 += a1.Z * b0.Y; c62 += a1.Z * b0.Z; c63 += a1.Z * b0.W; c64 += a1.Z * b1.X; c65 += a1.Z * b1.Y; c66 += a1.Z * b1.Z; c67 += a1.Z * b1.W;
+                c70 += a1.W * b0.X; c71 += a1.W * b0.Y; c72 += a1.W * b0.Z; c73 += a1.W * b0.W; c74 += a1.W * b1.X; c75 += a1.W * b1.Y; c76 += a1.W * b1.Z; c77 += a1.W * b1.W;
+            }
+            if (more)
+            {
+                var aWrite = aFloats.SubView((1 - buffer) * 1056 + aWriteAt);
+                var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+                bWrite[0] = nextB;
             }
             global::ILGPU.Group.Barrier();
-            for (int kk = 0; kk < 32; kk++)
-            {
-                float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
-                float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
-                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            }
-            global::ILGPU.Group.Barrier();
+            buffer ^= 1;
         }
 
-        if (row0 + ty < rows)
+        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        if (row0 + ty * 4 < rows)
         {
-            int o = (row0 + ty) * 32 + col0 + tx;
-            output[o] = c00;
-            output[o + 8] = c01;
-            output[o + 16] = c02;
-            output[o + 24] = c03;
+            int o = (row0 + ty * 4) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04, c05, c06, c07);
         }
-        if (row0 + ty + 8 < rows)
+        if (row0 + ty * 4 + 1 < rows)
         {
-            int o = (row0 + ty + 8) * 32 + col0 + tx;
-            output[o] = c10;
-            output[o + 8] = c11;
-            output[o + 16] = c12;
-            output[o + 24] = c13;
+            int o = (row0 + ty * 4 + 1) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14, c15, c16, c17);
         }
-        if (row0 + ty + 16 < rows)
+        if (row0 + ty * 4 + 2 < rows)
         {
-            int o = (row0 + ty + 16) * 32 + col0 + tx;
-            output[o] = c20;
-            output[o + 8] = c21;
-            output[o + 16] = c22;
-            output[o + 24] = c23;
+            int o = (row0 + ty * 4 + 2) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24, c25, c26, c27);
         }
-        if (row0 + ty + 24 < rows)
+        if (row0 + ty * 4 + 3 < rows)
         {
-            int o = (row0 + ty + 24) * 32 + col0 + tx;
-            output[o] = c30;
-            output[o + 8] = c31;
-            output[o + 16] = c32;
-            output[o + 24] = c33;
+            int o = (row0 + ty * 4 + 3) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34, c35, c36, c37);
+        }
+        if (row0 + ty * 4 + 64 < rows)
+        {
+            int o = (row0 + ty * 4 + 64) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40, c41, c42, c43);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44, c45, c46, c47);
+        }
+        if (row0 + ty * 4 + 65 < rows)
+        {
+            int o = (row0 + ty * 4 + 65) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50, c51, c52, c53);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54, c55, c56, c57);
+        }
+        if (row0 + ty * 4 + 66 < rows)
+        {
+            int o = (row0 + ty * 4 + 66) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60, c61, c62, c63);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64, c65, c66, c67);
+        }
+        if (row0 + ty * 4 + 67 < rows)
+        {
+            int o = (row0 + ty * 4 + 67) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70, c71, c72, c73);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74, c75, c76, c77);
         }
     }
 
     /// <summary>
-    /// output[rows, 8] = input[rows, 32] · weight[32, 8]: one group of 64 threads per 32×32 output tile,
-    /// K in 1 step(s) of 32 through shared memory, a 4×4 register tile per thread.
+    /// output[rows, 32] = input[rows, 32] · weight[32, 32]: one group of 256 threads per 64×64 output tile,
+    /// 4×4 outputs per thread, K in steps of 16 through two shared buffers; grid Z splits K into shares of <paramref name="depth"/>, added into a zeroed output when there are several.
     /// </summary>
-    private static void GpuLinear32x8(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
+    private static void GpuLinear32x32Narrow(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows, int depth)
     {
-        // K fits one step: the k0 loop below runs once.
         int thread = global::ILGPU.Group.IdxX;
-        int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
-        int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
-        var a = global::ILGPU.SharedMemory.Allocate<float>(1056); // input tile, transposed: a[kk·33 + r] (padded row)
-        var b = global::ILGPU.SharedMemory.Allocate<float>(1024); // weight tile: b[kk·32 + c]
+        int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+        int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
+        int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(32, kBegin + depth);
+        // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aFloats = aTiles.Cast<float>();
+        // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+        int ar = thread / 4, aq = thread % 4 * 4;
+        int br = thread / 16, bq = thread % 16 * 4;
+        bool rowInside = row0 + ar < rows;
+        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
         float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
 
-        for (int k0 = 0; k0 < 32; k0 += 32)
+        global::StaticAttention.Gpu.Float4 nextA, nextB;
         {
-            // 1024 input and 1024 weight elements, 16 of each per thread, reads coalesced
-            for (int e = thread; e < 1024; e += 64)
+            // The first tile.
+            int aK = kBegin + aq, bK = kBegin + br;
+            nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+            nextB = col0 + bq < 32 ? weight4[(bK * 32 + col0 + bq) / 4] : default;
+            var aWrite = aFloats.SubView(aWriteAt);
+            var bWrite = bTiles.SubView(bWriteAt);
+            aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+            bWrite[0] = nextB;
+        }
+        global::ILGPU.Group.Barrier();
+        int buffer = 0; // the one the math reads; the next tile goes into the other
+        for (int k0 = kBegin; k0 < kEnd; k0 += 16)
+        {
+            bool more = k0 + 16 < kEnd;
+            if (more)
             {
-                int r = e / 32, kk = e % 32;
-                a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 32 + k0 + kk] : 0f;
-                int wk = e / 32, c = e % 32;
-                b[wk * 32 + c] = col0 + c < 8 ? weight[(k0 + wk) * 8 + col0 + c] : 0f;
+                // The next tile's global loads are in flight during the math.
+                int aK = k0 + 16 + aq, bK = k0 + 16 + br;
+                nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+                nextB = col0 + bq < 32 ? weight4[(bK * 32 + col0 + bq) / 4] : default;
+            }
+            // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+            var aRead = aTiles.SubView(buffer * 272 + ty);
+            var bRead = bTiles.SubView(buffer * 256 + tx);
+            for (int kk = 0; kk < 16; kk++)
+            {
+                var aRow = aRead.SubView(kk * 17);
+                var bRow = bRead.SubView(kk * 16);
+                global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
+                c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
+                c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
+                c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W;
+            }
+            if (more)
+            {
+                var aWrite = aFloats.SubView((1 - buffer) * 1088 + aWriteAt);
+                var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+                bWrite[0] = nextB;
             }
             global::ILGPU.Group.Barrier();
-            for (int kk = 0; kk < 32; kk++)
-            {
-                float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
-                float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
-                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            }
-            global::ILGPU.Group.Barrier();
+            buffer ^= 1;
         }
 
-        if (row0 + ty < rows)
+        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
+        if (row0 + ty * 4 < rows)
         {
-            int o = (row0 + ty) * 8 + col0 + tx;
-            if (col0 + tx < 8) output[o] = c00;
-            if (col0 + tx + 8 < 8) output[o + 8] = c01;
-            if (col0 + tx + 16 < 8) output[o + 16] = c02;
-            if (col0 + tx + 24 < 8) output[o + 24] = c03;
+            int o = (row0 + ty * 4) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03); else { global::ILGPU.Atomic.Add(ref output[o], c00); global::ILGPU.Atomic.Add(ref output[o + 1], c01); global::ILGPU.Atomic.Add(ref output[o + 2], c02); global::ILGPU.Atomic.Add(ref output[o + 3], c03); } }
         }
-        if (row0 + ty + 8 < rows)
+        if (row0 + ty * 4 + 1 < rows)
         {
-            int o = (row0 + ty + 8) * 8 + col0 + tx;
-            if (col0 + tx < 8) output[o] = c10;
-            if (col0 + tx + 8 < 8) output[o + 8] = c11;
-            if (col0 + tx + 16 < 8) output[o + 16] = c12;
-            if (col0 + tx + 24 < 8) output[o + 24] = c13;
+            int o = (row0 + ty * 4 + 1) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13); else { global::ILGPU.Atomic.Add(ref output[o], c10); global::ILGPU.Atomic.Add(ref output[o + 1], c11); global::ILGPU.Atomic.Add(ref output[o + 2], c12); global::ILGPU.Atomic.Add(ref output[o + 3], c13); } }
         }
-        if (row0 + ty + 16 < rows)
+        if (row0 + ty * 4 + 2 < rows)
         {
-            int o = (row0 + ty + 16) * 8 + col0 + tx;
-            if (col0 + tx < 8) output[o] = c20;
-            if (col0 + tx + 8 < 8) output[o + 8] = c21;
-            if (col0 + tx + 16 < 8) output[o + 16] = c22;
-            if (col0 + tx + 24 < 8) output[o + 24] = c23;
+            int o = (row0 + ty * 4 + 2) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23); else { global::ILGPU.Atomic.Add(ref output[o], c20); global::ILGPU.Atomic.Add(ref output[o + 1], c21); global::ILGPU.Atomic.Add(ref output[o + 2], c22); global::ILGPU.Atomic.Add(ref output[o + 3], c23); } }
         }
-        if (row0 + ty + 24 < rows)
+        if (row0 + ty * 4 + 3 < rows)
         {
-            int o = (row0 + ty + 24) * 8 + col0 + tx;
-            if (col0 + tx < 8) output[o] = c30;
-            if (col0 + tx + 8 < 8) output[o + 8] = c31;
-            if (col0 + tx + 16 < 8) output[o + 16] = c32;
-            if (col0 + tx + 24 < 8) output[o + 24] = c33;
+            int o = (row0 + ty * 4 + 3) * 32 + col0 + tx * 4;
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); } }
+        }
+    }
+
+    /// <summary>
+    /// output[rows, 8] = input[rows, 32] · weight[32, 8]: one group of 256 threads per 128×128 output tile,
+    /// 8×8 outputs per thread, K in steps of 8 through two shared buffers.
+    /// </summary>
+    private static void GpuLinear32x8(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows)
+    {
+        int thread = global::ILGPU.Group.IdxX;
+        int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+        int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
+        const int kBegin = 0, kEnd = 32;
+        // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aFloats = aTiles.Cast<float>();
+        // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+        int ar = thread / 2, aq = thread % 2 * 4;
+        int br = thread / 32, bq = thread % 32 * 4;
+        bool rowInside = row0 + ar < rows;
+        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
+        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c24 = 0f, c25 = 0f, c26 = 0f, c27 = 0f;
+        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f, c34 = 0f, c35 = 0f, c36 = 0f, c37 = 0f;
+        float c40 = 0f, c41 = 0f, c42 = 0f, c43 = 0f, c44 = 0f, c45 = 0f, c46 = 0f, c47 = 0f;
+        float c50 = 0f, c51 = 0f, c52 = 0f, c53 = 0f, c54 = 0f, c55 = 0f, c56 = 0f, c57 = 0f;
+        float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
+        float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
+
+        global::StaticAttention.Gpu.Float4 nextA, nextB;
+        {
+            // The first tile.
+            int aK = kBegin + aq, bK = kBegin + br;
+            nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+            nextB = col0 + bq < 8 ? weight4[(bK * 8 + col0 + bq) / 4] : default;
+            var aWrite = aFloats.SubView(aWriteAt);
+            var bWrite = bTiles.SubView(bWriteAt);
+            aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+            bWrite[0] = nextB;
+        }
+        global::ILGPU.Group.Barrier();
+        int buffer = 0; // the one the math reads; the next tile goes into the other
+        for (int k0 = kBegin; k0 < kEnd; k0 += 8)
+        {
+            bool more = k0 + 8 < kEnd;
+            if (more)
+            {
+                // The next tile's global loads are in flight during the math.
+                int aK = k0 + 8 + aq, bK = k0 + 8 + br;
+                nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+                nextB = col0 + bq < 8 ? weight4[(bK * 8 + col0 + bq) / 4] : default;
+            }
+            // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+            var aRead = aTiles.SubView(buffer * 264 + ty);
+            var bRead = bTiles.SubView(buffer * 256 + tx);
+            for (int kk = 0; kk < 8; kk++)
+            {
+                var aRow = aRead.SubView(kk * 33);
+                var bRow = bRead.SubView(kk * 32);
+                global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
+                c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
+                c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
+                c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W; c34 += a0.W * b1.X; c35 += a0.W * b1.Y; c36 += a0.W * b1.Z; c37 += a0.W * b1.W;
+                c40 += a1.X * b0.X; c41 += a1.X * b0.Y; c42 += a1.X * b0.Z; c43 += a1.X * b0.W; c44 += a1.X * b1.X; c45 += a1.X * b1.Y; c46 += a1.X * b1.Z; c47 += a1.X * b1.W;
+                c50 += a1.Y * b0.X; c51 += a1.Y * b0.Y; c52 += a1.Y * b0.Z; c53 += a1.Y * b0.W; c54 += a1.Y * b1.X; c55 += a1.Y * b1.Y; c56 += a1.Y * b1.Z; c57 += a1.Y * b1.W;
+                c60 += a1.Z * b0.X; c61 += a1.Z * b0.Y; c62 += a1.Z * b0.Z; c63 += a1.Z * b0.W; c64 += a1.Z * b1.X; c65 += a1.Z * b1.Y; c66 += a1.Z * b1.Z; c67 += a1.Z * b1.W;
+                c70 += a1.W * b0.X; c71 += a1.W * b0.Y; c72 += a1.W * b0.Z; c73 += a1.W * b0.W; c74 += a1.W * b1.X; c75 += a1.W * b1.Y; c76 += a1.W * b1.Z; c77 += a1.W * b1.W;
+            }
+            if (more)
+            {
+                var aWrite = aFloats.SubView((1 - buffer) * 1056 + aWriteAt);
+                var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+                bWrite[0] = nextB;
+            }
+            global::ILGPU.Group.Barrier();
+            buffer ^= 1;
+        }
+
+        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        if (row0 + ty * 4 < rows)
+        {
+            int o = (row0 + ty * 4) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04, c05, c06, c07);
+        }
+        if (row0 + ty * 4 + 1 < rows)
+        {
+            int o = (row0 + ty * 4 + 1) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14, c15, c16, c17);
+        }
+        if (row0 + ty * 4 + 2 < rows)
+        {
+            int o = (row0 + ty * 4 + 2) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24, c25, c26, c27);
+        }
+        if (row0 + ty * 4 + 3 < rows)
+        {
+            int o = (row0 + ty * 4 + 3) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34, c35, c36, c37);
+        }
+        if (row0 + ty * 4 + 64 < rows)
+        {
+            int o = (row0 + ty * 4 + 64) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40, c41, c42, c43);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44, c45, c46, c47);
+        }
+        if (row0 + ty * 4 + 65 < rows)
+        {
+            int o = (row0 + ty * 4 + 65) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50, c51, c52, c53);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54, c55, c56, c57);
+        }
+        if (row0 + ty * 4 + 66 < rows)
+        {
+            int o = (row0 + ty * 4 + 66) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60, c61, c62, c63);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64, c65, c66, c67);
+        }
+        if (row0 + ty * 4 + 67 < rows)
+        {
+            int o = (row0 + ty * 4 + 67) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70, c71, c72, c73);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74, c75, c76, c77);
+        }
+    }
+
+    /// <summary>
+    /// output[rows, 8] = input[rows, 32] · weight[32, 8]: one group of 256 threads per 64×64 output tile,
+    /// 4×4 outputs per thread, K in steps of 16 through two shared buffers; grid Z splits K into shares of <paramref name="depth"/>, added into a zeroed output when there are several.
+    /// </summary>
+    private static void GpuLinear32x8Narrow(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> output, int rows, int depth)
+    {
+        int thread = global::ILGPU.Group.IdxX;
+        int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+        int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
+        int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(32, kBegin + depth);
+        // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aFloats = aTiles.Cast<float>();
+        // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+        int ar = thread / 4, aq = thread % 4 * 4;
+        int br = thread / 16, bq = thread % 16 * 4;
+        bool rowInside = row0 + ar < rows;
+        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+        global::StaticAttention.Gpu.Float4 nextA, nextB;
+        {
+            // The first tile.
+            int aK = kBegin + aq, bK = kBegin + br;
+            nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+            nextB = col0 + bq < 8 ? weight4[(bK * 8 + col0 + bq) / 4] : default;
+            var aWrite = aFloats.SubView(aWriteAt);
+            var bWrite = bTiles.SubView(bWriteAt);
+            aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+            bWrite[0] = nextB;
+        }
+        global::ILGPU.Group.Barrier();
+        int buffer = 0; // the one the math reads; the next tile goes into the other
+        for (int k0 = kBegin; k0 < kEnd; k0 += 16)
+        {
+            bool more = k0 + 16 < kEnd;
+            if (more)
+            {
+                // The next tile's global loads are in flight during the math.
+                int aK = k0 + 16 + aq, bK = k0 + 16 + br;
+                nextA = rowInside ? input4[((row0 + ar) * 32 + aK) / 4] : default;
+                nextB = col0 + bq < 8 ? weight4[(bK * 8 + col0 + bq) / 4] : default;
+            }
+            // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+            var aRead = aTiles.SubView(buffer * 272 + ty);
+            var bRead = bTiles.SubView(buffer * 256 + tx);
+            for (int kk = 0; kk < 16; kk++)
+            {
+                var aRow = aRead.SubView(kk * 17);
+                var bRow = bRead.SubView(kk * 16);
+                global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
+                c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
+                c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
+                c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W;
+            }
+            if (more)
+            {
+                var aWrite = aFloats.SubView((1 - buffer) * 1088 + aWriteAt);
+                var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+                bWrite[0] = nextB;
+            }
+            global::ILGPU.Group.Barrier();
+            buffer ^= 1;
+        }
+
+        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
+        if (row0 + ty * 4 < rows)
+        {
+            int o = (row0 + ty * 4) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03); else { global::ILGPU.Atomic.Add(ref output[o], c00); global::ILGPU.Atomic.Add(ref output[o + 1], c01); global::ILGPU.Atomic.Add(ref output[o + 2], c02); global::ILGPU.Atomic.Add(ref output[o + 3], c03); } }
+        }
+        if (row0 + ty * 4 + 1 < rows)
+        {
+            int o = (row0 + ty * 4 + 1) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13); else { global::ILGPU.Atomic.Add(ref output[o], c10); global::ILGPU.Atomic.Add(ref output[o + 1], c11); global::ILGPU.Atomic.Add(ref output[o + 2], c12); global::ILGPU.Atomic.Add(ref output[o + 3], c13); } }
+        }
+        if (row0 + ty * 4 + 2 < rows)
+        {
+            int o = (row0 + ty * 4 + 2) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23); else { global::ILGPU.Atomic.Add(ref output[o], c20); global::ILGPU.Atomic.Add(ref output[o + 1], c21); global::ILGPU.Atomic.Add(ref output[o + 2], c22); global::ILGPU.Atomic.Add(ref output[o + 3], c23); } }
+        }
+        if (row0 + ty * 4 + 3 < rows)
+        {
+            int o = (row0 + ty * 4 + 3) * 8 + col0 + tx * 4;
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); } }
         }
     }
 

@@ -45,6 +45,7 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public bool TryEnter()
     public const int MinThreadsPerGroup = 128
     public const int WarpSize = 32
+    public int Multiprocessors { get; }
     public static InvalidOperationException AlreadyOnAccelerator(string layerName, Accelerator current)
     public static InvalidOperationException NotOnAccelerator(string layerName)
     public void Dispose()
@@ -75,6 +76,24 @@ public sealed class StaticAttention.Gpu.DeviceWeights : IDisposable
     public ArrayView<float> ValueBias { get; }
     public DeviceWeights(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights)
     public void Dispose()
+public struct StaticAttention.Gpu.Float4
+    public Float4(float x, float y, float z, float w)
+    public float W
+    public float X
+    public float Y
+    public float Z
+public static class StaticAttention.Gpu.GemmLaunch
+    public const int MinimumSplitDepth = 32
+    public const int NarrowStep = 16
+    public const int NarrowTile = 64
+    public const int WideTile = 128
+    public static ArrayView<float> Aligned(ArrayView<float> view, DeviceScratch scratch, int slot)
+    public static ArrayView<float> AlignedTarget(ArrayView<float> output, DeviceScratch scratch, int slot)
+    public static bool IsVectorAligned(ArrayView<float> view)
+    public static bool Wide(int rows, int n, int multiprocessors)
+    public static int SplitDepth(int rows, int n, int k, int multiprocessors)
+    public static int Tiles(int length, int tile)
+    public static void CopyBack(ArrayView<float> written, ArrayView<float> output)
 public struct StaticAttention.Gpu.RowValues4
     public RowValues4(float row0, float row1, float row2, float row3)
     public float Row0

@@ -440,7 +440,9 @@ namespace Samples.Attention
         {
             public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x192Bias;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear64x192BiasNarrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x64Bias;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear64x64BiasNarrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
 
             public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
@@ -448,7 +450,9 @@ namespace Samples.Attention
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
                 Linear64x192Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x192Bias);
+                Linear64x192BiasNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear64x192BiasNarrow);
                 Linear64x64Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64Bias);
+                Linear64x64BiasNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear64x64BiasNarrow);
                 Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
@@ -509,170 +513,499 @@ namespace Samples.Attention
             global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
             global::ILGPU.ArrayView<float> qkv = scratch.Floats(0, (long)batch * QueryTokens * 192); // [batch·8, 192], columns q | k | v
             global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 64); // [batch·8, 64]
+            x = global::StaticAttention.Gpu.GemmLaunch.Aligned(x, scratch, 4); // a copy only when not 16-byte aligned
+            global::ILGPU.ArrayView<float> projected = global::StaticAttention.Gpu.GemmLaunch.AlignedTarget(output, scratch, 7); // output itself when 16-byte aligned
 
-            // qkv = x · Wᵀ + b: [batch·8, 64] -> [batch·8, 192]; 32×32 tiles: 6 columns × ceil(rows / 32)
-            device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(6, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
+            // qkv = x · Wᵀ + b: [batch·8, 64] -> [batch·8, 192]; 128×128 tiles when they fill the device, else 64×64 with K split
+            if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 192, device.Session.Multiprocessors))
+                device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
+            else
+            {
+                int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 192, 64, device.Session.Multiprocessors);
+                if (depth < 64) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(qkv); // the splits add into it
+                device.Linear64x192BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(3, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(64, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens, depth);
+            }
 
             // Attention: one warp per (head, batch item), four heads per group: ceil(4 / 4) = 1 groups per item.
             device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), qkv, parameters.RelativePositionBiasTable, context);
 
-            // output = context · Wᵀ + b: [batch·8, 64] -> [batch·8, 64]; 32×32 tiles: 2 columns × ceil(rows / 32)
-            device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, (batch * QueryTokens + 31) / 32, 1), new global::ILGPU.Index3D(64, 1, 1)), context, parameters.Output, parameters.OutputBias, output, batch * QueryTokens);
+            // projected = context · Wᵀ + b: [batch·8, 64] -> [batch·8, 64]; 128×128 tiles when they fill the device, else 64×64 with K split
+            if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 64, device.Session.Multiprocessors))
+                device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, parameters.OutputBias, projected, batch * QueryTokens);
+            else
+            {
+                int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 64, 64, device.Session.Multiprocessors);
+                if (depth < 64) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(projected); // the splits add into it
+                device.Linear64x64BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(64, depth)), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, parameters.OutputBias, projected, batch * QueryTokens, depth);
+            }
+            global::StaticAttention.Gpu.GemmLaunch.CopyBack(projected, output);
         }
 
         /// <summary>
-        /// output[rows, 192] = input[rows, 64] · weight[64, 192] + bias[192]: one group of 64 threads per 32×32 output tile,
-        /// K in 1 step(s) of 64 through shared memory, a 4×4 register tile per thread.
+        /// output[rows, 192] = input[rows, 64] · weight[64, 192] + bias[192]: one group of 256 threads per 128×128 output tile,
+        /// 8×8 outputs per thread, K in steps of 8 through two shared buffers.
         /// </summary>
         private static void GpuLinear64x192Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
         {
-            // K fits one step: the k0 loop below runs once.
             int thread = global::ILGPU.Group.IdxX;
-            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
-            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
-            var a = global::ILGPU.SharedMemory.Allocate<float>(2112); // input tile, transposed: a[kk·33 + r] (padded row)
-            var b = global::ILGPU.SharedMemory.Allocate<float>(2048); // weight tile: b[kk·32 + c]
-            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
-            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
-            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
-            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+            int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+            int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
+            const int kBegin = 0, kEnd = 64;
+            // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aFloats = aTiles.Cast<float>();
+            // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+            int ar = thread / 2, aq = thread % 2 * 4;
+            int br = thread / 32, bq = thread % 32 * 4;
+            bool rowInside = row0 + ar < rows;
+            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c24 = 0f, c25 = 0f, c26 = 0f, c27 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f, c34 = 0f, c35 = 0f, c36 = 0f, c37 = 0f;
+            float c40 = 0f, c41 = 0f, c42 = 0f, c43 = 0f, c44 = 0f, c45 = 0f, c46 = 0f, c47 = 0f;
+            float c50 = 0f, c51 = 0f, c52 = 0f, c53 = 0f, c54 = 0f, c55 = 0f, c56 = 0f, c57 = 0f;
+            float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
+            float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-            for (int k0 = 0; k0 < 64; k0 += 64)
+            global::StaticAttention.Gpu.Float4 nextA, nextB;
             {
-                // 2048 input and 2048 weight elements, 32 of each per thread, reads coalesced
-                for (int e = thread; e < 2048; e += 64)
+                // The first tile.
+                int aK = kBegin + aq, bK = kBegin + br;
+                nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                nextB = col0 + bq < 192 ? weight4[(bK * 192 + col0 + bq) / 4] : default;
+                var aWrite = aFloats.SubView(aWriteAt);
+                var bWrite = bTiles.SubView(bWriteAt);
+                aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+                bWrite[0] = nextB;
+            }
+            global::ILGPU.Group.Barrier();
+            int buffer = 0; // the one the math reads; the next tile goes into the other
+            for (int k0 = kBegin; k0 < kEnd; k0 += 8)
+            {
+                bool more = k0 + 8 < kEnd;
+                if (more)
                 {
-                    int r = e / 64, kk = e % 64;
-                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 64 + k0 + kk] : 0f;
-                    int wk = e / 32, c = e % 32;
-                    b[wk * 32 + c] = weight[(k0 + wk) * 192 + col0 + c];
+                    // The next tile's global loads are in flight during the math.
+                    int aK = k0 + 8 + aq, bK = k0 + 8 + br;
+                    nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                    nextB = col0 + bq < 192 ? weight4[(bK * 192 + col0 + bq) / 4] : default;
+                }
+                // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+                var aRead = aTiles.SubView(buffer * 264 + ty);
+                var bRead = bTiles.SubView(buffer * 256 + tx);
+                for (int kk = 0; kk < 8; kk++)
+                {
+                    var aRow = aRead.SubView(kk * 33);
+                    var bRow = bRead.SubView(kk * 32);
+                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                    c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
+                    c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
+                    c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
+                    c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W; c34 += a0.W * b1.X; c35 += a0.W * b1.Y; c36 += a0.W * b1.Z; c37 += a0.W * b1.W;
+                    c40 += a1.X * b0.X; c41 += a1.X * b0.Y; c42 += a1.X * b0.Z; c43 += a1.X * b0.W; c44 += a1.X * b1.X; c45 += a1.X * b1.Y; c46 += a1.X * b1.Z; c47 += a1.X * b1.W;
+                    c50 += a1.Y * b0.X; c51 += a1.Y * b0.Y; c52 += a1.Y * b0.Z; c53 += a1.Y * b0.W; c54 += a1.Y * b1.X; c55 += a1.Y * b1.Y; c56 += a1.Y * b1.Z; c57 += a1.Y * b1.W;
+                    c60 += a1.Z * b0.X; c61 += a1.Z * b0.Y; c62 += a1.Z * b0.Z; c63 += a1.Z * b0.W; c64 += a1.Z * b1.X; c65 += a1.Z * b1.Y; c66 += a1.Z * b1.Z; c67 += a1.Z * b1.W;
+                    c70 += a1.W * b0.X; c71 += a1.W * b0.Y; c72 += a1.W * b0.Z; c73 += a1.W * b0.W; c74 += a1.W * b1.X; c75 += a1.W * b1.Y; c76 += a1.W * b1.Z; c77 += a1.W * b1.W;
+                }
+                if (more)
+                {
+                    var aWrite = aFloats.SubView((1 - buffer) * 1056 + aWriteAt);
+                    var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                    aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+                    bWrite[0] = nextB;
                 }
                 global::ILGPU.Group.Barrier();
-                for (int kk = 0; kk < 64; kk++)
-                {
-                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
-                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
-                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-                }
-                global::ILGPU.Group.Barrier();
+                buffer ^= 1;
             }
 
-            float bias0 = bias[col0 + tx];
-            float bias1 = bias[col0 + tx + 8];
-            float bias2 = bias[col0 + tx + 16];
-            float bias3 = bias[col0 + tx + 24];
-            if (row0 + ty < rows)
+            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
+            global::StaticAttention.Gpu.Float4 bias0 = col0 + tx * 4 < 192 ? bias4[(col0 + tx * 4) / 4] : default;
+            global::StaticAttention.Gpu.Float4 bias1 = col0 + tx * 4 + 64 < 192 ? bias4[(col0 + tx * 4 + 64) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            if (row0 + ty * 4 < rows)
             {
-                int o = (row0 + ty) * 192 + col0 + tx;
-                output[o] = c00 + bias0;
-                output[o + 8] = c01 + bias1;
-                output[o + 16] = c02 + bias2;
-                output[o + 24] = c03 + bias3;
+                int o = (row0 + ty * 4) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04 + bias1.X, c05 + bias1.Y, c06 + bias1.Z, c07 + bias1.W);
             }
-            if (row0 + ty + 8 < rows)
+            if (row0 + ty * 4 + 1 < rows)
             {
-                int o = (row0 + ty + 8) * 192 + col0 + tx;
-                output[o] = c10 + bias0;
-                output[o + 8] = c11 + bias1;
-                output[o + 16] = c12 + bias2;
-                output[o + 24] = c13 + bias3;
+                int o = (row0 + ty * 4 + 1) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14 + bias1.X, c15 + bias1.Y, c16 + bias1.Z, c17 + bias1.W);
             }
-            if (row0 + ty + 16 < rows)
+            if (row0 + ty * 4 + 2 < rows)
             {
-                int o = (row0 + ty + 16) * 192 + col0 + tx;
-                output[o] = c20 + bias0;
-                output[o + 8] = c21 + bias1;
-                output[o + 16] = c22 + bias2;
-                output[o + 24] = c23 + bias3;
+                int o = (row0 + ty * 4 + 2) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24 + bias1.X, c25 + bias1.Y, c26 + bias1.Z, c27 + bias1.W);
             }
-            if (row0 + ty + 24 < rows)
+            if (row0 + ty * 4 + 3 < rows)
             {
-                int o = (row0 + ty + 24) * 192 + col0 + tx;
-                output[o] = c30 + bias0;
-                output[o + 8] = c31 + bias1;
-                output[o + 16] = c32 + bias2;
-                output[o + 24] = c33 + bias3;
+                int o = (row0 + ty * 4 + 3) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34 + bias1.X, c35 + bias1.Y, c36 + bias1.Z, c37 + bias1.W);
+            }
+            if (row0 + ty * 4 + 64 < rows)
+            {
+                int o = (row0 + ty * 4 + 64) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40 + bias0.X, c41 + bias0.Y, c42 + bias0.Z, c43 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44 + bias1.X, c45 + bias1.Y, c46 + bias1.Z, c47 + bias1.W);
+            }
+            if (row0 + ty * 4 + 65 < rows)
+            {
+                int o = (row0 + ty * 4 + 65) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50 + bias0.X, c51 + bias0.Y, c52 + bias0.Z, c53 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54 + bias1.X, c55 + bias1.Y, c56 + bias1.Z, c57 + bias1.W);
+            }
+            if (row0 + ty * 4 + 66 < rows)
+            {
+                int o = (row0 + ty * 4 + 66) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60 + bias0.X, c61 + bias0.Y, c62 + bias0.Z, c63 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64 + bias1.X, c65 + bias1.Y, c66 + bias1.Z, c67 + bias1.W);
+            }
+            if (row0 + ty * 4 + 67 < rows)
+            {
+                int o = (row0 + ty * 4 + 67) * 192 + col0 + tx * 4;
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70 + bias0.X, c71 + bias0.Y, c72 + bias0.Z, c73 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74 + bias1.X, c75 + bias1.Y, c76 + bias1.Z, c77 + bias1.W);
             }
         }
 
         /// <summary>
-        /// output[rows, 64] = input[rows, 64] · weight[64, 64] + bias[64]: one group of 64 threads per 32×32 output tile,
-        /// K in 1 step(s) of 64 through shared memory, a 4×4 register tile per thread.
+        /// output[rows, 192] = input[rows, 64] · weight[64, 192] + bias[192]: one group of 256 threads per 64×64 output tile,
+        /// 4×4 outputs per thread, K in steps of 16 through two shared buffers; grid Z splits K into shares of <paramref name="depth"/>, added into a zeroed output when there are several.
         /// </summary>
-        private static void GpuLinear64x64Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
+        private static void GpuLinear64x192BiasNarrow(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows, int depth)
         {
-            // K fits one step: the k0 loop below runs once.
             int thread = global::ILGPU.Group.IdxX;
-            int tx = thread % 8, ty = thread / 8;        // the thread's 4×4 tile: rows ty + 8·a, columns tx + 8·b
-            int row0 = global::ILGPU.Grid.IdxY * 32, col0 = global::ILGPU.Grid.IdxX * 32;
-            var a = global::ILGPU.SharedMemory.Allocate<float>(2112); // input tile, transposed: a[kk·33 + r] (padded row)
-            var b = global::ILGPU.SharedMemory.Allocate<float>(2048); // weight tile: b[kk·32 + c]
+            int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+            int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
+            int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(64, kBegin + depth);
+            // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aFloats = aTiles.Cast<float>();
+            // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+            int ar = thread / 4, aq = thread % 4 * 4;
+            int br = thread / 16, bq = thread % 16 * 4;
+            bool rowInside = row0 + ar < rows;
+            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
             float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
             float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
             float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
             float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
 
-            for (int k0 = 0; k0 < 64; k0 += 64)
+            global::StaticAttention.Gpu.Float4 nextA, nextB;
             {
-                // 2048 input and 2048 weight elements, 32 of each per thread, reads coalesced
-                for (int e = thread; e < 2048; e += 64)
+                // The first tile.
+                int aK = kBegin + aq, bK = kBegin + br;
+                nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                nextB = weight4[(bK * 192 + col0 + bq) / 4];
+                var aWrite = aFloats.SubView(aWriteAt);
+                var bWrite = bTiles.SubView(bWriteAt);
+                aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+                bWrite[0] = nextB;
+            }
+            global::ILGPU.Group.Barrier();
+            int buffer = 0; // the one the math reads; the next tile goes into the other
+            for (int k0 = kBegin; k0 < kEnd; k0 += 16)
+            {
+                bool more = k0 + 16 < kEnd;
+                if (more)
                 {
-                    int r = e / 64, kk = e % 64;
-                    a[kk * 33 + r] = row0 + r < rows ? input[(row0 + r) * 64 + k0 + kk] : 0f;
-                    int wk = e / 32, c = e % 32;
-                    b[wk * 32 + c] = weight[(k0 + wk) * 64 + col0 + c];
+                    // The next tile's global loads are in flight during the math.
+                    int aK = k0 + 16 + aq, bK = k0 + 16 + br;
+                    nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                    nextB = weight4[(bK * 192 + col0 + bq) / 4];
+                }
+                // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+                var aRead = aTiles.SubView(buffer * 272 + ty);
+                var bRead = bTiles.SubView(buffer * 256 + tx);
+                for (int kk = 0; kk < 16; kk++)
+                {
+                    var aRow = aRead.SubView(kk * 17);
+                    var bRow = bRead.SubView(kk * 16);
+                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                    c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
+                    c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
+                    c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
+                    c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W;
+                }
+                if (more)
+                {
+                    var aWrite = aFloats.SubView((1 - buffer) * 1088 + aWriteAt);
+                    var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                    aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+                    bWrite[0] = nextB;
                 }
                 global::ILGPU.Group.Barrier();
-                for (int kk = 0; kk < 64; kk++)
-                {
-                    float a0 = a[kk * 33 + ty], a1 = a[kk * 33 + ty + 8], a2 = a[kk * 33 + ty + 16], a3 = a[kk * 33 + ty + 24];
-                    float b0 = b[kk * 32 + tx], b1 = b[kk * 32 + tx + 8], b2 = b[kk * 32 + tx + 16], b3 = b[kk * 32 + tx + 24];
-                    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-                    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-                    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-                    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-                }
-                global::ILGPU.Group.Barrier();
+                buffer ^= 1;
             }
 
-            float bias0 = bias[col0 + tx];
-            float bias1 = bias[col0 + tx + 8];
-            float bias2 = bias[col0 + tx + 16];
-            float bias3 = bias[col0 + tx + 24];
-            if (row0 + ty < rows)
+            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
+            global::StaticAttention.Gpu.Float4 bias0 = global::ILGPU.Grid.IdxZ == 0 ? bias4[(col0 + tx * 4) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
+            if (row0 + ty * 4 < rows)
             {
-                int o = (row0 + ty) * 64 + col0 + tx;
-                output[o] = c00 + bias0;
-                output[o + 8] = c01 + bias1;
-                output[o + 16] = c02 + bias2;
-                output[o + 24] = c03 + bias3;
+                int o = (row0 + ty * 4) * 192 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c00 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c01 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c02 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c03 + bias0.W); }
             }
-            if (row0 + ty + 8 < rows)
+            if (row0 + ty * 4 + 1 < rows)
             {
-                int o = (row0 + ty + 8) * 64 + col0 + tx;
-                output[o] = c10 + bias0;
-                output[o + 8] = c11 + bias1;
-                output[o + 16] = c12 + bias2;
-                output[o + 24] = c13 + bias3;
+                int o = (row0 + ty * 4 + 1) * 192 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c10 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c11 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c12 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c13 + bias0.W); }
             }
-            if (row0 + ty + 16 < rows)
+            if (row0 + ty * 4 + 2 < rows)
             {
-                int o = (row0 + ty + 16) * 64 + col0 + tx;
-                output[o] = c20 + bias0;
-                output[o + 8] = c21 + bias1;
-                output[o + 16] = c22 + bias2;
-                output[o + 24] = c23 + bias3;
+                int o = (row0 + ty * 4 + 2) * 192 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c20 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c21 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c22 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c23 + bias0.W); }
             }
-            if (row0 + ty + 24 < rows)
+            if (row0 + ty * 4 + 3 < rows)
             {
-                int o = (row0 + ty + 24) * 64 + col0 + tx;
-                output[o] = c30 + bias0;
-                output[o + 8] = c31 + bias1;
-                output[o + 16] = c32 + bias2;
-                output[o + 24] = c33 + bias3;
+                int o = (row0 + ty * 4 + 3) * 192 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c30 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c31 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c32 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c33 + bias0.W); }
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 64] = input[rows, 64] · weight[64, 64] + bias[64]: one group of 256 threads per 128×128 output tile,
+        /// 8×8 outputs per thread, K in steps of 8 through two shared buffers.
+        /// </summary>
+        private static void GpuLinear64x64Bias(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows)
+        {
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+            int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
+            const int kBegin = 0, kEnd = 64;
+            // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aFloats = aTiles.Cast<float>();
+            // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+            int ar = thread / 2, aq = thread % 2 * 4;
+            int br = thread / 32, bq = thread % 32 * 4;
+            bool rowInside = row0 + ar < rows;
+            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c24 = 0f, c25 = 0f, c26 = 0f, c27 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f, c34 = 0f, c35 = 0f, c36 = 0f, c37 = 0f;
+            float c40 = 0f, c41 = 0f, c42 = 0f, c43 = 0f, c44 = 0f, c45 = 0f, c46 = 0f, c47 = 0f;
+            float c50 = 0f, c51 = 0f, c52 = 0f, c53 = 0f, c54 = 0f, c55 = 0f, c56 = 0f, c57 = 0f;
+            float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
+            float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
+
+            global::StaticAttention.Gpu.Float4 nextA, nextB;
+            {
+                // The first tile.
+                int aK = kBegin + aq, bK = kBegin + br;
+                nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                nextB = col0 + bq < 64 ? weight4[(bK * 64 + col0 + bq) / 4] : default;
+                var aWrite = aFloats.SubView(aWriteAt);
+                var bWrite = bTiles.SubView(bWriteAt);
+                aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+                bWrite[0] = nextB;
+            }
+            global::ILGPU.Group.Barrier();
+            int buffer = 0; // the one the math reads; the next tile goes into the other
+            for (int k0 = kBegin; k0 < kEnd; k0 += 8)
+            {
+                bool more = k0 + 8 < kEnd;
+                if (more)
+                {
+                    // The next tile's global loads are in flight during the math.
+                    int aK = k0 + 8 + aq, bK = k0 + 8 + br;
+                    nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                    nextB = col0 + bq < 64 ? weight4[(bK * 64 + col0 + bq) / 4] : default;
+                }
+                // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+                var aRead = aTiles.SubView(buffer * 264 + ty);
+                var bRead = bTiles.SubView(buffer * 256 + tx);
+                for (int kk = 0; kk < 8; kk++)
+                {
+                    var aRow = aRead.SubView(kk * 33);
+                    var bRow = bRead.SubView(kk * 32);
+                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                    c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
+                    c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
+                    c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
+                    c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W; c34 += a0.W * b1.X; c35 += a0.W * b1.Y; c36 += a0.W * b1.Z; c37 += a0.W * b1.W;
+                    c40 += a1.X * b0.X; c41 += a1.X * b0.Y; c42 += a1.X * b0.Z; c43 += a1.X * b0.W; c44 += a1.X * b1.X; c45 += a1.X * b1.Y; c46 += a1.X * b1.Z; c47 += a1.X * b1.W;
+                    c50 += a1.Y * b0.X; c51 += a1.Y * b0.Y; c52 += a1.Y * b0.Z; c53 += a1.Y * b0.W; c54 += a1.Y * b1.X; c55 += a1.Y * b1.Y; c56 += a1.Y * b1.Z; c57 += a1.Y * b1.W;
+                    c60 += a1.Z * b0.X; c61 += a1.Z * b0.Y; c62 += a1.Z * b0.Z; c63 += a1.Z * b0.W; c64 += a1.Z * b1.X; c65 += a1.Z * b1.Y; c66 += a1.Z * b1.Z; c67 += a1.Z * b1.W;
+                    c70 += a1.W * b0.X; c71 += a1.W * b0.Y; c72 += a1.W * b0.Z; c73 += a1.W * b0.W; c74 += a1.W * b1.X; c75 += a1.W * b1.Y; c76 += a1.W * b1.Z; c77 += a1.W * b1.W;
+                }
+                if (more)
+                {
+                    var aWrite = aFloats.SubView((1 - buffer) * 1056 + aWriteAt);
+                    var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                    aWrite[0] = nextA.X; aWrite[132] = nextA.Y; aWrite[264] = nextA.Z; aWrite[396] = nextA.W;
+                    bWrite[0] = nextB;
+                }
+                global::ILGPU.Group.Barrier();
+                buffer ^= 1;
+            }
+
+            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
+            global::StaticAttention.Gpu.Float4 bias0 = col0 + tx * 4 < 64 ? bias4[(col0 + tx * 4) / 4] : default;
+            global::StaticAttention.Gpu.Float4 bias1 = col0 + tx * 4 + 64 < 64 ? bias4[(col0 + tx * 4 + 64) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            if (row0 + ty * 4 < rows)
+            {
+                int o = (row0 + ty * 4) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04 + bias1.X, c05 + bias1.Y, c06 + bias1.Z, c07 + bias1.W);
+            }
+            if (row0 + ty * 4 + 1 < rows)
+            {
+                int o = (row0 + ty * 4 + 1) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14 + bias1.X, c15 + bias1.Y, c16 + bias1.Z, c17 + bias1.W);
+            }
+            if (row0 + ty * 4 + 2 < rows)
+            {
+                int o = (row0 + ty * 4 + 2) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24 + bias1.X, c25 + bias1.Y, c26 + bias1.Z, c27 + bias1.W);
+            }
+            if (row0 + ty * 4 + 3 < rows)
+            {
+                int o = (row0 + ty * 4 + 3) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34 + bias1.X, c35 + bias1.Y, c36 + bias1.Z, c37 + bias1.W);
+            }
+            if (row0 + ty * 4 + 64 < rows)
+            {
+                int o = (row0 + ty * 4 + 64) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40 + bias0.X, c41 + bias0.Y, c42 + bias0.Z, c43 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44 + bias1.X, c45 + bias1.Y, c46 + bias1.Z, c47 + bias1.W);
+            }
+            if (row0 + ty * 4 + 65 < rows)
+            {
+                int o = (row0 + ty * 4 + 65) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50 + bias0.X, c51 + bias0.Y, c52 + bias0.Z, c53 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54 + bias1.X, c55 + bias1.Y, c56 + bias1.Z, c57 + bias1.W);
+            }
+            if (row0 + ty * 4 + 66 < rows)
+            {
+                int o = (row0 + ty * 4 + 66) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60 + bias0.X, c61 + bias0.Y, c62 + bias0.Z, c63 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64 + bias1.X, c65 + bias1.Y, c66 + bias1.Z, c67 + bias1.W);
+            }
+            if (row0 + ty * 4 + 67 < rows)
+            {
+                int o = (row0 + ty * 4 + 67) * 64 + col0 + tx * 4;
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70 + bias0.X, c71 + bias0.Y, c72 + bias0.Z, c73 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74 + bias1.X, c75 + bias1.Y, c76 + bias1.Z, c77 + bias1.W);
+            }
+        }
+
+        /// <summary>
+        /// output[rows, 64] = input[rows, 64] · weight[64, 64] + bias[64]: one group of 256 threads per 64×64 output tile,
+        /// 4×4 outputs per thread, K in steps of 16 through two shared buffers; grid Z splits K into shares of <paramref name="depth"/>, added into a zeroed output when there are several.
+        /// </summary>
+        private static void GpuLinear64x64BiasNarrow(global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> weight, global::ILGPU.ArrayView<float> bias, global::ILGPU.ArrayView<float> output, int rows, int depth)
+        {
+            int thread = global::ILGPU.Group.IdxX;
+            int tx = thread % 16, ty = thread / 16; // outputs: rows 4·ty + 64·i + 0..3, columns 4·tx + 64·j + 0..3
+            int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
+            int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(64, kBegin + depth);
+            // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aFloats = aTiles.Cast<float>();
+            // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
+            int ar = thread / 4, aq = thread % 4 * 4;
+            int br = thread / 16, bq = thread % 16 * 4;
+            bool rowInside = row0 + ar < rows;
+            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
+            float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
+            float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+            float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
+            float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+
+            global::StaticAttention.Gpu.Float4 nextA, nextB;
+            {
+                // The first tile.
+                int aK = kBegin + aq, bK = kBegin + br;
+                nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                nextB = weight4[(bK * 64 + col0 + bq) / 4];
+                var aWrite = aFloats.SubView(aWriteAt);
+                var bWrite = bTiles.SubView(bWriteAt);
+                aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+                bWrite[0] = nextB;
+            }
+            global::ILGPU.Group.Barrier();
+            int buffer = 0; // the one the math reads; the next tile goes into the other
+            for (int k0 = kBegin; k0 < kEnd; k0 += 16)
+            {
+                bool more = k0 + 16 < kEnd;
+                if (more)
+                {
+                    // The next tile's global loads are in flight during the math.
+                    int aK = k0 + 16 + aq, bK = k0 + 16 + br;
+                    nextA = rowInside ? input4[((row0 + ar) * 64 + aK) / 4] : default;
+                    nextB = weight4[(bK * 64 + col0 + bq) / 4];
+                }
+                // Views taken per k-step, not carried across iterations: they stay in the shared address space.
+                var aRead = aTiles.SubView(buffer * 272 + ty);
+                var bRead = bTiles.SubView(buffer * 256 + tx);
+                for (int kk = 0; kk < 16; kk++)
+                {
+                    var aRow = aRead.SubView(kk * 17);
+                    var bRow = bRead.SubView(kk * 16);
+                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                    c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
+                    c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
+                    c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
+                    c30 += a0.W * b0.X; c31 += a0.W * b0.Y; c32 += a0.W * b0.Z; c33 += a0.W * b0.W;
+                }
+                if (more)
+                {
+                    var aWrite = aFloats.SubView((1 - buffer) * 1088 + aWriteAt);
+                    var bWrite = bTiles.SubView((1 - buffer) * 256 + bWriteAt);
+                    aWrite[0] = nextA.X; aWrite[68] = nextA.Y; aWrite[136] = nextA.Z; aWrite[204] = nextA.W;
+                    bWrite[0] = nextB;
+                }
+                global::ILGPU.Group.Barrier();
+                buffer ^= 1;
+            }
+
+            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
+            global::StaticAttention.Gpu.Float4 bias0 = global::ILGPU.Grid.IdxZ == 0 ? bias4[(col0 + tx * 4) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
+            if (row0 + ty * 4 < rows)
+            {
+                int o = (row0 + ty * 4) * 64 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c00 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c01 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c02 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c03 + bias0.W); }
+            }
+            if (row0 + ty * 4 + 1 < rows)
+            {
+                int o = (row0 + ty * 4 + 1) * 64 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c10 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c11 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c12 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c13 + bias0.W); }
+            }
+            if (row0 + ty * 4 + 2 < rows)
+            {
+                int o = (row0 + ty * 4 + 2) * 64 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c20 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c21 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c22 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c23 + bias0.W); }
+            }
+            if (row0 + ty * 4 + 3 < rows)
+            {
+                int o = (row0 + ty * 4 + 3) * 64 + col0 + tx * 4;
+                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c30 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c31 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c32 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c33 + bias0.W); }
             }
         }
 
