@@ -31,7 +31,7 @@ public sealed class EmittedGpuCodeTests
         Assert.Contains("new global::ILGPU.Index3D(1, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)", text);
         Assert.Contains("if (key3 >= 50) s33 = float.NegativeInfinity; // past the last key", text);
         Assert.Contains("if (key0 > i0) s00 = float.NegativeInfinity; // causal", text);
-        Assert.Contains("global::StaticAttention.Gpu.RowValues4", text);
+        Assert.Contains("global::StaticAttention.Internal.Gpu.Float4", text);
     }
 
     [Fact]
@@ -53,7 +53,7 @@ public sealed class EmittedGpuCodeTests
         Snapshot.Match(text, "FlashCrossAttention");
 
         // Head width 80: tiles of 32 rows × 16 keys, two rows per thread, three four-column chunks (the last partly idle); 64 keys: no padding.
-        Assert.Contains("global::StaticAttention.Gpu.RowValues4", text);
+        Assert.Contains("global::StaticAttention.Internal.Gpu.Float4", text);
         Assert.Contains("if (4 * tx + 64 < 80)", text);
         Assert.DoesNotContain("past the last key", text);
         Assert.Contains("int g = h / 2;", text);

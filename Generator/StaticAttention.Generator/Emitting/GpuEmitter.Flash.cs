@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -117,7 +118,7 @@ namespace StaticAttention.Generator.Emitting
                         using (w.Block())
                         {
                             string m = "m" + Int(r), sum = "l" + Int(r);
-                            w.Line("float mNew = " + Max + "(" + m + ", tileMax.Row" + Int(r) + ");");
+                            w.Line("float mNew = " + Max + "(" + m + ", tileMax." + Component(r) + ");");
                             w.Line("float mBase = mNew == " + NegativeInfinity + " ? 0f : mNew; // nothing visible yet: every p is 0");
                             w.Line("float alpha = " + Exp2 + "(" + m + " - mBase);");
                             w.Line(m + " = mNew;");
@@ -168,11 +169,11 @@ namespace StaticAttention.Generator.Emitting
                         w.Line(Float4 + " " + string.Join(", ", values) + ";");
                         for (int r = 0; r < rm; r++)
                         {
-                            string p = rm == 4 ? "p.Row" + Int(r) : "p" + Int(r);
+                            string p = rm == 4 ? "p." + Component(r) : "p" + Int(r);
                             for (int u = 0; u < plan.ColumnChunks; u++)
                             {
                                 var fmas = new List<string>();
-                                for (int e = 0; e < 4; e++) fmas.Add(Out(r, 4 * u + e) + " += " + p + " * v" + Int(u) + ".Row" + Int(e) + ";");
+                                for (int e = 0; e < 4; e++) fmas.Add(Out(r, 4 * u + e) + " += " + p + " * v" + Int(u) + "." + Component(e) + ";");
                                 w.Line(string.Join(" ", fmas));
                             }
                         }
@@ -186,7 +187,7 @@ namespace StaticAttention.Generator.Emitting
                 for (int offset = 1; offset < GpuPlan.KeyThreads; offset *= 2)
                     w.Line("sums = " + Float4 + ".Add(sums, global::ILGPU.Warp.ShuffleXor(sums, " + Int(offset) + "));");
                 for (int r = 0; r < rm; r++)
-                    w.Line("float inverse" + Int(r) + " = sums.Row" + Int(r) + " == 0f ? 0f : 1f / sums.Row" + Int(r) + "; // no visible key: zeros");
+                    w.Line("float inverse" + Int(r) + " = sums." + Component(r) + " == 0f ? 0f : 1f / sums." + Component(r) + "; // no visible key: zeros");
                 IDisposable? columns = d < 32 ? w.Block("if (4 * tx < " + Int(d) + ")") : null;
                 for (int r = 0; r < rm; r++)
                 {
@@ -355,7 +356,7 @@ namespace StaticAttention.Generator.Emitting
                     for (int j = 0; j < rn; j++)
                     {
                         string s = "s" + Int(r) + Int(j), k = "kv" + Int(j);
-                        w.Line(s + " = " + s + " + qv.Row0 * " + k + ".Row0 + qv.Row1 * " + k + ".Row1 + qv.Row2 * " + k + ".Row2 + qv.Row3 * " + k + ".Row3;");
+                        w.Line(s + " = " + s + " + qv.X * " + k + ".X + qv.Y * " + k + ".Y + qv.Z * " + k + ".Z + qv.W * " + k + ".W;");
                     }
                 }
             }

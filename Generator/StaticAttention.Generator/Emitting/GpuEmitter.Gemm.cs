@@ -1,13 +1,13 @@
 using System.Text;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
     internal static partial class GpuEmitter
     {
         // The four-float struct of the GEMMs' 16-byte accesses.
-        private const string GemmFloat4 = Runtime + ".Gpu.Float4";
 
         /// <summary>
         /// A register-blocked SGEMM for one projection shape and tiling,
@@ -46,15 +46,15 @@ namespace StaticAttention.Generator.Emitting
                 else
                     w.Line("const int kBegin = 0, kEnd = " + Int(k) + ";");
                 w.Line("// Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].");
-                w.Line("var aTiles = global::ILGPU.SharedMemory.Allocate<" + GemmFloat4 + ">(" + Int(2 * aBuffer) + ");");
-                w.Line("var bTiles = global::ILGPU.SharedMemory.Allocate<" + GemmFloat4 + ">(" + Int(2 * bBuffer) + ");");
+                w.Line("var aTiles = global::ILGPU.SharedMemory.Allocate<" + Float4 + ">(" + Int(2 * aBuffer) + ");");
+                w.Line("var bTiles = global::ILGPU.SharedMemory.Allocate<" + Float4 + ">(" + Int(2 * bBuffer) + ");");
                 w.Line("var aFloats = aTiles.Cast<float>();");
                 w.Line("// This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.");
                 w.Line("int ar = thread / " + Int(step / 4) + ", aq = thread % " + Int(step / 4) + " * 4;");
                 w.Line("int br = thread / " + Int(tile / 4) + ", bq = thread % " + Int(tile / 4) + " * 4;");
                 w.Line("bool rowInside = row0 + ar < rows;");
-                if (vectorInput) w.Line("var input4 = input.Cast<" + GemmFloat4 + ">();");
-                if (vectorOutput) w.Line("var weight4 = weight.Cast<" + GemmFloat4 + ">();");
+                if (vectorInput) w.Line("var input4 = input.Cast<" + Float4 + ">();");
+                if (vectorOutput) w.Line("var weight4 = weight.Cast<" + Float4 + ">();");
                 w.Line("int aWriteAt = aq * " + Int(aStride * 4) + " + ar, bWriteAt = br * " + Int(bStride) + " + bq / 4; // in buffer 0");
                 for (int r = 0; r < per; r++)
                 {
@@ -64,7 +64,7 @@ namespace StaticAttention.Generator.Emitting
                 }
 
                 w.Line();
-                w.Line(GemmFloat4 + " nextA, nextB;");
+                w.Line(Float4 + " nextA, nextB;");
                 using (w.Block())
                 {
                     w.Line("// The first tile.");
@@ -92,7 +92,7 @@ namespace StaticAttention.Generator.Emitting
                     {
                         w.Line("var aRow = aRead.SubView(kk * " + Int(aStride) + ");");
                         w.Line("var bRow = bRead.SubView(kk * " + Int(bStride) + ");");
-                        var loads = new StringBuilder(GemmFloat4 + " ");
+                        var loads = new StringBuilder(Float4 + " ");
                         for (int v = 0; v < vectors; v++) loads.Append(v == 0 ? "" : ", ").Append("a" + Int(v) + " = aRow[" + Int(16 * v) + "]");
                         for (int v = 0; v < vectors; v++) loads.Append(", b" + Int(v) + " = bRow[" + Int(16 * v) + "]");
                         w.Line(loads.Append(';').ToString());
@@ -136,7 +136,7 @@ namespace StaticAttention.Generator.Emitting
             else
             {
                 w.Line("int aAt = (row0 + ar) * " + Int(k) + " + aK;");
-                w.Line("nextA = new " + GemmFloat4 + "(" + ScalarLoad("input", "aAt", "rowInside", "aK", 0, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 1, k) + ",");
+                w.Line("nextA = new " + Float4 + "(" + ScalarLoad("input", "aAt", "rowInside", "aK", 0, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 1, k) + ",");
                 w.Line("    " + ScalarLoad("input", "aAt", "rowInside", "aK", 2, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 3, k) + ");");
             }
 
@@ -151,7 +151,7 @@ namespace StaticAttention.Generator.Emitting
             {
                 w.Line("int bAt = bK * " + Int(n) + " + col0 + bq;");
                 string row = kEdge ? "bK < " + Int(k) : "true";
-                w.Line("nextB = new " + GemmFloat4 + "(" + ScalarLoad("weight", "bAt", row, "col0 + bq", 0, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 1, n) + ",");
+                w.Line("nextB = new " + Float4 + "(" + ScalarLoad("weight", "bAt", row, "col0 + bq", 0, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 1, n) + ",");
                 w.Line("    " + ScalarLoad("weight", "bAt", row, "col0 + bq", 2, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 3, n) + ");");
             }
         }
@@ -175,7 +175,7 @@ namespace StaticAttention.Generator.Emitting
             bool nEdge = n % t.Tile != 0, vector = n % 4 == 0, bias = linear.Bias is not null;
             if (bias)
             {
-                if (vector) w.Line("var bias4 = bias.Cast<" + GemmFloat4 + ">();");
+                if (vector) w.Line("var bias4 = bias.Cast<" + Float4 + ">();");
                 string first = t.Split ? "global::ILGPU.Grid.IdxZ == 0" : "";
                 for (int v = 0; v < vectors; v++)
                 {
@@ -183,12 +183,12 @@ namespace StaticAttention.Generator.Emitting
                     string inside = first + (first.Length > 0 && nEdge ? " && " : "") + (nEdge ? column + " < " + Int(n) : "");
                     string read = vector
                         ? "bias4[(" + column + ") / 4]"
-                        : "new " + GemmFloat4 + "(" + BiasLoad(column, 0, n) + ", " + BiasLoad(column, 1, n) + ", " + BiasLoad(column, 2, n) + ", " + BiasLoad(column, 3, n) + ")";
-                    w.Line(GemmFloat4 + " bias" + Int(v) + " = " + (inside.Length > 0 ? inside + " ? " + read + " : default;" : read + ";"));
+                        : "new " + Float4 + "(" + BiasLoad(column, 0, n) + ", " + BiasLoad(column, 1, n) + ", " + BiasLoad(column, 2, n) + ", " + BiasLoad(column, 3, n) + ")";
+                    w.Line(Float4 + " bias" + Int(v) + " = " + (inside.Length > 0 ? inside + " ? " + read + " : default;" : read + ";"));
                 }
             }
 
-            if (vector) w.Line("var output4 = output.Cast<" + GemmFloat4 + ">();");
+            if (vector) w.Line("var output4 = output.Cast<" + Float4 + ">();");
             if (t.Split) w.Line("bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output");
             for (int r = 0; r < per; r++)
             {
@@ -207,7 +207,7 @@ namespace StaticAttention.Generator.Emitting
                         if (t.Split)
                         {
                             string store = vector
-                                ? "output4[" + Quarter(at) + "] = new " + GemmFloat4 + "(" + string.Join(", ", values) + ");"
+                                ? "output4[" + Quarter(at) + "] = new " + Float4 + "(" + string.Join(", ", values) + ");"
                                 : ScalarStores(at, column, values, n, nEdge);
                             var adds = new StringBuilder();
                             for (int c = 0; c < 4; c++)
@@ -221,7 +221,7 @@ namespace StaticAttention.Generator.Emitting
                         }
                         else if (vector)
                         {
-                            w.Line(guard + "output4[" + Quarter(at) + "] = new " + GemmFloat4 + "(" + string.Join(", ", values) + ");");
+                            w.Line(guard + "output4[" + Quarter(at) + "] = new " + Float4 + "(" + string.Join(", ", values) + ");");
                         }
                         else
                         {

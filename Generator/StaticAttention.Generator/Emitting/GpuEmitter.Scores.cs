@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -9,8 +10,6 @@ namespace StaticAttention.Generator.Emitting
         private const string NegativeInfinity = "float.NegativeInfinity";
         private const string Exp2 = "global::ILGPU.IntrinsicMath.CPUOnly.Exp2"; // the IR's Exp2 node: ex2.approx.f32 on PTX
         private const string Max = "global::System.MathF.Max";
-        private const string Float4 = Gpu + ".RowValues4";
-        private const string Float8 = Gpu + ".RowValues8";
         private const double Log2E = 1.4426950408889634;
 
         /// <summary>Where head <c>h</c>'s (or key/value head <c>g</c>'s) column <c>c</c> of a token lives in the attention kernel's inputs.</summary>

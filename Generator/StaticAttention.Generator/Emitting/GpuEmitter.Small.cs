@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -60,9 +61,9 @@ namespace StaticAttention.Generator.Emitting
                         var values = new List<string>();
                         for (int j = j0; j < j0 + 8; j++) values.Add(j < nk ? "s" + Int(j) : "0f");
                         string sum = "sum" + Int(j0 / 8);
-                        w.Line("var " + sum + " = new " + Float8 + "(" + string.Join(", ", values) + ");");
+                        w.Line("var " + sum + " = new " + RowValues8 + "(" + string.Join(", ", values) + ");");
                         for (int offset = lanes / 2; offset >= 1; offset /= 2)
-                            w.Line(sum + " = " + Float8 + ".Add(" + sum + ", global::ILGPU.Warp.ShuffleXor(" + sum + ", " + Int(offset) + "));");
+                            w.Line(sum + " = " + RowValues8 + ".Add(" + sum + ", global::ILGPU.Warp.ShuffleXor(" + sum + ", " + Int(offset) + "));");
                         var back = new List<string>();
                         for (int j = j0; j < j0 + 8 && j < nk; j++) back.Add("s" + Int(j) + " = " + sum + ".Row" + Int(j - j0) + ";");
                         w.Line(string.Join(" ", back));

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using StaticAttention.Generator.Model;
 using static StaticAttention.Generator.Emitting.Literals;
+using static StaticAttention.Generator.Emitting.RuntimeTypes;
 
 namespace StaticAttention.Generator.Emitting
 {
@@ -13,8 +14,6 @@ namespace StaticAttention.Generator.Emitting
     /// </summary>
     internal static partial class GpuEmitter
     {
-        private const string Runtime = "global::StaticAttention";
-        private const string Gpu = Runtime + ".Gpu";
         private const string View = ForwardParameter.FloatView;
         private const string IntView = ForwardParameter.IntView;
         private const string KernelConfig = "global::ILGPU.KernelConfig";
@@ -153,24 +152,24 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <returns>The session holding the device memory; it does not own <paramref name=\"accelerator\"/>.</returns>");
             w.Line("/// <exception cref=\"global::System.ArgumentNullException\"><paramref name=\"accelerator\"/> is null.</exception>");
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The layer already has a live session; dispose it first.</exception>");
-            using (w.Block("public " + Gpu + ".AcceleratorSession UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)"))
+            using (w.Block("public " + AcceleratorSession + " UseAccelerator(global::ILGPU.Runtime.Accelerator accelerator)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(accelerator);");
                 w.Line("DevicePath? current = _device;");
-                w.Line("if (current is { Session.IsDisposed: false }) throw " + Gpu + ".AcceleratorSession.AlreadyOnAccelerator(" + String(l.ClassName) + ", current.Session.Accelerator);");
-                w.Line("var session = new " + Gpu + ".AcceleratorSession(accelerator, Spec, _weights, floatSlots: " + Int(FloatSlots) + ", intSlots: 1);");
+                w.Line("if (current is { Session.IsDisposed: false }) throw " + DeviceSession + ".AlreadyOnAccelerator(" + String(l.ClassName) + ", current.Session.Accelerator);");
+                w.Line("var session = new " + DeviceSession + "(accelerator, Spec, _weights, floatSlots: " + Int(FloatSlots) + ", intSlots: 1);");
                 using (w.Block("try"))
                 {
                     w.Line("// A concurrent UseAccelerator that got there first wins; this one's session is freed below.");
                     w.Line("if (global::System.Threading.Interlocked.CompareExchange(ref _device, new DevicePath(session), current) != current)");
-                    w.Line("    throw " + Gpu + ".AcceleratorSession.AlreadyOnAccelerator(" + String(l.ClassName) + ", accelerator);");
+                    w.Line("    throw " + DeviceSession + ".AlreadyOnAccelerator(" + String(l.ClassName) + ", accelerator);");
                 }
                 using (w.Block("catch"))
                 {
                     w.Line("session.Dispose();");
                     w.Line("throw;");
                 }
-                w.Line("return session;");
+                w.Line("return session.Handle;");
             }
             w.Line();
             w.Line("/// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>");
@@ -182,7 +181,7 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>");
             using (w.Block("private sealed class DevicePath"))
             {
-                w.Line("public readonly " + Gpu + ".AcceleratorSession Session;");
+                w.Line("public readonly " + DeviceSession + " Session;");
                 var fields = new HashSet<string>();
                 foreach (Linear linear in linears)
                 {
@@ -193,7 +192,7 @@ namespace StaticAttention.Generator.Emitting
                 }
                 w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", AttentionParameterTypes(l)) + "> Attention;");
                 w.Line();
-                using (w.Block("public DevicePath(" + Gpu + ".AcceleratorSession session)"))
+                using (w.Block("public DevicePath(" + DeviceSession + " session)"))
                 {
                     w.Line("Session = session;");
                     w.Line("global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;");
@@ -226,12 +225,12 @@ namespace StaticAttention.Generator.Emitting
             WriteSignature(w, "public void Forward(", parameters);
             using (w.Block())
             {
-                w.Line("DevicePath device = _device ?? throw " + Gpu + ".AcceleratorSession.NotOnAccelerator(" + String(l.ClassName) + ");");
+                w.Line("DevicePath device = _device ?? throw " + DeviceSession + ".NotOnAccelerator(" + String(l.ClassName) + ");");
                 ForwardParameter[] forward = l.ForwardParameters;
                 string first = forward[0].Name;
-                w.Line("int batch = " + RuntimeTypes.Guard + ".Batch(" + first + ".Length, " + forward[0].PerItem + ", nameof(" + first + "));");
+                w.Line("int batch = " + Guard + ".Batch(" + first + ".Length, " + forward[0].PerItem + ", nameof(" + first + "));");
                 for (int i = 1; i < forward.Length; i++)
-                    w.Line(RuntimeTypes.Guard + ".Length(" + forward[i].Name + ".Length, batch, " + forward[i].PerItem + ", nameof(" + forward[i].Name + "), " + String(forward[i].Shape) + ");");
+                    w.Line(Guard + ".Length(" + forward[i].Name + ".Length, batch, " + forward[i].PerItem + ", nameof(" + forward[i].Name + "), " + String(forward[i].Shape) + ");");
                 w.Line("device.Session.Enter(" + String(l.ClassName) + ");");
                 using (w.Block("try"))
                 {
@@ -257,7 +256,7 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("if (device is null || !device.Session.TryEnter()) return false;");
                 using (w.Block("try"))
                 {
-                    w.Line(Gpu + ".DeviceScratch scratch = device.Session.Scratch;");
+                    w.Line(DeviceScratch + " scratch = device.Session.Scratch;");
                     var arguments = new List<string>();
                     foreach (string name in ParameterNames(l))
                     {
@@ -267,11 +266,11 @@ namespace StaticAttention.Generator.Emitting
                         {
                             case "validLengths":
                                 w.Line(IntView + " " + local + " = scratch.Ints(0, validLengths.Length);");
-                                w.Line(Gpu + ".DeviceTransfer.Upload(validLengths, " + local + ");");
+                                w.Line(DeviceTransfer + ".Upload(validLengths, " + local + ");");
                                 break;
                             case "mask":
                                 w.Line(IntView + " " + local + " = scratch.Ints(0, mask.Length);");
-                                w.Line(Gpu + ".DeviceTransfer.UploadMask(mask, scratch.HostInts(mask.Length), " + local + ");");
+                                w.Line(DeviceTransfer + ".UploadMask(mask, scratch.HostInts(mask.Length), " + local + ");");
                                 break;
                             case "output":
                                 w.Line(View + " " + local + " = scratch.Floats(" + Int(OutputSlot) + ", output.Length);");
@@ -282,13 +281,13 @@ namespace StaticAttention.Generator.Emitting
                             default:
                                 int slot = name == "key" ? KeyInputSlot : name == "value" ? ValueInputSlot : InputSlot;
                                 w.Line(View + " " + local + " = scratch.Floats(" + Int(slot) + ", " + name + ".Length);");
-                                w.Line(Gpu + ".DeviceTransfer.Upload(" + name + ", " + local + ");");
+                                w.Line(DeviceTransfer + ".Upload(" + name + ", " + local + ");");
                                 break;
                         }
                     }
                     w.Line("RunOnAccelerator(device, batch, " + string.Join(", ", arguments) + ");");
-                    w.Line(Gpu + ".DeviceTransfer.Download(outputView, output);");
-                    if (l.ReturnWeights) w.Line(Gpu + ".DeviceTransfer.Download(weightsView, weights);");
+                    w.Line(DeviceTransfer + ".Download(outputView, output);");
+                    if (l.ReturnWeights) w.Line(DeviceTransfer + ".Download(weightsView, weights);");
                 }
                 using (w.Block("finally"))
                 {
@@ -308,10 +307,10 @@ namespace StaticAttention.Generator.Emitting
             using (w.Block())
             {
                 if (l.Projections != Projections.None || l.RelativePositionBias)
-                    w.Line(Gpu + ".DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device");
+                    w.Line(DeviceWeights + " parameters = device.Session.Weights; // the layer's weights on the device");
                 if (l.Projections != Projections.None)
                 {
-                    w.Line(Gpu + ".DeviceScratch scratch = device.Session.Scratch;");
+                    w.Line(DeviceScratch + " scratch = device.Session.Scratch;");
                     if (l.Projections == Projections.Fused && l.SelfAttention)
                     {
                         w.Line(View + " qkv = scratch.Floats(" + Int(QkvSlot) + ", (long)batch * QueryTokens * " + Int(l.FusedWidth) + "); // [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
@@ -364,7 +363,7 @@ namespace StaticAttention.Generator.Emitting
                     else
                     {
                         EmitLinearLaunch(w, l, new Linear(last.Input, last.Weight, last.Bias, "projected", last.Rows, last.K, last.N, last.Tokens));
-                        w.Line(Gpu + ".GemmLaunch.CopyBack(projected, output);");
+                        w.Line(GemmLaunch + ".CopyBack(projected, output);");
                     }
                 }
             }
@@ -382,17 +381,17 @@ namespace StaticAttention.Generator.Emitting
             {
                 if (linear.K % 4 != 0 || linear.Input is not ("x" or "query" or "key" or "value") || !done.Add(linear.Input)) continue;
                 int slot = linear.Input == "key" ? KeyInputSlot : linear.Input == "value" ? ValueInputSlot : InputSlot;
-                w.Line(linear.Input + " = " + Gpu + ".GemmLaunch.Aligned(" + linear.Input + ", scratch, " + Int(slot) + "); // a copy only when not 16-byte aligned");
+                w.Line(linear.Input + " = " + GemmLaunch + ".Aligned(" + linear.Input + ", scratch, " + Int(slot) + "); // a copy only when not 16-byte aligned");
             }
 
             if (linears[linears.Count - 1].N % 4 == 0)
-                w.Line(View + " projected = " + Gpu + ".GemmLaunch.AlignedTarget(output, scratch, " + Int(OutputSlot) + "); // output itself when 16-byte aligned");
+                w.Line(View + " projected = " + GemmLaunch + ".AlignedTarget(output, scratch, " + Int(OutputSlot) + "); // output itself when 16-byte aligned");
         }
 
         private static void EmitLinearLaunch(CodeWriter w, LayerModel l, Linear linear)
         {
             GpuPlan.GemmTiling wide = GpuPlan.WideGemm, narrow = GpuPlan.NarrowGemm;
-            string launch = Gpu + ".GemmLaunch";
+            string launch = GemmLaunch;
             w.Line("// " + linear.Output + " = " + linear.Input + " · Wᵀ" + (linear.Bias is null ? "" : " + b") + ": [batch·" + Int(linear.Tokens) + ", " + Int(linear.K) + "] -> [batch·" +
                 Int(linear.Tokens) + ", " + Int(linear.N) + "]; " + Int(wide.Tile) + "×" + Int(wide.Tile) + " tiles when they fill the device, else " +
                 Int(narrow.Tile) + "×" + Int(narrow.Tile) + " with K split");

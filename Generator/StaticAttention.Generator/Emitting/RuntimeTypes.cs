@@ -29,6 +29,15 @@ namespace StaticAttention.Generator.Emitting
         public const string ScratchBuffer = Internal + ".Cpu.ScratchBuffer";
         public const string WorkerPool = Internal + ".Threading.WorkerPool";
 
+        public const string AcceleratorSession = Runtime + ".Gpu.AcceleratorSession";
+        public const string DeviceSession = Internal + ".Gpu.DeviceSession";
+        public const string DeviceScratch = Internal + ".Gpu.DeviceScratch";
+        public const string DeviceTransfer = Internal + ".Gpu.DeviceTransfer";
+        public const string DeviceWeights = Internal + ".Gpu.DeviceWeights";
+        public const string GemmLaunch = Internal + ".Gpu.GemmLaunch";
+        public const string Float4 = Internal + ".Gpu.Float4";
+        public const string RowValues8 = Internal + ".Gpu.RowValues8";
+
         /// <summary>The attribute every generated type carries, naming the generator and its version.</summary>
         public static readonly string GeneratedCode =
             "[global::System.CodeDom.Compiler.GeneratedCode(\"StaticAttention.Generator\", \"" +

@@ -1,8 +1,9 @@
 using System;
+using System.ComponentModel;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace StaticAttention.Gpu
+namespace StaticAttention.Internal.Gpu
 {
     /// <summary>
     /// Reusable device buffers of one accelerated layer, by slot (projected q/k/v, context, the copies of host inputs
@@ -11,10 +12,11 @@ namespace StaticAttention.Gpu
     /// boolean masks (<see cref="HostInts"/>) grows the same way.
     /// </summary>
     /// <remarks>
-    /// Not thread-safe: a layer serialises its device calls (see <see cref="AcceleratorSession"/>). Views handed out
+    /// Not thread-safe: a layer serialises its device calls (see <see cref="DeviceSession"/>). Views handed out
     /// stay valid until the same slot is asked for a larger length or the scratch is disposed; before freeing a buffer
     /// that is too small, the accelerator is synchronised, so kernels queued earlier never see it go.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class DeviceScratch : IDisposable
     {
         private readonly Accelerator _accelerator;

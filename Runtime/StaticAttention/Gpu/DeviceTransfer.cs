@@ -1,11 +1,13 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace StaticAttention.Gpu
+namespace StaticAttention.Internal.Gpu
 {
     /// <summary>Copies between host spans and device views for generated layers; each copy completes before it returns.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class DeviceTransfer
     {
         /// <summary>Copies <paramref name="source"/> into <paramref name="target"/>, which has exactly its length.</summary>

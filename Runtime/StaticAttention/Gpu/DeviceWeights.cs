@@ -1,9 +1,10 @@
 using System;
+using System.ComponentModel;
 using ILGPU;
 using ILGPU.Runtime;
 using StaticAttention.Weights;
 
-namespace StaticAttention.Gpu
+namespace StaticAttention.Internal.Gpu
 {
     /// <summary>
     /// A layer's weights on an ILGPU accelerator, uploaded once from the loaded <see cref="AttentionWeights"/> in the
@@ -18,6 +19,7 @@ namespace StaticAttention.Gpu
     /// layer does not use are empty. Immutable after construction, so any number of threads may read it; dispose it
     /// once, when no kernel that reads it is running.
     /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class DeviceWeights : IDisposable
     {
         private readonly MemoryBuffer1D<float, Stride1D.Dense>[] _buffers;

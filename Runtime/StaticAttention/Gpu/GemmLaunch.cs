@@ -1,14 +1,16 @@
 using System;
+using System.ComponentModel;
 using ILGPU;
 using ILGPU.Runtime;
 
-namespace StaticAttention.Gpu
+namespace StaticAttention.Internal.Gpu
 {
     /// <summary>
     /// The run-time choices of a generated projection GEMM: wide tiles (128×128) when they fill the device at least once,
     /// else narrow tiles (64×64) with K split among up to enough groups to fill it twice (the splits add into an output
     /// zeroed first); and copies for views that 16-byte accesses cannot use in place.
     /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static class GemmLaunch
     {
         /// <summary>Output rows and columns of a wide tile.</summary>

@@ -250,20 +250,20 @@ namespace Samples.Attention
         {
             global::System.ArgumentNullException.ThrowIfNull(accelerator);
             DevicePath? current = _device;
-            if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("FlashAttention", current.Session.Accelerator);
-            var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+            if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Internal.Gpu.DeviceSession.AlreadyOnAccelerator("FlashAttention", current.Session.Accelerator);
+            var session = new global::StaticAttention.Internal.Gpu.DeviceSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
             try
             {
                 // A concurrent UseAccelerator that got there first wins; this one's session is freed below.
                 if (global::System.Threading.Interlocked.CompareExchange(ref _device, new DevicePath(session), current) != current)
-                    throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("FlashAttention", accelerator);
+                    throw global::StaticAttention.Internal.Gpu.DeviceSession.AlreadyOnAccelerator("FlashAttention", accelerator);
             }
             catch
             {
                 session.Dispose();
                 throw;
             }
-            return session;
+            return session.Handle;
         }
 
         /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
@@ -272,14 +272,14 @@ namespace Samples.Attention
         /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
         private sealed class DevicePath
         {
-            public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+            public readonly global::StaticAttention.Internal.Gpu.DeviceSession Session;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x192Bias;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear64x192BiasNarrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x64Bias;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear64x64BiasNarrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
 
-            public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+            public DevicePath(global::StaticAttention.Internal.Gpu.DeviceSession session)
             {
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
@@ -305,7 +305,7 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> output,
             global::ILGPU.ArrayView<float> weights)
         {
-            DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("FlashAttention");
+            DevicePath device = _device ?? throw global::StaticAttention.Internal.Gpu.DeviceSession.NotOnAccelerator("FlashAttention");
             int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
             global::StaticAttention.Internal.Guard.Length(mask.Length, batch, KeyTokens, nameof(mask), "[batch, KeyTokens 50]");
             global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 50, ModelDim 64]");
@@ -333,16 +333,16 @@ namespace Samples.Attention
             if (device is null || !device.Session.TryEnter()) return false;
             try
             {
-                global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+                global::StaticAttention.Internal.Gpu.DeviceScratch scratch = device.Session.Scratch;
                 global::ILGPU.ArrayView<float> xView = scratch.Floats(4, x.Length);
-                global::StaticAttention.Gpu.DeviceTransfer.Upload(x, xView);
+                global::StaticAttention.Internal.Gpu.DeviceTransfer.Upload(x, xView);
                 global::ILGPU.ArrayView<int> maskView = scratch.Ints(0, mask.Length);
-                global::StaticAttention.Gpu.DeviceTransfer.UploadMask(mask, scratch.HostInts(mask.Length), maskView);
+                global::StaticAttention.Internal.Gpu.DeviceTransfer.UploadMask(mask, scratch.HostInts(mask.Length), maskView);
                 global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
                 global::ILGPU.ArrayView<float> weightsView = scratch.Floats(8, weights.Length);
                 RunOnAccelerator(device, batch, xView, maskView, outputView, weightsView);
-                global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
-                global::StaticAttention.Gpu.DeviceTransfer.Download(weightsView, weights);
+                global::StaticAttention.Internal.Gpu.DeviceTransfer.Download(outputView, output);
+                global::StaticAttention.Internal.Gpu.DeviceTransfer.Download(weightsView, weights);
             }
             finally
             {
@@ -360,36 +360,36 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> output,
             global::ILGPU.ArrayView<float> weights)
         {
-            global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
-            global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+            global::StaticAttention.Internal.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+            global::StaticAttention.Internal.Gpu.DeviceScratch scratch = device.Session.Scratch;
             global::ILGPU.ArrayView<float> qkv = scratch.Floats(0, (long)batch * QueryTokens * 192); // [batch·50, 192], columns q | k | v
             global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 64); // [batch·50, 64]
-            x = global::StaticAttention.Gpu.GemmLaunch.Aligned(x, scratch, 4); // a copy only when not 16-byte aligned
-            global::ILGPU.ArrayView<float> projected = global::StaticAttention.Gpu.GemmLaunch.AlignedTarget(output, scratch, 7); // output itself when 16-byte aligned
+            x = global::StaticAttention.Internal.Gpu.GemmLaunch.Aligned(x, scratch, 4); // a copy only when not 16-byte aligned
+            global::ILGPU.ArrayView<float> projected = global::StaticAttention.Internal.Gpu.GemmLaunch.AlignedTarget(output, scratch, 7); // output itself when 16-byte aligned
 
             // qkv = x · Wᵀ + b: [batch·50, 64] -> [batch·50, 192]; 128×128 tiles when they fill the device, else 64×64 with K split
-            if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 192, device.Session.Multiprocessors))
-                device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
+            if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * QueryTokens, 192, device.Session.Multiprocessors))
+                device.Linear64x192Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens);
             else
             {
-                int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 192, 64, device.Session.Multiprocessors);
+                int depth = global::StaticAttention.Internal.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 192, 64, device.Session.Multiprocessors);
                 if (depth < 64) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(qkv); // the splits add into it
-                device.Linear64x192BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(3, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(64, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens, depth);
+                device.Linear64x192BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(3, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(64, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, parameters.InputBias, qkv, batch * QueryTokens, depth);
             }
 
             // Attention: one group of 128 threads per (query tile of 64 rows, head, batch item): ceil(50 / 64) = 1 tiles.
             device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
 
             // projected = context · Wᵀ + b: [batch·50, 64] -> [batch·50, 64]; 128×128 tiles when they fill the device, else 64×64 with K split
-            if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 64, device.Session.Multiprocessors))
-                device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, parameters.OutputBias, projected, batch * QueryTokens);
+            if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * QueryTokens, 64, device.Session.Multiprocessors))
+                device.Linear64x64Bias(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, parameters.OutputBias, projected, batch * QueryTokens);
             else
             {
-                int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 64, 64, device.Session.Multiprocessors);
+                int depth = global::StaticAttention.Internal.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 64, 64, device.Session.Multiprocessors);
                 if (depth < 64) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(projected); // the splits add into it
-                device.Linear64x64BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(64, depth)), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, parameters.OutputBias, projected, batch * QueryTokens, depth);
+                device.Linear64x64BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(64, depth)), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, parameters.OutputBias, projected, batch * QueryTokens, depth);
             }
-            global::StaticAttention.Gpu.GemmLaunch.CopyBack(projected, output);
+            global::StaticAttention.Internal.Gpu.GemmLaunch.CopyBack(projected, output);
         }
 
         /// <summary>
@@ -403,15 +403,15 @@ namespace Samples.Attention
             int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
             const int kBegin = 0, kEnd = 64;
             // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
-            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(528);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
             var aFloats = aTiles.Cast<float>();
             // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
             int ar = thread / 2, aq = thread % 2 * 4;
             int br = thread / 32, bq = thread % 32 * 4;
             bool rowInside = row0 + ar < rows;
-            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
             float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
             float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
@@ -422,7 +422,7 @@ namespace Samples.Attention
             float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
             float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-            global::StaticAttention.Gpu.Float4 nextA, nextB;
+            global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
             {
                 // The first tile.
                 int aK = kBegin + aq, bK = kBegin + br;
@@ -452,7 +452,7 @@ namespace Samples.Attention
                 {
                     var aRow = aRead.SubView(kk * 33);
                     var bRow = bRead.SubView(kk * 32);
-                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                    global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
                     c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
                     c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
                     c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
@@ -473,57 +473,57 @@ namespace Samples.Attention
                 buffer ^= 1;
             }
 
-            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
-            global::StaticAttention.Gpu.Float4 bias0 = col0 + tx * 4 < 192 ? bias4[(col0 + tx * 4) / 4] : default;
-            global::StaticAttention.Gpu.Float4 bias1 = col0 + tx * 4 + 64 < 192 ? bias4[(col0 + tx * 4 + 64) / 4] : default;
-            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            var bias4 = bias.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            global::StaticAttention.Internal.Gpu.Float4 bias0 = col0 + tx * 4 < 192 ? bias4[(col0 + tx * 4) / 4] : default;
+            global::StaticAttention.Internal.Gpu.Float4 bias1 = col0 + tx * 4 + 64 < 192 ? bias4[(col0 + tx * 4 + 64) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             if (row0 + ty * 4 < rows)
             {
                 int o = (row0 + ty * 4) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04 + bias1.X, c05 + bias1.Y, c06 + bias1.Z, c07 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c04 + bias1.X, c05 + bias1.Y, c06 + bias1.Z, c07 + bias1.W);
             }
             if (row0 + ty * 4 + 1 < rows)
             {
                 int o = (row0 + ty * 4 + 1) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14 + bias1.X, c15 + bias1.Y, c16 + bias1.Z, c17 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c14 + bias1.X, c15 + bias1.Y, c16 + bias1.Z, c17 + bias1.W);
             }
             if (row0 + ty * 4 + 2 < rows)
             {
                 int o = (row0 + ty * 4 + 2) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24 + bias1.X, c25 + bias1.Y, c26 + bias1.Z, c27 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c24 + bias1.X, c25 + bias1.Y, c26 + bias1.Z, c27 + bias1.W);
             }
             if (row0 + ty * 4 + 3 < rows)
             {
                 int o = (row0 + ty * 4 + 3) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34 + bias1.X, c35 + bias1.Y, c36 + bias1.Z, c37 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c34 + bias1.X, c35 + bias1.Y, c36 + bias1.Z, c37 + bias1.W);
             }
             if (row0 + ty * 4 + 64 < rows)
             {
                 int o = (row0 + ty * 4 + 64) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40 + bias0.X, c41 + bias0.Y, c42 + bias0.Z, c43 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44 + bias1.X, c45 + bias1.Y, c46 + bias1.Z, c47 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c40 + bias0.X, c41 + bias0.Y, c42 + bias0.Z, c43 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c44 + bias1.X, c45 + bias1.Y, c46 + bias1.Z, c47 + bias1.W);
             }
             if (row0 + ty * 4 + 65 < rows)
             {
                 int o = (row0 + ty * 4 + 65) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50 + bias0.X, c51 + bias0.Y, c52 + bias0.Z, c53 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54 + bias1.X, c55 + bias1.Y, c56 + bias1.Z, c57 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c50 + bias0.X, c51 + bias0.Y, c52 + bias0.Z, c53 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c54 + bias1.X, c55 + bias1.Y, c56 + bias1.Z, c57 + bias1.W);
             }
             if (row0 + ty * 4 + 66 < rows)
             {
                 int o = (row0 + ty * 4 + 66) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60 + bias0.X, c61 + bias0.Y, c62 + bias0.Z, c63 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64 + bias1.X, c65 + bias1.Y, c66 + bias1.Z, c67 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c60 + bias0.X, c61 + bias0.Y, c62 + bias0.Z, c63 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c64 + bias1.X, c65 + bias1.Y, c66 + bias1.Z, c67 + bias1.W);
             }
             if (row0 + ty * 4 + 67 < rows)
             {
                 int o = (row0 + ty * 4 + 67) * 192 + col0 + tx * 4;
-                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70 + bias0.X, c71 + bias0.Y, c72 + bias0.Z, c73 + bias0.W);
-                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74 + bias1.X, c75 + bias1.Y, c76 + bias1.Z, c77 + bias1.W);
+                if (col0 + tx * 4 < 192) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c70 + bias0.X, c71 + bias0.Y, c72 + bias0.Z, c73 + bias0.W);
+                if (col0 + tx * 4 + 64 < 192) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c74 + bias1.X, c75 + bias1.Y, c76 + bias1.Z, c77 + bias1.W);
             }
         }
 
@@ -538,22 +538,22 @@ namespace Samples.Attention
             int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
             int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(64, kBegin + depth);
             // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
-            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(544);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
             var aFloats = aTiles.Cast<float>();
             // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
             int ar = thread / 4, aq = thread % 4 * 4;
             int br = thread / 16, bq = thread % 16 * 4;
             bool rowInside = row0 + ar < rows;
-            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
             float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
             float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
             float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
             float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
 
-            global::StaticAttention.Gpu.Float4 nextA, nextB;
+            global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
             {
                 // The first tile.
                 int aK = kBegin + aq, bK = kBegin + br;
@@ -583,7 +583,7 @@ namespace Samples.Attention
                 {
                     var aRow = aRead.SubView(kk * 17);
                     var bRow = bRead.SubView(kk * 16);
-                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                    global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
                     c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
                     c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
                     c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
@@ -600,29 +600,29 @@ namespace Samples.Attention
                 buffer ^= 1;
             }
 
-            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
-            global::StaticAttention.Gpu.Float4 bias0 = global::ILGPU.Grid.IdxZ == 0 ? bias4[(col0 + tx * 4) / 4] : default;
-            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            var bias4 = bias.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            global::StaticAttention.Internal.Gpu.Float4 bias0 = global::ILGPU.Grid.IdxZ == 0 ? bias4[(col0 + tx * 4) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
             if (row0 + ty * 4 < rows)
             {
                 int o = (row0 + ty * 4) * 192 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c00 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c01 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c02 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c03 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c00 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c01 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c02 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c03 + bias0.W); }
             }
             if (row0 + ty * 4 + 1 < rows)
             {
                 int o = (row0 + ty * 4 + 1) * 192 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c10 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c11 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c12 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c13 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c10 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c11 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c12 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c13 + bias0.W); }
             }
             if (row0 + ty * 4 + 2 < rows)
             {
                 int o = (row0 + ty * 4 + 2) * 192 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c20 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c21 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c22 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c23 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c20 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c21 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c22 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c23 + bias0.W); }
             }
             if (row0 + ty * 4 + 3 < rows)
             {
                 int o = (row0 + ty * 4 + 3) * 192 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c30 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c31 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c32 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c33 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c30 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c31 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c32 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c33 + bias0.W); }
             }
         }
 
@@ -637,15 +637,15 @@ namespace Samples.Attention
             int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
             const int kBegin = 0, kEnd = 64;
             // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
-            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(528);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
             var aFloats = aTiles.Cast<float>();
             // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
             int ar = thread / 2, aq = thread % 2 * 4;
             int br = thread / 32, bq = thread % 32 * 4;
             bool rowInside = row0 + ar < rows;
-            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
             float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
             float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
@@ -656,7 +656,7 @@ namespace Samples.Attention
             float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
             float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-            global::StaticAttention.Gpu.Float4 nextA, nextB;
+            global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
             {
                 // The first tile.
                 int aK = kBegin + aq, bK = kBegin + br;
@@ -686,7 +686,7 @@ namespace Samples.Attention
                 {
                     var aRow = aRead.SubView(kk * 33);
                     var bRow = bRead.SubView(kk * 32);
-                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                    global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
                     c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
                     c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
                     c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
@@ -707,57 +707,57 @@ namespace Samples.Attention
                 buffer ^= 1;
             }
 
-            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
-            global::StaticAttention.Gpu.Float4 bias0 = col0 + tx * 4 < 64 ? bias4[(col0 + tx * 4) / 4] : default;
-            global::StaticAttention.Gpu.Float4 bias1 = col0 + tx * 4 + 64 < 64 ? bias4[(col0 + tx * 4 + 64) / 4] : default;
-            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            var bias4 = bias.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            global::StaticAttention.Internal.Gpu.Float4 bias0 = col0 + tx * 4 < 64 ? bias4[(col0 + tx * 4) / 4] : default;
+            global::StaticAttention.Internal.Gpu.Float4 bias1 = col0 + tx * 4 + 64 < 64 ? bias4[(col0 + tx * 4 + 64) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             if (row0 + ty * 4 < rows)
             {
                 int o = (row0 + ty * 4) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04 + bias1.X, c05 + bias1.Y, c06 + bias1.Z, c07 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c04 + bias1.X, c05 + bias1.Y, c06 + bias1.Z, c07 + bias1.W);
             }
             if (row0 + ty * 4 + 1 < rows)
             {
                 int o = (row0 + ty * 4 + 1) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14 + bias1.X, c15 + bias1.Y, c16 + bias1.Z, c17 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c14 + bias1.X, c15 + bias1.Y, c16 + bias1.Z, c17 + bias1.W);
             }
             if (row0 + ty * 4 + 2 < rows)
             {
                 int o = (row0 + ty * 4 + 2) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24 + bias1.X, c25 + bias1.Y, c26 + bias1.Z, c27 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c24 + bias1.X, c25 + bias1.Y, c26 + bias1.Z, c27 + bias1.W);
             }
             if (row0 + ty * 4 + 3 < rows)
             {
                 int o = (row0 + ty * 4 + 3) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34 + bias1.X, c35 + bias1.Y, c36 + bias1.Z, c37 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c34 + bias1.X, c35 + bias1.Y, c36 + bias1.Z, c37 + bias1.W);
             }
             if (row0 + ty * 4 + 64 < rows)
             {
                 int o = (row0 + ty * 4 + 64) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40 + bias0.X, c41 + bias0.Y, c42 + bias0.Z, c43 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44 + bias1.X, c45 + bias1.Y, c46 + bias1.Z, c47 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c40 + bias0.X, c41 + bias0.Y, c42 + bias0.Z, c43 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c44 + bias1.X, c45 + bias1.Y, c46 + bias1.Z, c47 + bias1.W);
             }
             if (row0 + ty * 4 + 65 < rows)
             {
                 int o = (row0 + ty * 4 + 65) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50 + bias0.X, c51 + bias0.Y, c52 + bias0.Z, c53 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54 + bias1.X, c55 + bias1.Y, c56 + bias1.Z, c57 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c50 + bias0.X, c51 + bias0.Y, c52 + bias0.Z, c53 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c54 + bias1.X, c55 + bias1.Y, c56 + bias1.Z, c57 + bias1.W);
             }
             if (row0 + ty * 4 + 66 < rows)
             {
                 int o = (row0 + ty * 4 + 66) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60 + bias0.X, c61 + bias0.Y, c62 + bias0.Z, c63 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64 + bias1.X, c65 + bias1.Y, c66 + bias1.Z, c67 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c60 + bias0.X, c61 + bias0.Y, c62 + bias0.Z, c63 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c64 + bias1.X, c65 + bias1.Y, c66 + bias1.Z, c67 + bias1.W);
             }
             if (row0 + ty * 4 + 67 < rows)
             {
                 int o = (row0 + ty * 4 + 67) * 64 + col0 + tx * 4;
-                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70 + bias0.X, c71 + bias0.Y, c72 + bias0.Z, c73 + bias0.W);
-                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74 + bias1.X, c75 + bias1.Y, c76 + bias1.Z, c77 + bias1.W);
+                if (col0 + tx * 4 < 64) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c70 + bias0.X, c71 + bias0.Y, c72 + bias0.Z, c73 + bias0.W);
+                if (col0 + tx * 4 + 64 < 64) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c74 + bias1.X, c75 + bias1.Y, c76 + bias1.Z, c77 + bias1.W);
             }
         }
 
@@ -772,22 +772,22 @@ namespace Samples.Attention
             int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
             int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(64, kBegin + depth);
             // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
-            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+            var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(544);
+            var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
             var aFloats = aTiles.Cast<float>();
             // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
             int ar = thread / 4, aq = thread % 4 * 4;
             int br = thread / 16, bq = thread % 16 * 4;
             bool rowInside = row0 + ar < rows;
-            var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-            var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+            var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
             float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
             float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
             float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
             float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
 
-            global::StaticAttention.Gpu.Float4 nextA, nextB;
+            global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
             {
                 // The first tile.
                 int aK = kBegin + aq, bK = kBegin + br;
@@ -817,7 +817,7 @@ namespace Samples.Attention
                 {
                     var aRow = aRead.SubView(kk * 17);
                     var bRow = bRead.SubView(kk * 16);
-                    global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                    global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
                     c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
                     c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
                     c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
@@ -834,29 +834,29 @@ namespace Samples.Attention
                 buffer ^= 1;
             }
 
-            var bias4 = bias.Cast<global::StaticAttention.Gpu.Float4>();
-            global::StaticAttention.Gpu.Float4 bias0 = global::ILGPU.Grid.IdxZ == 0 ? bias4[(col0 + tx * 4) / 4] : default;
-            var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+            var bias4 = bias.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+            global::StaticAttention.Internal.Gpu.Float4 bias0 = global::ILGPU.Grid.IdxZ == 0 ? bias4[(col0 + tx * 4) / 4] : default;
+            var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
             bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
             if (row0 + ty * 4 < rows)
             {
                 int o = (row0 + ty * 4) * 64 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c00 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c01 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c02 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c03 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00 + bias0.X, c01 + bias0.Y, c02 + bias0.Z, c03 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c00 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c01 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c02 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c03 + bias0.W); }
             }
             if (row0 + ty * 4 + 1 < rows)
             {
                 int o = (row0 + ty * 4 + 1) * 64 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c10 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c11 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c12 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c13 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10 + bias0.X, c11 + bias0.Y, c12 + bias0.Z, c13 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c10 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c11 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c12 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c13 + bias0.W); }
             }
             if (row0 + ty * 4 + 2 < rows)
             {
                 int o = (row0 + ty * 4 + 2) * 64 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c20 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c21 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c22 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c23 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20 + bias0.X, c21 + bias0.Y, c22 + bias0.Z, c23 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c20 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c21 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c22 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c23 + bias0.W); }
             }
             if (row0 + ty * 4 + 3 < rows)
             {
                 int o = (row0 + ty * 4 + 3) * 64 + col0 + tx * 4;
-                if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c30 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c31 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c32 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c33 + bias0.W); }
+                if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30 + bias0.X, c31 + bias0.Y, c32 + bias0.Z, c33 + bias0.W); else { global::ILGPU.Atomic.Add(ref output[o], c30 + bias0.X); global::ILGPU.Atomic.Add(ref output[o + 1], c31 + bias0.Y); global::ILGPU.Atomic.Add(ref output[o + 2], c32 + bias0.Z); global::ILGPU.Atomic.Add(ref output[o + 3], c33 + bias0.W); }
             }
         }
 
@@ -875,10 +875,10 @@ namespace Samples.Attention
             int h = global::ILGPU.Grid.IdxY, b = global::ILGPU.Grid.IdxZ;
             int thread = global::ILGPU.Group.IdxX, tx = thread % 8, ty = thread / 8; // tx: keys tx + 8·j, columns 4·tx + 32·u; ty: rows ty + 16·r
             int firstRow = tile * 64;
-            var qs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(576); // q·scale·log2(e) [64, 36]: rows padded to an odd number of four-float chunks
-            var ks = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(288); // key tile [32, 36]
-            var vs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(256); // value tile [32, 32]: four columns for each tx, 1 time(s)
-            var ps = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.RowValues4>(544); // p [32 keys, 68]: each thread's 4 rows side by side, written and read by its own warp
+            var qs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(576); // q·scale·log2(e) [64, 36]: rows padded to an odd number of four-float chunks
+            var ks = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(288); // key tile [32, 36]
+            var vs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(256); // value tile [32, 32]: four columns for each tx, 1 time(s)
+            var ps = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(544); // p [32 keys, 68]: each thread's 4 rows side by side, written and read by its own warp
             var qFloats = qs.Cast<float>();
             var kFloats = ks.Cast<float>();
             var vFloats = vs.Cast<float>();
@@ -936,27 +936,27 @@ namespace Samples.Attention
                 {
                     var qc = qMine.SubView(c);
                     var kc = kMine.SubView(c);
-                    global::StaticAttention.Gpu.RowValues4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
-                    global::StaticAttention.Gpu.RowValues4 qv = qc[0];
-                    s00 = s00 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s01 = s01 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s02 = s02 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s03 = s03 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    global::StaticAttention.Internal.Gpu.Float4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
+                    global::StaticAttention.Internal.Gpu.Float4 qv = qc[0];
+                    s00 = s00 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s01 = s01 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s02 = s02 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s03 = s03 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                     qv = qc[144];
-                    s10 = s10 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s11 = s11 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s12 = s12 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s13 = s13 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    s10 = s10 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s11 = s11 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s12 = s12 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s13 = s13 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                     qv = qc[288];
-                    s20 = s20 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s21 = s21 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s22 = s22 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s23 = s23 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    s20 = s20 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s21 = s21 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s22 = s22 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s23 = s23 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                     qv = qc[432];
-                    s30 = s30 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s31 = s31 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s32 = s32 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s33 = s33 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    s30 = s30 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s31 = s31 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s32 = s32 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s33 = s33 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                 }
                 int i0 = firstRow + ty, i1 = firstRow + ty + 16, i2 = firstRow + ty + 32, i3 = firstRow + ty + 48;
                 int key0 = k0 + tx, key1 = k0 + tx + 8, key2 = k0 + tx + 16, key3 = k0 + tx + 24;
@@ -1010,14 +1010,14 @@ namespace Samples.Attention
                 if (key3 >= 50) s33 = float.NegativeInfinity; // past the last key
 
                 // The rows' maxima over the tile: each thread's keys, then the eight threads of the row (lanes differing in bits 0-2).
-                var tileMax = new global::StaticAttention.Gpu.RowValues4(global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s00, s01), s02), s03), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s10, s11), s12), s13), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s20, s21), s22), s23), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s30, s31), s32), s33));
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 1));
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
-                tileMax = global::StaticAttention.Gpu.RowValues4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
+                var tileMax = new global::StaticAttention.Internal.Gpu.Float4(global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s00, s01), s02), s03), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s10, s11), s12), s13), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s20, s21), s22), s23), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s30, s31), s32), s33));
+                tileMax = global::StaticAttention.Internal.Gpu.Float4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 1));
+                tileMax = global::StaticAttention.Internal.Gpu.Float4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
+                tileMax = global::StaticAttention.Internal.Gpu.Float4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
 
                 // Online softmax: new max, rescale the row's sum and output by alpha, p = exp2(t - max).
                 {
-                    float mNew = global::System.MathF.Max(m0, tileMax.Row0);
+                    float mNew = global::System.MathF.Max(m0, tileMax.X);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
                     float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m0 - mBase);
                     m0 = mNew;
@@ -1026,7 +1026,7 @@ namespace Samples.Attention
                     o0_0 *= alpha; o0_1 *= alpha; o0_2 *= alpha; o0_3 *= alpha;
                 }
                 {
-                    float mNew = global::System.MathF.Max(m1, tileMax.Row1);
+                    float mNew = global::System.MathF.Max(m1, tileMax.Y);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
                     float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m1 - mBase);
                     m1 = mNew;
@@ -1035,7 +1035,7 @@ namespace Samples.Attention
                     o1_0 *= alpha; o1_1 *= alpha; o1_2 *= alpha; o1_3 *= alpha;
                 }
                 {
-                    float mNew = global::System.MathF.Max(m2, tileMax.Row2);
+                    float mNew = global::System.MathF.Max(m2, tileMax.Z);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
                     float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m2 - mBase);
                     m2 = mNew;
@@ -1044,7 +1044,7 @@ namespace Samples.Attention
                     o2_0 *= alpha; o2_1 *= alpha; o2_2 *= alpha; o2_3 *= alpha;
                 }
                 {
-                    float mNew = global::System.MathF.Max(m3, tileMax.Row3);
+                    float mNew = global::System.MathF.Max(m3, tileMax.W);
                     float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
                     float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m3 - mBase);
                     m3 = mNew;
@@ -1054,35 +1054,35 @@ namespace Samples.Attention
                 }
 
                 // p to shared memory for the rows' output sums; only this warp reads these rows.
-                pWrite[0] = new global::StaticAttention.Gpu.RowValues4(s00, s10, s20, s30);
-                pWrite[136] = new global::StaticAttention.Gpu.RowValues4(s01, s11, s21, s31);
-                pWrite[272] = new global::StaticAttention.Gpu.RowValues4(s02, s12, s22, s32);
-                pWrite[408] = new global::StaticAttention.Gpu.RowValues4(s03, s13, s23, s33);
+                pWrite[0] = new global::StaticAttention.Internal.Gpu.Float4(s00, s10, s20, s30);
+                pWrite[136] = new global::StaticAttention.Internal.Gpu.Float4(s01, s11, s21, s31);
+                pWrite[272] = new global::StaticAttention.Internal.Gpu.Float4(s02, s12, s22, s32);
+                pWrite[408] = new global::StaticAttention.Internal.Gpu.Float4(s03, s13, s23, s33);
                 global::ILGPU.Warp.Barrier();
 
                 // o += p · v over the tile's keys: one p and 1 value vector(s) per key feed 16 FMAs.
                 for (int j = 0; j < 32; j++)
                 {
                     var pj = pMine.SubView(j * 17);
-                    global::StaticAttention.Gpu.RowValues4 p = pj[0];
+                    global::StaticAttention.Internal.Gpu.Float4 p = pj[0];
                     var vj = vMine.SubView(j * 8);
-                    global::StaticAttention.Gpu.RowValues4 v0 = vj[0];
-                    o0_0 += p.Row0 * v0.Row0; o0_1 += p.Row0 * v0.Row1; o0_2 += p.Row0 * v0.Row2; o0_3 += p.Row0 * v0.Row3;
-                    o1_0 += p.Row1 * v0.Row0; o1_1 += p.Row1 * v0.Row1; o1_2 += p.Row1 * v0.Row2; o1_3 += p.Row1 * v0.Row3;
-                    o2_0 += p.Row2 * v0.Row0; o2_1 += p.Row2 * v0.Row1; o2_2 += p.Row2 * v0.Row2; o2_3 += p.Row2 * v0.Row3;
-                    o3_0 += p.Row3 * v0.Row0; o3_1 += p.Row3 * v0.Row1; o3_2 += p.Row3 * v0.Row2; o3_3 += p.Row3 * v0.Row3;
+                    global::StaticAttention.Internal.Gpu.Float4 v0 = vj[0];
+                    o0_0 += p.X * v0.X; o0_1 += p.X * v0.Y; o0_2 += p.X * v0.Z; o0_3 += p.X * v0.W;
+                    o1_0 += p.Y * v0.X; o1_1 += p.Y * v0.Y; o1_2 += p.Y * v0.Z; o1_3 += p.Y * v0.W;
+                    o2_0 += p.Z * v0.X; o2_1 += p.Z * v0.Y; o2_2 += p.Z * v0.Z; o2_3 += p.Z * v0.W;
+                    o3_0 += p.W * v0.X; o3_1 += p.W * v0.Y; o3_2 += p.W * v0.Z; o3_3 += p.W * v0.W;
                 }
             }
 
             // context = o / Σ l: the partial sums of the row's eight threads reduced once, at the end.
-            var sums = new global::StaticAttention.Gpu.RowValues4(l0, l1, l2, l3);
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 1));
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
-            sums = global::StaticAttention.Gpu.RowValues4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
-            float inverse0 = sums.Row0 == 0f ? 0f : 1f / sums.Row0; // no visible key: zeros
-            float inverse1 = sums.Row1 == 0f ? 0f : 1f / sums.Row1; // no visible key: zeros
-            float inverse2 = sums.Row2 == 0f ? 0f : 1f / sums.Row2; // no visible key: zeros
-            float inverse3 = sums.Row3 == 0f ? 0f : 1f / sums.Row3; // no visible key: zeros
+            var sums = new global::StaticAttention.Internal.Gpu.Float4(l0, l1, l2, l3);
+            sums = global::StaticAttention.Internal.Gpu.Float4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 1));
+            sums = global::StaticAttention.Internal.Gpu.Float4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
+            sums = global::StaticAttention.Internal.Gpu.Float4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
+            float inverse0 = sums.X == 0f ? 0f : 1f / sums.X; // no visible key: zeros
+            float inverse1 = sums.Y == 0f ? 0f : 1f / sums.Y; // no visible key: zeros
+            float inverse2 = sums.Z == 0f ? 0f : 1f / sums.Z; // no visible key: zeros
+            float inverse3 = sums.W == 0f ? 0f : 1f / sums.W; // no visible key: zeros
             {
                 int i = firstRow + ty;
                 if (i < 50)
@@ -1153,27 +1153,27 @@ namespace Samples.Attention
                 {
                     var qc = qMine.SubView(c);
                     var kc = kMine.SubView(c);
-                    global::StaticAttention.Gpu.RowValues4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
-                    global::StaticAttention.Gpu.RowValues4 qv = qc[0];
-                    s00 = s00 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s01 = s01 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s02 = s02 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s03 = s03 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    global::StaticAttention.Internal.Gpu.Float4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
+                    global::StaticAttention.Internal.Gpu.Float4 qv = qc[0];
+                    s00 = s00 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s01 = s01 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s02 = s02 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s03 = s03 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                     qv = qc[144];
-                    s10 = s10 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s11 = s11 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s12 = s12 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s13 = s13 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    s10 = s10 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s11 = s11 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s12 = s12 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s13 = s13 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                     qv = qc[288];
-                    s20 = s20 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s21 = s21 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s22 = s22 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s23 = s23 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    s20 = s20 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s21 = s21 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s22 = s22 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s23 = s23 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                     qv = qc[432];
-                    s30 = s30 + qv.Row0 * kv0.Row0 + qv.Row1 * kv0.Row1 + qv.Row2 * kv0.Row2 + qv.Row3 * kv0.Row3;
-                    s31 = s31 + qv.Row0 * kv1.Row0 + qv.Row1 * kv1.Row1 + qv.Row2 * kv1.Row2 + qv.Row3 * kv1.Row3;
-                    s32 = s32 + qv.Row0 * kv2.Row0 + qv.Row1 * kv2.Row1 + qv.Row2 * kv2.Row2 + qv.Row3 * kv2.Row3;
-                    s33 = s33 + qv.Row0 * kv3.Row0 + qv.Row1 * kv3.Row1 + qv.Row2 * kv3.Row2 + qv.Row3 * kv3.Row3;
+                    s30 = s30 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s31 = s31 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s32 = s32 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s33 = s33 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
                 }
                 int i0 = firstRow + ty, i1 = firstRow + ty + 16, i2 = firstRow + ty + 32, i3 = firstRow + ty + 48;
                 int key0 = k0 + tx, key1 = k0 + tx + 8, key2 = k0 + tx + 16, key3 = k0 + tx + 24;

@@ -483,20 +483,20 @@ partial class GlobalAttention
     {
         global::System.ArgumentNullException.ThrowIfNull(accelerator);
         DevicePath? current = _device;
-        if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("GlobalAttention", current.Session.Accelerator);
-        var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+        if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Internal.Gpu.DeviceSession.AlreadyOnAccelerator("GlobalAttention", current.Session.Accelerator);
+        var session = new global::StaticAttention.Internal.Gpu.DeviceSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
         try
         {
             // A concurrent UseAccelerator that got there first wins; this one's session is freed below.
             if (global::System.Threading.Interlocked.CompareExchange(ref _device, new DevicePath(session), current) != current)
-                throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("GlobalAttention", accelerator);
+                throw global::StaticAttention.Internal.Gpu.DeviceSession.AlreadyOnAccelerator("GlobalAttention", accelerator);
         }
         catch
         {
             session.Dispose();
             throw;
         }
-        return session;
+        return session.Handle;
     }
 
     /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
@@ -505,14 +505,14 @@ partial class GlobalAttention
     /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
     private sealed class DevicePath
     {
-        public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+        public readonly global::StaticAttention.Internal.Gpu.DeviceSession Session;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear32x32;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear32x32Narrow;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear32x8;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear32x8Narrow;
         public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
 
-        public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+        public DevicePath(global::StaticAttention.Internal.Gpu.DeviceSession session)
         {
             Session = session;
             global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
@@ -534,7 +534,7 @@ partial class GlobalAttention
     /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
     public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
     {
-        DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("GlobalAttention");
+        DevicePath device = _device ?? throw global::StaticAttention.Internal.Gpu.DeviceSession.NotOnAccelerator("GlobalAttention");
         int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
         global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 5, ModelDim 32]");
         device.Session.Enter("GlobalAttention");
@@ -555,12 +555,12 @@ partial class GlobalAttention
         if (device is null || !device.Session.TryEnter()) return false;
         try
         {
-            global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+            global::StaticAttention.Internal.Gpu.DeviceScratch scratch = device.Session.Scratch;
             global::ILGPU.ArrayView<float> xView = scratch.Floats(4, x.Length);
-            global::StaticAttention.Gpu.DeviceTransfer.Upload(x, xView);
+            global::StaticAttention.Internal.Gpu.DeviceTransfer.Upload(x, xView);
             global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
             RunOnAccelerator(device, batch, xView, outputView);
-            global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
+            global::StaticAttention.Internal.Gpu.DeviceTransfer.Download(outputView, output);
         }
         finally
         {
@@ -576,56 +576,56 @@ partial class GlobalAttention
         global::ILGPU.ArrayView<float> x,
         global::ILGPU.ArrayView<float> output)
     {
-        global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
-        global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+        global::StaticAttention.Internal.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+        global::StaticAttention.Internal.Gpu.DeviceScratch scratch = device.Session.Scratch;
         global::ILGPU.ArrayView<float> q = scratch.Floats(0, (long)batch * QueryTokens * 32); // [batch·5, 32]
         global::ILGPU.ArrayView<float> k = scratch.Floats(1, (long)batch * KeyTokens * 8); // [batch·5, 8]
         global::ILGPU.ArrayView<float> v = scratch.Floats(2, (long)batch * KeyTokens * 8); // [batch·5, 8]
         global::ILGPU.ArrayView<float> context = scratch.Floats(3, (long)batch * QueryTokens * 32); // [batch·5, 32]
-        x = global::StaticAttention.Gpu.GemmLaunch.Aligned(x, scratch, 4); // a copy only when not 16-byte aligned
-        global::ILGPU.ArrayView<float> projected = global::StaticAttention.Gpu.GemmLaunch.AlignedTarget(output, scratch, 7); // output itself when 16-byte aligned
+        x = global::StaticAttention.Internal.Gpu.GemmLaunch.Aligned(x, scratch, 4); // a copy only when not 16-byte aligned
+        global::ILGPU.ArrayView<float> projected = global::StaticAttention.Internal.Gpu.GemmLaunch.AlignedTarget(output, scratch, 7); // output itself when 16-byte aligned
 
         // q = x · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 128×128 tiles when they fill the device, else 64×64 with K split
-        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 32, device.Session.Multiprocessors))
-            device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Query, q, batch * QueryTokens);
+        if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * QueryTokens, 32, device.Session.Multiprocessors))
+            device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Query, q, batch * QueryTokens);
         else
         {
-            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 32, 32, device.Session.Multiprocessors);
+            int depth = global::StaticAttention.Internal.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 32, 32, device.Session.Multiprocessors);
             if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(q); // the splits add into it
-            device.Linear32x32Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Query, q, batch * QueryTokens, depth);
+            device.Linear32x32Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Query, q, batch * QueryTokens, depth);
         }
         // k = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 128×128 tiles when they fill the device, else 64×64 with K split
-        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * KeyTokens, 8, device.Session.Multiprocessors))
-            device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Key, k, batch * KeyTokens);
+        if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * KeyTokens, 8, device.Session.Multiprocessors))
+            device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Key, k, batch * KeyTokens);
         else
         {
-            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * KeyTokens, 8, 32, device.Session.Multiprocessors);
+            int depth = global::StaticAttention.Internal.Gpu.GemmLaunch.SplitDepth(batch * KeyTokens, 8, 32, device.Session.Multiprocessors);
             if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(k); // the splits add into it
-            device.Linear32x8Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Key, k, batch * KeyTokens, depth);
+            device.Linear32x8Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Key, k, batch * KeyTokens, depth);
         }
         // v = x · Wᵀ: [batch·5, 32] -> [batch·5, 8]; 128×128 tiles when they fill the device, else 64×64 with K split
-        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * KeyTokens, 8, device.Session.Multiprocessors))
-            device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, v, batch * KeyTokens);
+        if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * KeyTokens, 8, device.Session.Multiprocessors))
+            device.Linear32x8(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, v, batch * KeyTokens);
         else
         {
-            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * KeyTokens, 8, 32, device.Session.Multiprocessors);
+            int depth = global::StaticAttention.Internal.Gpu.GemmLaunch.SplitDepth(batch * KeyTokens, 8, 32, device.Session.Multiprocessors);
             if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(v); // the splits add into it
-            device.Linear32x8Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, v, batch * KeyTokens, depth);
+            device.Linear32x8Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, v, batch * KeyTokens, depth);
         }
 
         // Attention: one warp per (head, batch item), four heads per group: ceil(4 / 4) = 1 groups per item.
         device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, context);
 
         // projected = context · Wᵀ: [batch·5, 32] -> [batch·5, 32]; 128×128 tiles when they fill the device, else 64×64 with K split
-        if (global::StaticAttention.Gpu.GemmLaunch.Wide(batch * QueryTokens, 32, device.Session.Multiprocessors))
-            device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, projected, batch * QueryTokens);
+        if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * QueryTokens, 32, device.Session.Multiprocessors))
+            device.Linear32x32(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 128), 1), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, projected, batch * QueryTokens);
         else
         {
-            int depth = global::StaticAttention.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 32, 32, device.Session.Multiprocessors);
+            int depth = global::StaticAttention.Internal.Gpu.GemmLaunch.SplitDepth(batch * QueryTokens, 32, 32, device.Session.Multiprocessors);
             if (depth < 32) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(projected); // the splits add into it
-            device.Linear32x32Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, projected, batch * QueryTokens, depth);
+            device.Linear32x32Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(32, depth)), new global::ILGPU.Index3D(256, 1, 1)), context, parameters.Output, projected, batch * QueryTokens, depth);
         }
-        global::StaticAttention.Gpu.GemmLaunch.CopyBack(projected, output);
+        global::StaticAttention.Internal.Gpu.GemmLaunch.CopyBack(projected, output);
     }
 
     /// <summary>
@@ -639,15 +639,15 @@ partial class GlobalAttention
         int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
         const int kBegin = 0, kEnd = 32;
         // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
-        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(528);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
         var aFloats = aTiles.Cast<float>();
         // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
         int ar = thread / 2, aq = thread % 2 * 4;
         int br = thread / 32, bq = thread % 32 * 4;
         bool rowInside = row0 + ar < rows;
-        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
@@ -658,7 +658,7 @@ partial class GlobalAttention
         float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
         float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-        global::StaticAttention.Gpu.Float4 nextA, nextB;
+        global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
         {
             // The first tile.
             int aK = kBegin + aq, bK = kBegin + br;
@@ -688,7 +688,7 @@ partial class GlobalAttention
             {
                 var aRow = aRead.SubView(kk * 33);
                 var bRow = bRead.SubView(kk * 32);
-                global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
                 c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
                 c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
                 c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
@@ -709,54 +709,54 @@ partial class GlobalAttention
             buffer ^= 1;
         }
 
-        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         if (row0 + ty * 4 < rows)
         {
             int o = (row0 + ty * 4) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04, c05, c06, c07);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00, c01, c02, c03);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c04, c05, c06, c07);
         }
         if (row0 + ty * 4 + 1 < rows)
         {
             int o = (row0 + ty * 4 + 1) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14, c15, c16, c17);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10, c11, c12, c13);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c14, c15, c16, c17);
         }
         if (row0 + ty * 4 + 2 < rows)
         {
             int o = (row0 + ty * 4 + 2) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24, c25, c26, c27);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20, c21, c22, c23);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c24, c25, c26, c27);
         }
         if (row0 + ty * 4 + 3 < rows)
         {
             int o = (row0 + ty * 4 + 3) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34, c35, c36, c37);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30, c31, c32, c33);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c34, c35, c36, c37);
         }
         if (row0 + ty * 4 + 64 < rows)
         {
             int o = (row0 + ty * 4 + 64) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40, c41, c42, c43);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44, c45, c46, c47);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c40, c41, c42, c43);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c44, c45, c46, c47);
         }
         if (row0 + ty * 4 + 65 < rows)
         {
             int o = (row0 + ty * 4 + 65) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50, c51, c52, c53);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54, c55, c56, c57);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c50, c51, c52, c53);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c54, c55, c56, c57);
         }
         if (row0 + ty * 4 + 66 < rows)
         {
             int o = (row0 + ty * 4 + 66) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60, c61, c62, c63);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64, c65, c66, c67);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c60, c61, c62, c63);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c64, c65, c66, c67);
         }
         if (row0 + ty * 4 + 67 < rows)
         {
             int o = (row0 + ty * 4 + 67) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70, c71, c72, c73);
-            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74, c75, c76, c77);
+            if (col0 + tx * 4 < 32) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c70, c71, c72, c73);
+            if (col0 + tx * 4 + 64 < 32) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c74, c75, c76, c77);
         }
     }
 
@@ -771,22 +771,22 @@ partial class GlobalAttention
         int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
         int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(32, kBegin + depth);
         // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
-        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(544);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
         var aFloats = aTiles.Cast<float>();
         // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
         int ar = thread / 4, aq = thread % 4 * 4;
         int br = thread / 16, bq = thread % 16 * 4;
         bool rowInside = row0 + ar < rows;
-        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
         float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
 
-        global::StaticAttention.Gpu.Float4 nextA, nextB;
+        global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
         {
             // The first tile.
             int aK = kBegin + aq, bK = kBegin + br;
@@ -816,7 +816,7 @@ partial class GlobalAttention
             {
                 var aRow = aRead.SubView(kk * 17);
                 var bRow = bRead.SubView(kk * 16);
-                global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
                 c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
                 c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
                 c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
@@ -833,27 +833,27 @@ partial class GlobalAttention
             buffer ^= 1;
         }
 
-        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
         if (row0 + ty * 4 < rows)
         {
             int o = (row0 + ty * 4) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03); else { global::ILGPU.Atomic.Add(ref output[o], c00); global::ILGPU.Atomic.Add(ref output[o + 1], c01); global::ILGPU.Atomic.Add(ref output[o + 2], c02); global::ILGPU.Atomic.Add(ref output[o + 3], c03); } }
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00, c01, c02, c03); else { global::ILGPU.Atomic.Add(ref output[o], c00); global::ILGPU.Atomic.Add(ref output[o + 1], c01); global::ILGPU.Atomic.Add(ref output[o + 2], c02); global::ILGPU.Atomic.Add(ref output[o + 3], c03); } }
         }
         if (row0 + ty * 4 + 1 < rows)
         {
             int o = (row0 + ty * 4 + 1) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13); else { global::ILGPU.Atomic.Add(ref output[o], c10); global::ILGPU.Atomic.Add(ref output[o + 1], c11); global::ILGPU.Atomic.Add(ref output[o + 2], c12); global::ILGPU.Atomic.Add(ref output[o + 3], c13); } }
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10, c11, c12, c13); else { global::ILGPU.Atomic.Add(ref output[o], c10); global::ILGPU.Atomic.Add(ref output[o + 1], c11); global::ILGPU.Atomic.Add(ref output[o + 2], c12); global::ILGPU.Atomic.Add(ref output[o + 3], c13); } }
         }
         if (row0 + ty * 4 + 2 < rows)
         {
             int o = (row0 + ty * 4 + 2) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23); else { global::ILGPU.Atomic.Add(ref output[o], c20); global::ILGPU.Atomic.Add(ref output[o + 1], c21); global::ILGPU.Atomic.Add(ref output[o + 2], c22); global::ILGPU.Atomic.Add(ref output[o + 3], c23); } }
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20, c21, c22, c23); else { global::ILGPU.Atomic.Add(ref output[o], c20); global::ILGPU.Atomic.Add(ref output[o + 1], c21); global::ILGPU.Atomic.Add(ref output[o + 2], c22); global::ILGPU.Atomic.Add(ref output[o + 3], c23); } }
         }
         if (row0 + ty * 4 + 3 < rows)
         {
             int o = (row0 + ty * 4 + 3) * 32 + col0 + tx * 4;
-            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); } }
+            if (col0 + tx * 4 < 32) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); } }
         }
     }
 
@@ -868,15 +868,15 @@ partial class GlobalAttention
         int row0 = global::ILGPU.Grid.IdxY * 128, col0 = global::ILGPU.Grid.IdxX * 128;
         const int kBegin = 0, kEnd = 32;
         // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(528);
-        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(528);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
         var aFloats = aTiles.Cast<float>();
         // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
         int ar = thread / 2, aq = thread % 2 * 4;
         int br = thread / 32, bq = thread % 32 * 4;
         bool rowInside = row0 + ar < rows;
-        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         int aWriteAt = aq * 132 + ar, bWriteAt = br * 32 + bq / 4; // in buffer 0
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
@@ -887,7 +887,7 @@ partial class GlobalAttention
         float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
         float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-        global::StaticAttention.Gpu.Float4 nextA, nextB;
+        global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
         {
             // The first tile.
             int aK = kBegin + aq, bK = kBegin + br;
@@ -917,7 +917,7 @@ partial class GlobalAttention
             {
                 var aRow = aRead.SubView(kk * 33);
                 var bRow = bRead.SubView(kk * 32);
-                global::StaticAttention.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
+                global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], a1 = aRow[16], b0 = bRow[0], b1 = bRow[16];
                 c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W; c04 += a0.X * b1.X; c05 += a0.X * b1.Y; c06 += a0.X * b1.Z; c07 += a0.X * b1.W;
                 c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W; c14 += a0.Y * b1.X; c15 += a0.Y * b1.Y; c16 += a0.Y * b1.Z; c17 += a0.Y * b1.W;
                 c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W; c24 += a0.Z * b1.X; c25 += a0.Z * b1.Y; c26 += a0.Z * b1.Z; c27 += a0.Z * b1.W;
@@ -938,54 +938,54 @@ partial class GlobalAttention
             buffer ^= 1;
         }
 
-        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         if (row0 + ty * 4 < rows)
         {
             int o = (row0 + ty * 4) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c04, c05, c06, c07);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00, c01, c02, c03);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c04, c05, c06, c07);
         }
         if (row0 + ty * 4 + 1 < rows)
         {
             int o = (row0 + ty * 4 + 1) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c14, c15, c16, c17);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10, c11, c12, c13);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c14, c15, c16, c17);
         }
         if (row0 + ty * 4 + 2 < rows)
         {
             int o = (row0 + ty * 4 + 2) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c24, c25, c26, c27);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20, c21, c22, c23);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c24, c25, c26, c27);
         }
         if (row0 + ty * 4 + 3 < rows)
         {
             int o = (row0 + ty * 4 + 3) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c34, c35, c36, c37);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30, c31, c32, c33);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c34, c35, c36, c37);
         }
         if (row0 + ty * 4 + 64 < rows)
         {
             int o = (row0 + ty * 4 + 64) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c40, c41, c42, c43);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c44, c45, c46, c47);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c40, c41, c42, c43);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c44, c45, c46, c47);
         }
         if (row0 + ty * 4 + 65 < rows)
         {
             int o = (row0 + ty * 4 + 65) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c50, c51, c52, c53);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c54, c55, c56, c57);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c50, c51, c52, c53);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c54, c55, c56, c57);
         }
         if (row0 + ty * 4 + 66 < rows)
         {
             int o = (row0 + ty * 4 + 66) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c60, c61, c62, c63);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c64, c65, c66, c67);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c60, c61, c62, c63);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c64, c65, c66, c67);
         }
         if (row0 + ty * 4 + 67 < rows)
         {
             int o = (row0 + ty * 4 + 67) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c70, c71, c72, c73);
-            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Gpu.Float4(c74, c75, c76, c77);
+            if (col0 + tx * 4 < 8) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c70, c71, c72, c73);
+            if (col0 + tx * 4 + 64 < 8) output4[(o + 64) / 4] = new global::StaticAttention.Internal.Gpu.Float4(c74, c75, c76, c77);
         }
     }
 
@@ -1000,22 +1000,22 @@ partial class GlobalAttention
         int row0 = global::ILGPU.Grid.IdxY * 64, col0 = global::ILGPU.Grid.IdxX * 64;
         int kBegin = global::ILGPU.Grid.IdxZ * depth, kEnd = global::System.Math.Min(32, kBegin + depth);
         // Two buffers each: the input tile transposed, [k][row] (rows padded by 4), and the weight tile [k][column].
-        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(544);
-        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Gpu.Float4>(512);
+        var aTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(544);
+        var bTiles = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(512);
         var aFloats = aTiles.Cast<float>();
         // This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.
         int ar = thread / 4, aq = thread % 4 * 4;
         int br = thread / 16, bq = thread % 16 * 4;
         bool rowInside = row0 + ar < rows;
-        var input4 = input.Cast<global::StaticAttention.Gpu.Float4>();
-        var weight4 = weight.Cast<global::StaticAttention.Gpu.Float4>();
+        var input4 = input.Cast<global::StaticAttention.Internal.Gpu.Float4>();
+        var weight4 = weight.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         int aWriteAt = aq * 68 + ar, bWriteAt = br * 16 + bq / 4; // in buffer 0
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
         float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f;
         float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
 
-        global::StaticAttention.Gpu.Float4 nextA, nextB;
+        global::StaticAttention.Internal.Gpu.Float4 nextA, nextB;
         {
             // The first tile.
             int aK = kBegin + aq, bK = kBegin + br;
@@ -1045,7 +1045,7 @@ partial class GlobalAttention
             {
                 var aRow = aRead.SubView(kk * 17);
                 var bRow = bRead.SubView(kk * 16);
-                global::StaticAttention.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
+                global::StaticAttention.Internal.Gpu.Float4 a0 = aRow[0], b0 = bRow[0];
                 c00 += a0.X * b0.X; c01 += a0.X * b0.Y; c02 += a0.X * b0.Z; c03 += a0.X * b0.W;
                 c10 += a0.Y * b0.X; c11 += a0.Y * b0.Y; c12 += a0.Y * b0.Z; c13 += a0.Y * b0.W;
                 c20 += a0.Z * b0.X; c21 += a0.Z * b0.Y; c22 += a0.Z * b0.Z; c23 += a0.Z * b0.W;
@@ -1062,27 +1062,27 @@ partial class GlobalAttention
             buffer ^= 1;
         }
 
-        var output4 = output.Cast<global::StaticAttention.Gpu.Float4>();
+        var output4 = output.Cast<global::StaticAttention.Internal.Gpu.Float4>();
         bool alone = global::ILGPU.Grid.DimZ == 1; // else the splits add into a zeroed output
         if (row0 + ty * 4 < rows)
         {
             int o = (row0 + ty * 4) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c00, c01, c02, c03); else { global::ILGPU.Atomic.Add(ref output[o], c00); global::ILGPU.Atomic.Add(ref output[o + 1], c01); global::ILGPU.Atomic.Add(ref output[o + 2], c02); global::ILGPU.Atomic.Add(ref output[o + 3], c03); } }
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c00, c01, c02, c03); else { global::ILGPU.Atomic.Add(ref output[o], c00); global::ILGPU.Atomic.Add(ref output[o + 1], c01); global::ILGPU.Atomic.Add(ref output[o + 2], c02); global::ILGPU.Atomic.Add(ref output[o + 3], c03); } }
         }
         if (row0 + ty * 4 + 1 < rows)
         {
             int o = (row0 + ty * 4 + 1) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c10, c11, c12, c13); else { global::ILGPU.Atomic.Add(ref output[o], c10); global::ILGPU.Atomic.Add(ref output[o + 1], c11); global::ILGPU.Atomic.Add(ref output[o + 2], c12); global::ILGPU.Atomic.Add(ref output[o + 3], c13); } }
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c10, c11, c12, c13); else { global::ILGPU.Atomic.Add(ref output[o], c10); global::ILGPU.Atomic.Add(ref output[o + 1], c11); global::ILGPU.Atomic.Add(ref output[o + 2], c12); global::ILGPU.Atomic.Add(ref output[o + 3], c13); } }
         }
         if (row0 + ty * 4 + 2 < rows)
         {
             int o = (row0 + ty * 4 + 2) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c20, c21, c22, c23); else { global::ILGPU.Atomic.Add(ref output[o], c20); global::ILGPU.Atomic.Add(ref output[o + 1], c21); global::ILGPU.Atomic.Add(ref output[o + 2], c22); global::ILGPU.Atomic.Add(ref output[o + 3], c23); } }
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c20, c21, c22, c23); else { global::ILGPU.Atomic.Add(ref output[o], c20); global::ILGPU.Atomic.Add(ref output[o + 1], c21); global::ILGPU.Atomic.Add(ref output[o + 2], c22); global::ILGPU.Atomic.Add(ref output[o + 3], c23); } }
         }
         if (row0 + ty * 4 + 3 < rows)
         {
             int o = (row0 + ty * 4 + 3) * 8 + col0 + tx * 4;
-            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); } }
+            if (col0 + tx * 4 < 8) { if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); } }
         }
     }
 
@@ -1112,9 +1112,9 @@ partial class GlobalAttention
             s0 += qv * kc[0]; s1 += qv * kc[8]; s2 += qv * kc[16]; s3 += qv * kc[24];
             s4 += qv * kc[32];
         }
-        var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, 0f, 0f, 0f);
-        sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
-        sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+        var sum0 = new global::StaticAttention.Internal.Gpu.RowValues8(s0, s1, s2, s3, s4, 0f, 0f, 0f);
+        sum0 = global::StaticAttention.Internal.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 2));
+        sum0 = global::StaticAttention.Internal.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
         s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4;
 
         // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.

@@ -38,82 +38,8 @@ public enum StaticAttention.AttentionMask
     ValidLengthsPerQuery = 2
 public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public Accelerator Accelerator { get; }
-    public AcceleratorSession(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights, int floatSlots, int intSlots)
-    public DeviceScratch Scratch { get; }
-    public DeviceWeights Weights { get; }
     public bool IsDisposed { get; }
-    public bool TryEnter()
-    public const int MinThreadsPerGroup = 128
-    public const int WarpSize = 32
-    public int Multiprocessors { get; }
-    public static InvalidOperationException AlreadyOnAccelerator(string layerName, Accelerator current)
-    public static InvalidOperationException NotOnAccelerator(string layerName)
     public void Dispose()
-    public void Enter(string layerName)
-    public void Exit()
-public sealed class StaticAttention.Gpu.DeviceScratch : IDisposable
-    public ArrayView<float> Floats(int slot, long length)
-    public ArrayView<int> Ints(int slot, long length)
-    public DeviceScratch(Accelerator accelerator, int floatSlots, int intSlots)
-    public int[] HostInts(int length)
-    public void Dispose()
-public static class StaticAttention.Gpu.DeviceTransfer
-    public static void Download(ArrayView<float> source, Span<float> target)
-    public static void Upload<T>(ReadOnlySpan<T> source, ArrayView<T> target)
-    public static void UploadMask(ReadOnlySpan<bool> source, int[] staging, ArrayView<int> target)
-public sealed class StaticAttention.Gpu.DeviceWeights : IDisposable
-    public Accelerator Accelerator { get; }
-    public ArrayView<float> Input { get; }
-    public ArrayView<float> InputBias { get; }
-    public ArrayView<float> Key { get; }
-    public ArrayView<float> KeyBias { get; }
-    public ArrayView<float> Output { get; }
-    public ArrayView<float> OutputBias { get; }
-    public ArrayView<float> Query { get; }
-    public ArrayView<float> QueryBias { get; }
-    public ArrayView<float> RelativePositionBiasTable { get; }
-    public ArrayView<float> Value { get; }
-    public ArrayView<float> ValueBias { get; }
-    public DeviceWeights(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights)
-    public void Dispose()
-public struct StaticAttention.Gpu.Float4
-    public Float4(float x, float y, float z, float w)
-    public float W
-    public float X
-    public float Y
-    public float Z
-public static class StaticAttention.Gpu.GemmLaunch
-    public const int MinimumSplitDepth = 32
-    public const int NarrowStep = 16
-    public const int NarrowTile = 64
-    public const int WideTile = 128
-    public static ArrayView<float> Aligned(ArrayView<float> view, DeviceScratch scratch, int slot)
-    public static ArrayView<float> AlignedTarget(ArrayView<float> output, DeviceScratch scratch, int slot)
-    public static bool IsVectorAligned(ArrayView<float> view)
-    public static bool Wide(int rows, int n, int multiprocessors)
-    public static int SplitDepth(int rows, int n, int k, int multiprocessors)
-    public static int Tiles(int length, int tile)
-    public static void CopyBack(ArrayView<float> written, ArrayView<float> output)
-public struct StaticAttention.Gpu.RowValues4
-    public RowValues4(float row0, float row1, float row2, float row3)
-    public float Row0
-    public float Row1
-    public float Row2
-    public float Row3
-    public static RowValues4 Add(RowValues4 a, RowValues4 b)
-    public static RowValues4 Max(RowValues4 a, RowValues4 b)
-public struct StaticAttention.Gpu.RowValues8
-    public RowValues8(float row0, float row1, float row2, float row3, float row4, float row5, float row6, float row7)
-    public float Row0
-    public float Row1
-    public float Row2
-    public float Row3
-    public float Row4
-    public float Row5
-    public float Row6
-    public float Row7
-    public static RowValues8 Add(RowValues8 a, RowValues8 b)
-    public static RowValues8 Max(RowValues8 a, RowValues8 b)
 [EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.AttentionCore
     public const int ShortKernelMaxHeadDim = 128
     public const int ShortKernelMaxTokens = 32
@@ -177,6 +103,79 @@ public struct StaticAttention.Gpu.RowValues8
 [EditorBrowsable(Never)] public enum StaticAttention.Internal.Cpu.VectorWidth
     Vector256 = 256
     Vector512 = 512
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Gpu.DeviceScratch : IDisposable
+    public ArrayView<float> Floats(int slot, long length)
+    public ArrayView<int> Ints(int slot, long length)
+    public DeviceScratch(Accelerator accelerator, int floatSlots, int intSlots)
+    public int[] HostInts(int length)
+    public void Dispose()
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Gpu.DeviceSession : IDisposable
+    public Accelerator Accelerator { get; }
+    public AcceleratorSession Handle { get; }
+    public DeviceScratch Scratch { get; }
+    public DeviceSession(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights, int floatSlots, int intSlots)
+    public DeviceWeights Weights { get; }
+    public bool IsDisposed { get; }
+    public bool TryEnter()
+    public const int MinThreadsPerGroup = 128
+    public const int WarpSize = 32
+    public int Multiprocessors { get; }
+    public static InvalidOperationException AlreadyOnAccelerator(string layerName, Accelerator current)
+    public static InvalidOperationException NotOnAccelerator(string layerName)
+    public void Dispose()
+    public void Enter(string layerName)
+    public void Exit()
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Gpu.DeviceTransfer
+    public static void Download(ArrayView<float> source, Span<float> target)
+    public static void Upload<T>(ReadOnlySpan<T> source, ArrayView<T> target)
+    public static void UploadMask(ReadOnlySpan<bool> source, int[] staging, ArrayView<int> target)
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Gpu.DeviceWeights : IDisposable
+    public Accelerator Accelerator { get; }
+    public ArrayView<float> Input { get; }
+    public ArrayView<float> InputBias { get; }
+    public ArrayView<float> Key { get; }
+    public ArrayView<float> KeyBias { get; }
+    public ArrayView<float> Output { get; }
+    public ArrayView<float> OutputBias { get; }
+    public ArrayView<float> Query { get; }
+    public ArrayView<float> QueryBias { get; }
+    public ArrayView<float> RelativePositionBiasTable { get; }
+    public ArrayView<float> Value { get; }
+    public ArrayView<float> ValueBias { get; }
+    public DeviceWeights(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights)
+    public void Dispose()
+[EditorBrowsable(Never)] public struct StaticAttention.Internal.Gpu.Float4
+    public Float4(float x, float y, float z, float w)
+    public float W
+    public float X
+    public float Y
+    public float Z
+    public static Float4 Add(Float4 a, Float4 b)
+    public static Float4 Max(Float4 a, Float4 b)
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Gpu.GemmLaunch
+    public const int MinimumSplitDepth = 32
+    public const int NarrowStep = 16
+    public const int NarrowTile = 64
+    public const int WideTile = 128
+    public static ArrayView<float> Aligned(ArrayView<float> view, DeviceScratch scratch, int slot)
+    public static ArrayView<float> AlignedTarget(ArrayView<float> output, DeviceScratch scratch, int slot)
+    public static bool IsVectorAligned(ArrayView<float> view)
+    public static bool Wide(int rows, int n, int multiprocessors)
+    public static int SplitDepth(int rows, int n, int k, int multiprocessors)
+    public static int Tiles(int length, int tile)
+    public static void CopyBack(ArrayView<float> written, ArrayView<float> output)
+[EditorBrowsable(Never)] public struct StaticAttention.Internal.Gpu.RowValues8
+    public RowValues8(float row0, float row1, float row2, float row3, float row4, float row5, float row6, float row7)
+    public float Row0
+    public float Row1
+    public float Row2
+    public float Row3
+    public float Row4
+    public float Row5
+    public float Row6
+    public float Row7
+    public static RowValues8 Add(RowValues8 a, RowValues8 b)
+    public static RowValues8 Max(RowValues8 a, RowValues8 b)
 [EditorBrowsable(Never)] public static class StaticAttention.Internal.Guard
     public static int Batch(int length, int perItem, string paramName)
     public static int Batch(long length, int perItem, string paramName)

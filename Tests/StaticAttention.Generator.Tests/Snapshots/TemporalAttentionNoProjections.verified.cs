@@ -638,20 +638,20 @@ namespace Samples.Attention
         {
             global::System.ArgumentNullException.ThrowIfNull(accelerator);
             DevicePath? current = _device;
-            if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("TemporalAttentionNoProjections", current.Session.Accelerator);
-            var session = new global::StaticAttention.Gpu.AcceleratorSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
+            if (current is { Session.IsDisposed: false }) throw global::StaticAttention.Internal.Gpu.DeviceSession.AlreadyOnAccelerator("TemporalAttentionNoProjections", current.Session.Accelerator);
+            var session = new global::StaticAttention.Internal.Gpu.DeviceSession(accelerator, Spec, _weights, floatSlots: 9, intSlots: 1);
             try
             {
                 // A concurrent UseAccelerator that got there first wins; this one's session is freed below.
                 if (global::System.Threading.Interlocked.CompareExchange(ref _device, new DevicePath(session), current) != current)
-                    throw global::StaticAttention.Gpu.AcceleratorSession.AlreadyOnAccelerator("TemporalAttentionNoProjections", accelerator);
+                    throw global::StaticAttention.Internal.Gpu.DeviceSession.AlreadyOnAccelerator("TemporalAttentionNoProjections", accelerator);
             }
             catch
             {
                 session.Dispose();
                 throw;
             }
-            return session;
+            return session.Handle;
         }
 
         /// <summary>The accelerator <c>Forward</c> runs on, or null when it runs on the CPU.</summary>
@@ -660,10 +660,10 @@ namespace Samples.Attention
         /// <summary>A live accelerator session and this layer's kernels, compiled for its accelerator.</summary>
         private sealed class DevicePath
         {
-            public readonly global::StaticAttention.Gpu.AcceleratorSession Session;
+            public readonly global::StaticAttention.Internal.Gpu.DeviceSession Session;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
 
-            public DevicePath(global::StaticAttention.Gpu.AcceleratorSession session)
+            public DevicePath(global::StaticAttention.Internal.Gpu.DeviceSession session)
             {
                 Session = session;
                 global::ILGPU.Runtime.Accelerator accelerator = session.Accelerator;
@@ -681,7 +681,7 @@ namespace Samples.Attention
         /// <exception cref="global::System.InvalidOperationException">The layer has no live accelerator session.</exception>
         public void Forward(global::ILGPU.ArrayView<float> x, global::ILGPU.ArrayView<float> output)
         {
-            DevicePath device = _device ?? throw global::StaticAttention.Gpu.AcceleratorSession.NotOnAccelerator("TemporalAttentionNoProjections");
+            DevicePath device = _device ?? throw global::StaticAttention.Internal.Gpu.DeviceSession.NotOnAccelerator("TemporalAttentionNoProjections");
             int batch = global::StaticAttention.Internal.Guard.Batch(x.Length, QueryTokens * QuerySize, nameof(x));
             global::StaticAttention.Internal.Guard.Length(output.Length, batch, QueryTokens * ModelDim, nameof(output), "[batch, QueryTokens 16, ModelDim 32]");
             device.Session.Enter("TemporalAttentionNoProjections");
@@ -702,12 +702,12 @@ namespace Samples.Attention
             if (device is null || !device.Session.TryEnter()) return false;
             try
             {
-                global::StaticAttention.Gpu.DeviceScratch scratch = device.Session.Scratch;
+                global::StaticAttention.Internal.Gpu.DeviceScratch scratch = device.Session.Scratch;
                 global::ILGPU.ArrayView<float> xView = scratch.Floats(4, x.Length);
-                global::StaticAttention.Gpu.DeviceTransfer.Upload(x, xView);
+                global::StaticAttention.Internal.Gpu.DeviceTransfer.Upload(x, xView);
                 global::ILGPU.ArrayView<float> outputView = scratch.Floats(7, output.Length);
                 RunOnAccelerator(device, batch, xView, outputView);
-                global::StaticAttention.Gpu.DeviceTransfer.Download(outputView, output);
+                global::StaticAttention.Internal.Gpu.DeviceTransfer.Download(outputView, output);
             }
             finally
             {
@@ -723,7 +723,7 @@ namespace Samples.Attention
             global::ILGPU.ArrayView<float> x,
             global::ILGPU.ArrayView<float> output)
         {
-            global::StaticAttention.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
+            global::StaticAttention.Internal.Gpu.DeviceWeights parameters = device.Session.Weights; // the layer's weights on the device
             // Attention: one warp per (head, batch item), four heads per group: ceil(2 / 4) = 1 groups per item.
             device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), x, parameters.RelativePositionBiasTable, output);
         }
@@ -752,11 +752,11 @@ namespace Samples.Attention
                 s8 += qv * kc[256]; s9 += qv * kc[288]; s10 += qv * kc[320]; s11 += qv * kc[352];
                 s12 += qv * kc[384]; s13 += qv * kc[416]; s14 += qv * kc[448]; s15 += qv * kc[480];
             }
-            var sum0 = new global::StaticAttention.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, s7);
-            sum0 = global::StaticAttention.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
+            var sum0 = new global::StaticAttention.Internal.Gpu.RowValues8(s0, s1, s2, s3, s4, s5, s6, s7);
+            sum0 = global::StaticAttention.Internal.Gpu.RowValues8.Add(sum0, global::ILGPU.Warp.ShuffleXor(sum0, 1));
             s0 = sum0.Row0; s1 = sum0.Row1; s2 = sum0.Row2; s3 = sum0.Row3; s4 = sum0.Row4; s5 = sum0.Row5; s6 = sum0.Row6; s7 = sum0.Row7;
-            var sum1 = new global::StaticAttention.Gpu.RowValues8(s8, s9, s10, s11, s12, s13, s14, s15);
-            sum1 = global::StaticAttention.Gpu.RowValues8.Add(sum1, global::ILGPU.Warp.ShuffleXor(sum1, 1));
+            var sum1 = new global::StaticAttention.Internal.Gpu.RowValues8(s8, s9, s10, s11, s12, s13, s14, s15);
+            sum1 = global::StaticAttention.Internal.Gpu.RowValues8.Add(sum1, global::ILGPU.Warp.ShuffleXor(sum1, 1));
             s8 = sum1.Row0; s9 = sum1.Row1; s10 = sum1.Row2; s11 = sum1.Row3; s12 = sum1.Row4; s13 = sum1.Row5; s14 = sum1.Row6; s15 = sum1.Row7;
             s0 += table[(i + 15) * 2 + h] * 1.442695f;
             s1 += table[(i + 14) * 2 + h] * 1.442695f;

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using StaticAttention.Gpu;
+using StaticAttention.Internal.Gpu;
 using StaticAttention.Tests.Layers;
 using StaticAttention.Weights;
 

@@ -1,6 +1,7 @@
 using ILGPU;
 using ILGPU.Runtime;
 using StaticAttention.Gpu;
+using StaticAttention.Internal.Gpu;
 using StaticAttention.Tests.Layers;
 
 namespace StaticAttention.Tests.Gpu;
@@ -50,7 +51,7 @@ public sealed class GemmPathTests
         layer.Forward(io.Query, expected); // on the CPU
 
         using var session = layer.UseAccelerator(Accelerator);
-        session.Multiprocessors = multiprocessors;
+        session.Device.Multiprocessors = multiprocessors;
         var actual = new float[io.Output.Length];
         layer.Forward(io.Query, actual);
         Tolerance.AssertClose(expected, actual, $"batch {batch} as if on {multiprocessors} multiprocessors");
