@@ -4,12 +4,12 @@ namespace StaticAttention.Tests.Layers;
 
 // One generated layer per fixture case of cases.json, declared exactly as a user would.
 
-/// <summary>aim_temporal_qkv: seed A with fused qkv, biases and the relative position bias.</summary>
+/// <summary>aim_temporal_qkv: AIM / TimeSformer temporal attention with fused qkv, biases and the relative position bias.</summary>
 [MultiHeadAttention(Heads = 4, ModelDim = 64, Tokens = 8, Projections = Projections.Fused,
     QkvBias = true, OutputBias = true, RelativePositionBias = true)]
 public partial class TemporalAttention;
 
-/// <summary>aim_temporal_noqkv: seed A without projections.</summary>
+/// <summary>aim_temporal_noqkv: AIM / TimeSformer temporal attention without projections.</summary>
 [MultiHeadAttention(Heads = 2, ModelDim = 32, Tokens = 16, Projections = Projections.None, RelativePositionBias = true)]
 public partial class TemporalAttentionNoQkv;
 
@@ -23,12 +23,12 @@ public partial class D2lAttention;
     QkvBias = true, OutputBias = true, Mask = AttentionMask.ValidLengthsPerQuery)]
 public partial class D2lAttentionPerQuery;
 
-/// <summary>seedc_mask_weights: seed C with a keep-mask, returning the weights.</summary>
+/// <summary>seedc_mask_weights: the classic Wq/Wk/Wv/fc module with a keep-mask, returning the weights.</summary>
 [MultiHeadAttention(Heads = 6, ModelDim = 48, QueryTokens = 10, KeyTokens = 10, Projections = Projections.Separate,
     QkvBias = true, OutputBias = true, Mask = AttentionMask.KeepMask, ReturnWeights = true)]
 public partial class SeedCMasked;
 
-/// <summary>seedc_cross: seed C cross-attention returning the weights.</summary>
+/// <summary>seedc_cross: the classic Wq/Wk/Wv/fc module as cross-attention, returning the weights.</summary>
 [MultiHeadAttention(Heads = 4, ModelDim = 32, QueryTokens = 5, KeyTokens = 9, Projections = Projections.Separate,
     QkvBias = true, OutputBias = true, ReturnWeights = true)]
 public partial class SeedCCross;
