@@ -24,7 +24,7 @@ namespace StaticAttention.Internal.Cpu
 
     /// <summary>
     /// The register tiles a <see cref="PackedMatrix"/> can be packed for (MR rows × NR output features). All reach the
-    /// core's FMA peak with their operands in L1 (measured on Zen 4 and a Xeon); the defaults are chosen for the whole GEMM.
+    /// core's FMA peak with their operands in L1; the defaults are chosen for the whole GEMM.
     /// </summary>
     internal enum GemmTile
     {
@@ -33,8 +33,8 @@ namespace StaticAttention.Internal.Cpu
 
         /// <summary>
         /// Vector512 default, 24 accumulators: each panel load serves 12 rows instead of 8 (a third less panel traffic from
-        /// L2), for more padding rows on small inputs and three row pointers reloaded from the stack. Measured on the Xeon
-        /// (2 threads, with k-blocks of <see cref="GemmTiles.BlockDepthFor"/>): 3-5 % faster than 8×32 on the benchmark projections.
+        /// L2), for more padding rows on small inputs and three row pointers reloaded from the stack; faster than 8×32 on
+        /// the benchmark projections.
         /// </summary>
         V512x12x32,
 

@@ -15,7 +15,7 @@ namespace StaticAttention.Internal.Cpu
     /// Loops, outermost first (Goto/BLIS style): tasks of (row block × panel group); k-blocks of
     /// <see cref="PackedMatrix.BlockDepth"/> input features; groups of MR input rows; NR-wide weight panels. The microkernel
     /// keeps an MR×NR tile of the output in registers for one k-block, broadcasting input values straight from the rows
-    /// (they stay in L1 across the panels, so packing them measured slower) and loading one panel row per k step. The first
+    /// (they stay in L1 across the panels, so packing them would only add a copy) and loading one panel row per k step. The first
     /// k-block starts from the bias, later ones from the partial sums stored in the output. Partial tiles run in full on
     /// zero-padded copies and keep only their valid part.
     /// </para>

@@ -11,8 +11,8 @@ namespace StaticAttention.Internal.Cpu.Vectors
     /// The kernels take the vector type itself as a type argument and every operation on it, arithmetic included (the
     /// reference assemblies do not expose the vectors' generic-math operator interfaces), as static members of a second, struct type argument. The JIT
     /// specialises each instantiation and inlines every member to the one instruction it wraps, so the code is the same as
-    /// with the vector type written out. (A wrapper struct holding the vector was measured 5-9% slower: the register
-    /// allocator added a move after FMAs on a value's last use.) Kernels that are large should stay their own JIT roots
+    /// with the vector type written out. (Not a wrapper struct holding the vector: the register allocator adds a move after
+    /// FMAs on a value's last use.) Kernels that are large should stay their own JIT roots
     /// (NoInlining), or the root they would be inlined into runs out of inlining budget and leaves members as calls.
     /// </remarks>
     /// <typeparam name="TV">The vector type.</typeparam>
