@@ -98,30 +98,30 @@ public sealed class EmittedCodeTests
     }
 
     [Fact]
-    public void SeedCAttention_keep_mask_returning_weights()
+    public void ClassicAttention_keep_mask_returning_weights()
     {
         AssertValidLayer(
-            "SeedCAttention",
+            "ClassicAttention",
             """
             using StaticAttention;
 
             namespace Samples.Attention;
 
             [MultiHeadAttention(Heads = 6, ModelDim = 48, QueryTokens = 10, KeyTokens = 10, Projections = Projections.Separate, QkvBias = true, OutputBias = true, Mask = AttentionMask.KeepMask, ReturnWeights = true)]
-            public partial class SeedCAttention;
+            public partial class ClassicAttention;
 
             internal static class Usage
             {
-                public static void Run(SeedCAttention layer, float[] q, float[] k, float[] v, bool[] keep)
+                public static void Run(ClassicAttention layer, float[] q, float[] k, float[] v, bool[] keep)
                 {
                     const int batch = 2;
-                    var output = new float[batch * SeedCAttention.QueryTokens * SeedCAttention.ModelDim];
-                    var weights = new float[batch * SeedCAttention.Heads * SeedCAttention.QueryTokens * SeedCAttention.KeyTokens];
+                    var output = new float[batch * ClassicAttention.QueryTokens * ClassicAttention.ModelDim];
+                    var weights = new float[batch * ClassicAttention.Heads * ClassicAttention.QueryTokens * ClassicAttention.KeyTokens];
                     layer.Forward(q, k, v, mask: keep, output: output, weights: weights);
                 }
             }
             """,
-            "Samples.Attention.SeedCAttention.g.cs",
+            "Samples.Attention.ClassicAttention.g.cs",
             Dimensions(heads: 6, modelDim: 48, queryTokens: 10, keyTokens: 10),
             [
                 "query: System.ReadOnlySpan<float>", "key: System.ReadOnlySpan<float>", "value: System.ReadOnlySpan<float>",
@@ -274,11 +274,11 @@ public sealed class EmittedCodeTests
             namespace Samples.Attention;
 
             [MultiHeadAttention(Heads = 6, ModelDim = 48, QueryTokens = 10, KeyTokens = 10, Projections = Projections.Separate, Mask = AttentionMask.KeepMask, ReturnWeights = true)]
-            public partial class SeedCAttention;
+            public partial class ClassicAttention;
             """;
 
-        string first = GeneratorHarness.Run(source).SingleSource("Samples.Attention.SeedCAttention.g.cs");
-        string second = GeneratorHarness.Run(source).SingleSource("Samples.Attention.SeedCAttention.g.cs");
+        string first = GeneratorHarness.Run(source).SingleSource("Samples.Attention.ClassicAttention.g.cs");
+        string second = GeneratorHarness.Run(source).SingleSource("Samples.Attention.ClassicAttention.g.cs");
 
         Assert.Equal(first, second);
     }
