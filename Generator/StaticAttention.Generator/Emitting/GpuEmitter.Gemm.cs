@@ -15,7 +15,8 @@ namespace StaticAttention.Generator.Emitting
         /// each thread <c>PerThread</c>² outputs in named locals (rows <c>4·ty + 64·i + 0..3</c>, columns <c>4·tx + 64·j + 0..3</c>).
         /// K goes through two shared buffers, one barrier per k-step: the next tile's global loads are issued before the
         /// math on the current one and stored into the other buffer after it. The input tile is stored transposed, so
-        /// both operands are read as four-float vectors. Only the row count is dynamic; edge checks on K and N are
+        /// both operands are read as four-float vectors; an <see cref="GpuPlan.GemmTiling.Unrolled"/> tiling writes each k
+        /// of a step out, so those reads carry constant offsets and the step no loop overhead. Only the row count is dynamic; edge checks on K and N are
         /// emitted only when they do not divide, and 16-byte global accesses only where rows of K (input) or N (weight,
         /// output) are whole vectors. A narrow kernel sums one share of K per grid Z and adds into the output when there
         /// are several (bias from the first).
@@ -28,6 +29,7 @@ namespace StaticAttention.Generator.Emitting
             bool bias = linear.Bias is not null;
             int aStride = t.TransposedStride / 4, bStride = tile / 4;   // float4s per k-row of the shared tiles
             int aBuffer = step * aStride, bBuffer = step * bStride;     // float4s per shared buffer
+            int pieces = t.Pieces;
 
             w.Line("/// <summary>");
             w.Line("/// output[rows, " + Int(n) + "] = input[rows, " + Int(k) + "] · weight[" + Int(k) + ", " + Int(n) + "]" + (bias ? " + bias[" + Int(n) + "]" : "") +
@@ -49,10 +51,14 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("var aTiles = global::ILGPU.SharedMemory.Allocate<" + Float4 + ">(" + Int(2 * aBuffer) + ");");
                 w.Line("var bTiles = global::ILGPU.SharedMemory.Allocate<" + Float4 + ">(" + Int(2 * bBuffer) + ");");
                 w.Line("var aFloats = aTiles.Cast<float>();");
-                w.Line("// This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq.");
+                w.Line(pieces == 1
+                    ? "// This thread's share of a tile's loads: four floats of input row ar at k aq, four of weight row br at column bq."
+                    : "// This thread's share of a tile's loads: four floats of input rows ar + " + Int(t.InputRowsPerPiece) + "·p at k aq, four of weight rows br + " +
+                      Int(t.WeightRowsPerPiece) + "·p at column bq, p < " + Int(pieces) + ".");
                 w.Line("int ar = thread / " + Int(step / 4) + ", aq = thread % " + Int(step / 4) + " * 4;");
                 w.Line("int br = thread / " + Int(tile / 4) + ", bq = thread % " + Int(tile / 4) + " * 4;");
-                w.Line("bool rowInside = row0 + ar < rows;");
+                for (int p = 0; p < pieces; p++)
+                    w.Line("bool " + Piece("rowInside", p, pieces) + " = " + Plus("row0 + ar", t.InputRowsPerPiece * p) + " < rows;");
                 if (vectorInput) w.Line("var input4 = input.Cast<" + Float4 + ">();");
                 if (vectorOutput) w.Line("var weight4 = weight.Cast<" + Float4 + ">();");
                 w.Line("int aWriteAt = aq * " + Int(aStride * 4) + " + ar, bWriteAt = br * " + Int(bStride) + " + bq / 4; // in buffer 0");
@@ -64,7 +70,10 @@ namespace StaticAttention.Generator.Emitting
                 }
 
                 w.Line();
-                w.Line(Float4 + " nextA, nextB;");
+                var next = new StringBuilder(Float4 + " ");
+                for (int p = 0; p < pieces; p++) next.Append(p == 0 ? "" : ", ").Append(Piece("nextA", p, pieces));
+                for (int p = 0; p < pieces; p++) next.Append(", ").Append(Piece("nextB", p, pieces));
+                w.Line(next.Append(';').ToString());
                 using (w.Block())
                 {
                     w.Line("// The first tile.");
@@ -88,21 +97,20 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("// Views taken per k-step, not carried across iterations: they stay in the shared address space.");
                     w.Line("var aRead = aTiles.SubView(buffer * " + Int(aBuffer) + " + ty);");
                     w.Line("var bRead = bTiles.SubView(buffer * " + Int(bBuffer) + " + tx);");
-                    using (w.Block("for (int kk = 0; kk < " + Int(step) + "; kk++)"))
+                    if (t.Unrolled)
                     {
-                        w.Line("var aRow = aRead.SubView(kk * " + Int(aStride) + ");");
-                        w.Line("var bRow = bRead.SubView(kk * " + Int(bStride) + ");");
-                        var loads = new StringBuilder(Float4 + " ");
-                        for (int v = 0; v < vectors; v++) loads.Append(v == 0 ? "" : ", ").Append("a" + Int(v) + " = aRow[" + Int(16 * v) + "]");
-                        for (int v = 0; v < vectors; v++) loads.Append(", b" + Int(v) + " = bRow[" + Int(16 * v) + "]");
-                        w.Line(loads.Append(';').ToString());
-                        for (int r = 0; r < per; r++)
+                        for (int kk = 0; kk < step; kk++)
                         {
-                            var line = new StringBuilder();
-                            string a = "a" + Int(r / 4) + "." + Component(r % 4);
-                            for (int c = 0; c < per; c++)
-                                line.Append(c == 0 ? "" : " ").Append("c" + Int(r) + Int(c) + " += " + a + " * b" + Int(c / 4) + "." + Component(c % 4) + ";");
-                            w.Line(line.ToString());
+                            using (w.Block()) EmitGemmProducts(w, per, "aRead", "bRead", kk * aStride, kk * bStride);
+                        }
+                    }
+                    else
+                    {
+                        using (w.Block("for (int kk = 0; kk < " + Int(step) + "; kk++)"))
+                        {
+                            w.Line("var aRow = aRead.SubView(kk * " + Int(aStride) + ");");
+                            w.Line("var bRow = bRead.SubView(kk * " + Int(bStride) + ");");
+                            EmitGemmProducts(w, per, "aRow", "bRow", 0, 0);
                         }
                     }
 
@@ -122,50 +130,89 @@ namespace StaticAttention.Generator.Emitting
             }
         }
 
-        /// <summary>Loads this thread's four input and four weight floats of the tile at <paramref name="k0"/> into <c>nextA</c>, <c>nextB</c>.</summary>
-        private static void EmitGemmTileLoads(CodeWriter w, Linear linear, GpuPlan.GemmTiling t, string k0)
+        /// <summary>One k's products: this thread's four-float pieces of the input column and weight row at constant offsets, then the <c>PerThread</c>² multiply-adds.</summary>
+        private static void EmitGemmProducts(CodeWriter w, int per, string aRow, string bRow, int aAt, int bAt)
         {
-            int k = linear.K, n = linear.N;
-            bool kEdge = k % t.Step != 0, nEdge = n % t.Tile != 0;
-            w.Line("int aK = " + k0 + " + aq, bK = " + k0 + " + br;");
-            if (k % 4 == 0)
+            int vectors = per / 4;
+            var loads = new StringBuilder(Float4 + " ");
+            for (int v = 0; v < vectors; v++) loads.Append(v == 0 ? "" : ", ").Append("a" + Int(v) + " = " + aRow + "[" + Int(aAt + 16 * v) + "]");
+            for (int v = 0; v < vectors; v++) loads.Append(", b" + Int(v) + " = " + bRow + "[" + Int(bAt + 16 * v) + "]");
+            w.Line(loads.Append(';').ToString());
+            for (int r = 0; r < per; r++)
             {
-                string inside = "rowInside" + (kEdge ? " && aK < " + Int(k) : "");
-                w.Line("nextA = " + inside + " ? input4[((row0 + ar) * " + Int(k) + " + aK) / 4] : default;");
-            }
-            else
-            {
-                w.Line("int aAt = (row0 + ar) * " + Int(k) + " + aK;");
-                w.Line("nextA = new " + Float4 + "(" + ScalarLoad("input", "aAt", "rowInside", "aK", 0, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 1, k) + ",");
-                w.Line("    " + ScalarLoad("input", "aAt", "rowInside", "aK", 2, k) + ", " + ScalarLoad("input", "aAt", "rowInside", "aK", 3, k) + ");");
-            }
-
-            string bRow = kEdge ? "bK < " + Int(k) : "";
-            if (n % 4 == 0)
-            {
-                string inside = bRow + (kEdge && nEdge ? " && " : "") + (nEdge ? "col0 + bq < " + Int(n) : "");
-                string read = "weight4[(bK * " + Int(n) + " + col0 + bq) / 4]";
-                w.Line("nextB = " + (inside.Length > 0 ? inside + " ? " + read + " : default;" : read + ";"));
-            }
-            else
-            {
-                w.Line("int bAt = bK * " + Int(n) + " + col0 + bq;");
-                string row = kEdge ? "bK < " + Int(k) : "true";
-                w.Line("nextB = new " + Float4 + "(" + ScalarLoad("weight", "bAt", row, "col0 + bq", 0, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 1, n) + ",");
-                w.Line("    " + ScalarLoad("weight", "bAt", row, "col0 + bq", 2, n) + ", " + ScalarLoad("weight", "bAt", row, "col0 + bq", 3, n) + ");");
+                var line = new StringBuilder();
+                string a = "a" + Int(r / 4) + "." + Component(r % 4);
+                for (int c = 0; c < per; c++)
+                    line.Append(c == 0 ? "" : " ").Append("c" + Int(r) + Int(c) + " += " + a + " * b" + Int(c / 4) + "." + Component(c % 4) + ";");
+                w.Line(line.ToString());
             }
         }
+
+        /// <summary>Loads this thread's four-float pieces of the input and weight tiles at <paramref name="k0"/> into <c>nextA*</c>, <c>nextB*</c>.</summary>
+        private static void EmitGemmTileLoads(CodeWriter w, Linear linear, GpuPlan.GemmTiling t, string k0)
+        {
+            int k = linear.K, n = linear.N, pieces = t.Pieces;
+            bool kEdge = k % t.Step != 0, nEdge = n % t.Tile != 0;
+            w.Line("int aK = " + k0 + " + aq, bK = " + k0 + " + br;");
+            for (int p = 0; p < pieces; p++)
+            {
+                string nextA = Piece("nextA", p, pieces), rowInside = Piece("rowInside", p, pieces), row = Plus("row0 + ar", t.InputRowsPerPiece * p);
+                if (k % 4 == 0)
+                {
+                    string inside = rowInside + (kEdge ? " && aK < " + Int(k) : "");
+                    w.Line(nextA + " = " + inside + " ? input4[((" + row + ") * " + Int(k) + " + aK) / 4] : default;");
+                }
+                else
+                {
+                    string aAt = Piece("aAt", p, pieces);
+                    w.Line("int " + aAt + " = (" + row + ") * " + Int(k) + " + aK;");
+                    w.Line(nextA + " = new " + Float4 + "(" + ScalarLoad("input", aAt, rowInside, "aK", 0, k) + ", " + ScalarLoad("input", aAt, rowInside, "aK", 1, k) + ",");
+                    w.Line("    " + ScalarLoad("input", aAt, rowInside, "aK", 2, k) + ", " + ScalarLoad("input", aAt, rowInside, "aK", 3, k) + ");");
+                }
+            }
+
+            for (int p = 0; p < pieces; p++)
+            {
+                string nextB = Piece("nextB", p, pieces), bK = Plus("bK", t.WeightRowsPerPiece * p);
+                string bRow = kEdge ? bK + " < " + Int(k) : "";
+                if (n % 4 == 0)
+                {
+                    string inside = bRow + (kEdge && nEdge ? " && " : "") + (nEdge ? "col0 + bq < " + Int(n) : "");
+                    string read = "weight4[(" + (p == 0 ? bK : "(" + bK + ")") + " * " + Int(n) + " + col0 + bq) / 4]";
+                    w.Line(nextB + " = " + (inside.Length > 0 ? inside + " ? " + read + " : default;" : read + ";"));
+                }
+                else
+                {
+                    string bAt = Piece("bAt", p, pieces);
+                    w.Line("int " + bAt + " = " + (p == 0 ? bK : "(" + bK + ")") + " * " + Int(n) + " + col0 + bq;");
+                    string row = kEdge ? bK + " < " + Int(k) : "true";
+                    w.Line(nextB + " = new " + Float4 + "(" + ScalarLoad("weight", bAt, row, "col0 + bq", 0, n) + ", " + ScalarLoad("weight", bAt, row, "col0 + bq", 1, n) + ",");
+                    w.Line("    " + ScalarLoad("weight", bAt, row, "col0 + bq", 2, n) + ", " + ScalarLoad("weight", bAt, row, "col0 + bq", 3, n) + ");");
+                }
+            }
+        }
+
+        /// <summary>The name of piece <paramref name="p"/> of a tile's loads: the bare name when a thread loads one piece.</summary>
+        private static string Piece(string name, int p, int pieces) => pieces == 1 ? name : name + Int(p);
 
         /// <summary>One guarded scalar load of a four-float load whose rows are not whole vectors.</summary>
         private static string ScalarLoad(string view, string at, string rowInside, string index, int i, int limit) =>
             "(" + (rowInside == "true" ? "" : rowInside + " && ") + Plus(index, i) + " < " + Int(limit) + " ? " + view + "[" + Plus(at, i) + "] : 0f)";
 
-        /// <summary>Stores <c>nextA</c> transposed (four floats down a column) and <c>nextB</c> as one vector into a buffer.</summary>
+        /// <summary>Stores the <c>nextA*</c> pieces transposed (four floats down a column) and the <c>nextB*</c> pieces as vectors into a buffer.</summary>
         private static void EmitGemmTileStores(CodeWriter w, GpuPlan.GemmTiling t, string a, string b)
         {
-            int stride = t.TransposedStride;
-            w.Line(a + "[0] = nextA.X; " + a + "[" + Int(stride) + "] = nextA.Y; " + a + "[" + Int(2 * stride) + "] = nextA.Z; " + a + "[" + Int(3 * stride) + "] = nextA.W;");
-            w.Line(b + "[0] = nextB;");
+            int stride = t.TransposedStride, pieces = t.Pieces;
+            for (int p = 0; p < pieces; p++)
+            {
+                string nextA = Piece("nextA", p, pieces);
+                int at = t.InputRowsPerPiece * p;
+                w.Line(a + "[" + Int(at) + "] = " + nextA + ".X; " + a + "[" + Int(at + stride) + "] = " + nextA + ".Y; " +
+                       a + "[" + Int(at + 2 * stride) + "] = " + nextA + ".Z; " + a + "[" + Int(at + 3 * stride) + "] = " + nextA + ".W;");
+            }
+
+            for (int p = 0; p < pieces; p++)
+                w.Line(b + "[" + Int(t.WeightRowsPerPiece * p * t.Tile / 4) + "] = " + Piece("nextB", p, pieces) + ";");
         }
 
         /// <summary>Adds the bias and writes the thread's outputs, rows checked against <c>rows</c> (and columns against N when it does not divide).</summary>

@@ -37,10 +37,10 @@ namespace StaticAttention.Generator.Model
         public const int GemmThreads = 256;
 
         /// <summary>
-        /// The projection GEMM for many rows: 128×128 output tiles, 8×8 outputs per thread, k-steps of 8 (the runtime's
+        /// The projection GEMM for many rows: 128×128 output tiles, 8×8 outputs per thread, k-steps of 16 (the runtime's
         /// <c>GemmLaunch.WideTile</c>).
         /// </summary>
-        public static readonly GemmTiling WideGemm = new("", 128, 8, 8, false);
+        public static readonly GemmTiling WideGemm = new("", 128, 8, 16, false) { Unrolled = true };
 
         /// <summary>
         /// The projection GEMM for few rows: 64×64 output tiles, 4×4 outputs per thread, k-steps of 16, K split over grid
@@ -48,7 +48,7 @@ namespace StaticAttention.Generator.Model
         /// </summary>
         public static readonly GemmTiling NarrowGemm = new("Narrow", 64, 4, 16, true);
 
-        /// <summary>A tiling of the projection GEMM; each thread loads one four-float piece of each operand per k-step.</summary>
+        /// <summary>A tiling of the projection GEMM; each thread loads <see cref="Pieces"/> four-float pieces of each operand per k-step.</summary>
         /// <param name="Suffix">Appended to the kernel's name.</param>
         /// <param name="Tile">Output rows and columns per group.</param>
         /// <param name="PerThread">Output rows and columns per thread (a multiple of 4).</param>
@@ -58,6 +58,18 @@ namespace StaticAttention.Generator.Model
         {
             /// <summary>Floats per k-row of the transposed input tile: the tile's rows and 4 of padding against bank conflicts.</summary>
             public int TransposedStride => Tile + 4;
+
+            /// <summary>Whether the k-step's products are written out per k (constant shared offsets, no loop), not a loop over k.</summary>
+            public bool Unrolled { get; init; }
+
+            /// <summary>Four-float pieces of each operand a thread loads per k-step.</summary>
+            public int Pieces => Tile * Step / 4 / GemmThreads;
+
+            /// <summary>Input rows between a thread's pieces of the input tile.</summary>
+            public int InputRowsPerPiece => GemmThreads / (Step / 4);
+
+            /// <summary>K-rows between a thread's pieces of the weight tile.</summary>
+            public int WeightRowsPerPiece => GemmThreads / (Tile / 4);
         }
 
         /// <summary>Flash kernel: the head width rounded up to whole four-float chunks (the padding columns staged as zeros).</summary>
