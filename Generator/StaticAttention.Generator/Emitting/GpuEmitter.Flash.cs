@@ -15,7 +15,8 @@ namespace StaticAttention.Generator.Emitting
         /// maxima with three shuffles among the eight threads of a row, and accumulates output columns 4·tx + 32·u of its
         /// rows; p goes through shared memory within the warp, so a step has two group barriers, both for the tile.
         /// </summary>
-        private static void EmitFlash(CodeWriter w, LayerModel l, GpuPlan plan)
+        /// <param name="kernel">The kernel's name: <c>GpuAttention</c>, or <c>GpuAttentionNarrow</c> for the few-groups plan (<see cref="GpuPlan.Narrow"/>).</param>
+        private static void EmitFlash(CodeWriter w, LayerModel l, GpuPlan plan, string kernel)
         {
             var src = new Sources(l);
             int d = l.HeadDim, nq = l.QueryTokens, nk = l.KeyTokens;
@@ -33,7 +34,7 @@ namespace StaticAttention.Generator.Emitting
                    " in registers), an online softmax");
             w.Line("/// in base 2 with the row maxima from shuffles among the eight threads of a row, and output columns 4·tx + 32·u of its rows.");
             w.Line("/// </summary>");
-            WriteSignature(w, "private static void GpuAttention(", parameters);
+            WriteSignature(w, "private static void " + kernel + "(", parameters);
             using (w.Block())
             {
                 w.Line("int tile = global::ILGPU.Grid.IdxX;");

@@ -68,8 +68,19 @@ namespace StaticAttention.Generator.Emitting
                 EmitGemm(w, linear, GpuPlan.NarrowGemm);
             }
             w.Line();
-            if (plan.Small) EmitSmall(w, l, plan);
-            else EmitFlash(w, l, plan);
+            if (plan.Small)
+            {
+                EmitSmall(w, l, plan);
+            }
+            else
+            {
+                EmitFlash(w, l, plan, "GpuAttention");
+                if (plan.Narrow is { } narrow)
+                {
+                    w.Line();
+                    EmitFlash(w, l, narrow, "GpuAttentionNarrow");
+                }
+            }
         }
 
         /// <summary>One projection: <c>output = input · Wᵀ (+ bias)</c>, <c>[rows, K] -> [rows, N]</c>, and the kernel that runs it.</summary>
@@ -191,6 +202,8 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("public readonly global::System.Action<" + types + ", int> " + linear.Field + GpuPlan.NarrowGemm.Suffix + ";");
                 }
                 w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", AttentionParameterTypes(l)) + "> Attention;");
+                if (GpuPlan.For(l).Narrow is not null)
+                    w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", AttentionParameterTypes(l)) + "> AttentionNarrow;");
                 w.Line();
                 using (w.Block("public DevicePath(" + DeviceSession + " session)"))
                 {
@@ -207,6 +220,8 @@ namespace StaticAttention.Generator.Emitting
                     }
                     w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, " +
                         (GpuPlan.For(l).Small ? "GpuSmallAttention" : "GpuAttention") + ");");
+                    if (GpuPlan.For(l).Narrow is not null)
+                        w.Line("AttentionNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, GpuAttentionNarrow);");
                 }
             }
         }
@@ -346,11 +361,25 @@ namespace StaticAttention.Generator.Emitting
                 }
                 else
                 {
-                    int tiles = (l.QueryTokens + plan.QueryTile - 1) / plan.QueryTile;
+                    int tiles = Tiles(l.QueryTokens, plan.QueryTile);
                     w.Line("// Attention: one group of 128 threads per (query tile of " + Int(plan.QueryTile) + " rows, head, batch item): ceil(" +
                         Int(l.QueryTokens) + " / " + Int(plan.QueryTile) + ") = " + Int(tiles) + " tiles.");
-                    w.Line("device.Attention(new " + KernelConfig + "(new " + Index3D + "(" + Int(tiles) + ", Heads, batch), new " + Index3D + "(" + Int(GpuPlan.Threads) + ", 1, 1)), " +
-                        string.Join(", ", arguments) + ");");
+                    string attention = "device.Attention(new " + KernelConfig + "(new " + Index3D + "(" + Int(tiles) + ", Heads, batch), new " + Index3D + "(" +
+                        Int(GpuPlan.Threads) + ", 1, 1)), " + string.Join(", ", arguments) + ");";
+                    if (plan.Narrow is not { } narrow)
+                    {
+                        w.Line(attention);
+                    }
+                    else
+                    {
+                        int narrowTiles = Tiles(l.QueryTokens, narrow.QueryTile);
+                        w.Line("// Too few groups to give every multiprocessor one: tiles of " + Int(narrow.QueryTile) + " rows, " + Int(narrowTiles) + " per item, each half the work.");
+                        w.Line("if (" + Int(tiles) + " * Heads * (long)batch >= device.Session.Multiprocessors)");
+                        w.Line("    " + attention);
+                        w.Line("else");
+                        w.Line("    device.AttentionNarrow(new " + KernelConfig + "(new " + Index3D + "(" + Int(narrowTiles) + ", Heads, batch), new " + Index3D + "(" +
+                            Int(GpuPlan.Threads) + ", 1, 1)), " + string.Join(", ", arguments) + ");");
+                    }
                 }
                 if (l.Projections != Projections.None)
                 {

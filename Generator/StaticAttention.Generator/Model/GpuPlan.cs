@@ -100,7 +100,18 @@ namespace StaticAttention.Generator.Model
             // Flash kernel: 64 query rows × 32 keys per step (32 × 16 above a head width of 64); q, the key tile, the value
             // tile and p of the tile's rows in shared memory.
             bool wide = d > 64;
-            int queryTile = wide ? 32 : 64, keyTile = wide ? 16 : 32;
+            return Flash(d, wide ? 32 : 64, wide ? 16 : 32);
+        }
+
+        /// <summary>
+        /// The flash kernel for few groups (<c>GpuAttentionNarrow</c>): query tiles of 32 rows (two per thread), so twice
+        /// the groups each do half the work; chosen per call when the full tiles would not give every multiprocessor a
+        /// group. Null when the layer's tiles have 32 rows already (or it runs the small kernel).
+        /// </summary>
+        public GpuPlan? Narrow => Supported && !Small && QueryTile > 32 ? Flash(PaddedHeadDim, 32, KeyTile) : null;
+
+        private static GpuPlan Flash(int d, int queryTile, int keyTile)
+        {
             int padded = (d + 3) / 4 * 4;
             int rowStride = padded / 4 % 2 == 0 ? padded + 4 : padded;
             int chunks = (d + 31) / 32;

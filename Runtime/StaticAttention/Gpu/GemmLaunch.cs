@@ -7,7 +7,7 @@ namespace StaticAttention.Internal.Gpu
 {
     /// <summary>
     /// The run-time choices of a generated projection GEMM: wide tiles (128×128) when they fill the device at least once,
-    /// else narrow tiles (64×64) with K split among up to enough groups to fill it twice (the splits add into an output
+    /// else narrow tiles (64×64) with K split among up to enough groups to fill it four times (the splits add into an output
     /// zeroed first); and copies for views that 16-byte accesses cannot use in place.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
@@ -25,18 +25,21 @@ namespace StaticAttention.Internal.Gpu
         /// <summary>The least K a split gets: two narrow k-steps.</summary>
         public const int MinimumSplitDepth = 2 * NarrowStep;
 
+        /// <summary>Narrow groups a split GEMM aims at per multiprocessor: enough resident warps to hide each k-step's latency.</summary>
+        private const int GroupsPerMultiprocessor = 4;
+
         /// <summary>Whether <c>[rows, n]</c> has at least one wide tile per multiprocessor.</summary>
         public static bool Wide(int rows, int n, int multiprocessors) =>
             (long)Tiles(rows, WideTile) * Tiles(n, WideTile) >= multiprocessors;
 
         /// <summary>
         /// The K each narrow group sums, a multiple of <see cref="NarrowStep"/>: all of <paramref name="k"/> when the
-        /// narrow tiles fill the device twice, else a share so that the splits (grid Z: <c>ceil(k / depth)</c>) do.
+        /// narrow tiles fill the device four times, else a share so that the splits (grid Z: <c>ceil(k / depth)</c>) do.
         /// </summary>
         public static int SplitDepth(int rows, int n, int k, int multiprocessors)
         {
             long tiles = (long)Tiles(rows, NarrowTile) * Tiles(n, NarrowTile);
-            long wanted = Math.Max(1, (2L * multiprocessors + tiles - 1) / Math.Max(tiles, 1));
+            long wanted = Math.Max(1, (GroupsPerMultiprocessor * (long)multiprocessors + tiles - 1) / Math.Max(tiles, 1));
             int splits = (int)Math.Min(wanted, Math.Max(1, k / MinimumSplitDepth));
             int depth = (k + splits - 1) / splits;
             return (depth + NarrowStep - 1) / NarrowStep * NarrowStep;

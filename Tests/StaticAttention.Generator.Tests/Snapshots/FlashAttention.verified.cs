@@ -278,6 +278,7 @@ namespace Samples.Attention
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear64x64Bias;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear64x64BiasNarrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> AttentionNarrow;
 
             public DevicePath(global::StaticAttention.Internal.Gpu.DeviceSession session)
             {
@@ -288,6 +289,7 @@ namespace Samples.Attention
                 Linear64x64Bias = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear64x64Bias);
                 Linear64x64BiasNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear64x64BiasNarrow);
                 Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
+                AttentionNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<int>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttentionNarrow);
             }
         }
 
@@ -378,7 +380,11 @@ namespace Samples.Attention
             }
 
             // Attention: one group of 128 threads per (query tile of 64 rows, head, batch item): ceil(50 / 64) = 1 tiles.
-            device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
+            // Too few groups to give every multiprocessor one: tiles of 32 rows, 2 per item, each half the work.
+            if (1 * Heads * (long)batch >= device.Session.Multiprocessors)
+                device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
+            else
+                device.AttentionNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, Heads, batch), new global::ILGPU.Index3D(128, 1, 1)), qkv, mask, context, weights);
 
             // projected = context · Wᵀ + b: [batch·50, 64] -> [batch·50, 64]; 128×128 tiles when they fill the device, else 64×64 with K split
             if (global::StaticAttention.Internal.Gpu.GemmLaunch.Wide(batch * QueryTokens, 64, device.Session.Multiprocessors))
@@ -1583,6 +1589,264 @@ namespace Samples.Attention
                 if (i3 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s31 - mBase3) * inverse3;
                 if (i3 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s32 - mBase3) * inverse3;
                 if (i3 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i3) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s33 - mBase3) * inverse3;
+            }
+        }
+
+        /// <summary>
+        /// Attention for one (tile of 32 query rows, head, batch item) per group of 128 threads: keys 50 in 2 tile(s) of 32 through shared memory
+        /// (17920 bytes in all). Thread (tx, ty) scores rows ty + 16·r against keys tx + 8·j (2×4 in registers), an online softmax
+        /// in base 2 with the row maxima from shuffles among the eight threads of a row, and output columns 4·tx + 32·u of its rows.
+        /// </summary>
+        private static void GpuAttentionNarrow(
+            global::ILGPU.ArrayView<float> qkv,
+            global::ILGPU.ArrayView<int> mask,
+            global::ILGPU.ArrayView<float> context,
+            global::ILGPU.ArrayView<float> weights)
+        {
+            int tile = global::ILGPU.Grid.IdxX;
+            int h = global::ILGPU.Grid.IdxY, b = global::ILGPU.Grid.IdxZ;
+            int thread = global::ILGPU.Group.IdxX, tx = thread % 8, ty = thread / 8; // tx: keys tx + 8·j, columns 4·tx + 32·u; ty: rows ty + 16·r
+            int firstRow = tile * 32;
+            var qs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(288); // q·scale·log2(e) [32, 36]: rows padded to an odd number of four-float chunks
+            var ks = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(288); // key tile [32, 36]
+            var vs = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(256); // value tile [32, 32]: four columns for each tx, 1 time(s)
+            var ps = global::ILGPU.SharedMemory.Allocate<global::StaticAttention.Internal.Gpu.Float4>(288); // p [32 keys, 36]: each thread's 2 rows side by side, written and read by its own warp
+            var qFloats = qs.Cast<float>();
+            var kFloats = ks.Cast<float>();
+            var vFloats = vs.Cast<float>();
+
+            // Stage the tile's queries, times scale·log2(e) = 0.17677669f · 1.4427 (rows past 50 are zeros).
+            {
+                int j = thread / 32, c = thread % 32, token = firstRow + j; // column c of rows j + 4·n
+                int qAt = (b * 50 + token) * 192 + h * 32 + c;
+                float qIn0 = token < 50 ? qkv[qAt] * 0.25503486f : 0f, qIn1 = token + 4 < 50 ? qkv[qAt + 768] * 0.25503486f : 0f, qIn2 = token + 8 < 50 ? qkv[qAt + 1536] * 0.25503486f : 0f, qIn3 = token + 12 < 50 ? qkv[qAt + 2304] * 0.25503486f : 0f;
+                float qIn4 = token + 16 < 50 ? qkv[qAt + 3072] * 0.25503486f : 0f, qIn5 = token + 20 < 50 ? qkv[qAt + 3840] * 0.25503486f : 0f, qIn6 = token + 24 < 50 ? qkv[qAt + 4608] * 0.25503486f : 0f, qIn7 = token + 28 < 50 ? qkv[qAt + 5376] * 0.25503486f : 0f;
+                var qTo = qFloats.SubView(j * 36 + c);
+                qTo[0] = qIn0; qTo[144] = qIn1; qTo[288] = qIn2; qTo[432] = qIn3;
+                qTo[576] = qIn4; qTo[720] = qIn5; qTo[864] = qIn6; qTo[1008] = qIn7;
+            }
+
+            // This thread's views, taken once: its rows and keys are whole rows apart, read at constant offsets.
+            var qMine = qs.SubView(ty * 9); // row ty; row ty + 16·r at +144·r
+            var kMine = ks.SubView(tx * 9); // key tx; key tx + 8·j at +72·j
+            var vMine = vs.SubView(tx); // columns 4·tx..; chunk u at +8·u, key j at +8·j
+            var pFloats = ps.Cast<float>();
+            var pMine = pFloats.SubView(ty * 2); // p of rows ty + 16·r for key j at +36·j + r
+            var pWrite = pFloats.SubView(tx * 36 + ty * 2); // where this thread's key tx + 8·j goes: +288·j + r
+
+            // The thread's rows: running max m (base 2), its partial sum l over its keys, its output columns o.
+            float m0 = float.NegativeInfinity, l0 = 0f, o0_0 = 0f, o0_1 = 0f, o0_2 = 0f, o0_3 = 0f;
+            float m1 = float.NegativeInfinity, l1 = 0f, o1_0 = 0f, o1_1 = 0f, o1_2 = 0f, o1_3 = 0f;
+            int keyEnd = global::System.Math.Min(50, firstRow + 32); // causal: later keys are masked for every row of the tile
+
+            for (int k0 = 0; k0 < keyEnd; k0 += 32)
+            {
+                global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
+                {
+                    int j = thread / 32, c = thread % 32, token = k0 + j; // column c of rows j + 4·n
+                    int kAt = (b * 50 + token) * 192 + 64 + h * 32 + c, vAt = (b * 50 + token) * 192 + 128 + h * 32 + c;
+                    float kIn0 = token < 50 ? qkv[kAt] : 0f, kIn1 = token + 4 < 50 ? qkv[kAt + 768] : 0f, kIn2 = token + 8 < 50 ? qkv[kAt + 1536] : 0f, kIn3 = token + 12 < 50 ? qkv[kAt + 2304] : 0f;
+                    float kIn4 = token + 16 < 50 ? qkv[kAt + 3072] : 0f, kIn5 = token + 20 < 50 ? qkv[kAt + 3840] : 0f, kIn6 = token + 24 < 50 ? qkv[kAt + 4608] : 0f, kIn7 = token + 28 < 50 ? qkv[kAt + 5376] : 0f;
+                    float vIn0 = token < 50 ? qkv[vAt] : 0f, vIn1 = token + 4 < 50 ? qkv[vAt + 768] : 0f, vIn2 = token + 8 < 50 ? qkv[vAt + 1536] : 0f, vIn3 = token + 12 < 50 ? qkv[vAt + 2304] : 0f;
+                    float vIn4 = token + 16 < 50 ? qkv[vAt + 3072] : 0f, vIn5 = token + 20 < 50 ? qkv[vAt + 3840] : 0f, vIn6 = token + 24 < 50 ? qkv[vAt + 4608] : 0f, vIn7 = token + 28 < 50 ? qkv[vAt + 5376] : 0f;
+                    var kTo = kFloats.SubView(j * 36 + c);
+                    kTo[0] = kIn0; kTo[144] = kIn1; kTo[288] = kIn2; kTo[432] = kIn3;
+                    kTo[576] = kIn4; kTo[720] = kIn5; kTo[864] = kIn6; kTo[1008] = kIn7;
+                    var vTo = vFloats.SubView(j * 32 + c);
+                    vTo[0] = vIn0; vTo[128] = vIn1; vTo[256] = vIn2; vTo[384] = vIn3;
+                    vTo[512] = vIn4; vTo[640] = vIn5; vTo[768] = vIn6; vTo[896] = vIn7;
+                }
+                global::ILGPU.Group.Barrier();
+
+                // Scores in base 2: s{r}{j} = q[row ty + 16·r] · k[key tx + 8·j].
+                float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
+                for (int c = 0; c < 8; c++)
+                {
+                    var qc = qMine.SubView(c);
+                    var kc = kMine.SubView(c);
+                    global::StaticAttention.Internal.Gpu.Float4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
+                    global::StaticAttention.Internal.Gpu.Float4 qv = qc[0];
+                    s00 = s00 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s01 = s01 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s02 = s02 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s03 = s03 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
+                    qv = qc[144];
+                    s10 = s10 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s11 = s11 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s12 = s12 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s13 = s13 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
+                }
+                int i0 = firstRow + ty, i1 = firstRow + ty + 16;
+                int key0 = k0 + tx, key1 = k0 + tx + 8, key2 = k0 + tx + 16, key3 = k0 + tx + 24;
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s00 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i0) s00 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s00 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s01 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i0) s01 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s01 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s02 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i0) s02 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s02 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s03 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i0) s03 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s03 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s10 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i1) s10 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s10 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s11 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i1) s11 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s11 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s12 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i1) s12 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s12 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s13 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i1) s13 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s13 = float.NegativeInfinity; // past the last key
+
+                // The rows' maxima over the tile: each thread's keys, then the eight threads of the row (lanes differing in bits 0-2).
+                var tileMax = new global::StaticAttention.Internal.Gpu.Float4(global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s00, s01), s02), s03), global::System.MathF.Max(global::System.MathF.Max(global::System.MathF.Max(s10, s11), s12), s13), 0f, 0f);
+                tileMax = global::StaticAttention.Internal.Gpu.Float4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 1));
+                tileMax = global::StaticAttention.Internal.Gpu.Float4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 2));
+                tileMax = global::StaticAttention.Internal.Gpu.Float4.Max(tileMax, global::ILGPU.Warp.ShuffleXor(tileMax, 4));
+
+                // Online softmax: new max, rescale the row's sum and output by alpha, p = exp2(t - max).
+                {
+                    float mNew = global::System.MathF.Max(m0, tileMax.X);
+                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m0 - mBase);
+                    m0 = mNew;
+                    s00 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s00 - mBase); s01 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s01 - mBase); s02 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s02 - mBase); s03 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s03 - mBase);
+                    l0 = l0 * alpha + s00 + s01 + s02 + s03;
+                    o0_0 *= alpha; o0_1 *= alpha; o0_2 *= alpha; o0_3 *= alpha;
+                }
+                {
+                    float mNew = global::System.MathF.Max(m1, tileMax.Y);
+                    float mBase = mNew == float.NegativeInfinity ? 0f : mNew; // nothing visible yet: every p is 0
+                    float alpha = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(m1 - mBase);
+                    m1 = mNew;
+                    s10 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase); s11 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase); s12 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s12 - mBase); s13 = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s13 - mBase);
+                    l1 = l1 * alpha + s10 + s11 + s12 + s13;
+                    o1_0 *= alpha; o1_1 *= alpha; o1_2 *= alpha; o1_3 *= alpha;
+                }
+
+                // p to shared memory for the rows' output sums; only this warp reads these rows.
+                pWrite[0] = s00; pWrite[1] = s10;
+                pWrite[288] = s01; pWrite[289] = s11;
+                pWrite[576] = s02; pWrite[577] = s12;
+                pWrite[864] = s03; pWrite[865] = s13;
+                global::ILGPU.Warp.Barrier();
+
+                // o += p · v over the tile's keys: one p and 1 value vector(s) per key feed 8 FMAs.
+                for (int j = 0; j < 32; j++)
+                {
+                    var pj = pMine.SubView(j * 36);
+                    float p0 = pj[0], p1 = pj[1];
+                    var vj = vMine.SubView(j * 8);
+                    global::StaticAttention.Internal.Gpu.Float4 v0 = vj[0];
+                    o0_0 += p0 * v0.X; o0_1 += p0 * v0.Y; o0_2 += p0 * v0.Z; o0_3 += p0 * v0.W;
+                    o1_0 += p1 * v0.X; o1_1 += p1 * v0.Y; o1_2 += p1 * v0.Z; o1_3 += p1 * v0.W;
+                }
+            }
+
+            // context = o / Σ l: the partial sums of the row's eight threads reduced once, at the end.
+            var sums = new global::StaticAttention.Internal.Gpu.Float4(l0, l1, 0f, 0f);
+            sums = global::StaticAttention.Internal.Gpu.Float4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 1));
+            sums = global::StaticAttention.Internal.Gpu.Float4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 2));
+            sums = global::StaticAttention.Internal.Gpu.Float4.Add(sums, global::ILGPU.Warp.ShuffleXor(sums, 4));
+            float inverse0 = sums.X == 0f ? 0f : 1f / sums.X; // no visible key: zeros
+            float inverse1 = sums.Y == 0f ? 0f : 1f / sums.Y; // no visible key: zeros
+            {
+                int i = firstRow + ty;
+                if (i < 50)
+                {
+                    var output = context.SubView((b * 50 + i) * 64 + h * 32 + 4 * tx);
+                    output[0] = o0_0 * inverse0;
+                    output[1] = o0_1 * inverse0;
+                    output[2] = o0_2 * inverse0;
+                    output[3] = o0_3 * inverse0;
+                }
+            }
+            {
+                int i = firstRow + ty + 16;
+                if (i < 50)
+                {
+                    var output = context.SubView((b * 50 + i) * 64 + h * 32 + 4 * tx);
+                    output[0] = o1_0 * inverse1;
+                    output[1] = o1_1 * inverse1;
+                    output[2] = o1_2 * inverse1;
+                    output[3] = o1_3 * inverse1;
+                }
+            }
+
+            // Weights [batch, 2, 50, 50]: the scores again, now with the final max and sum.
+            float mBase0 = m0 == float.NegativeInfinity ? 0f : m0;
+            float mBase1 = m1 == float.NegativeInfinity ? 0f : m1;
+            for (int k0 = 0; k0 < 50; k0 += 32)
+            {
+                global::ILGPU.Group.Barrier(); // every warp is done with the previous tile
+                {
+                    int j = thread / 32, c = thread % 32, token = k0 + j; // column c of rows j + 4·n
+                    int kAt = (b * 50 + token) * 192 + 64 + h * 32 + c;
+                    float kIn0 = token < 50 ? qkv[kAt] : 0f, kIn1 = token + 4 < 50 ? qkv[kAt + 768] : 0f, kIn2 = token + 8 < 50 ? qkv[kAt + 1536] : 0f, kIn3 = token + 12 < 50 ? qkv[kAt + 2304] : 0f;
+                    float kIn4 = token + 16 < 50 ? qkv[kAt + 3072] : 0f, kIn5 = token + 20 < 50 ? qkv[kAt + 3840] : 0f, kIn6 = token + 24 < 50 ? qkv[kAt + 4608] : 0f, kIn7 = token + 28 < 50 ? qkv[kAt + 5376] : 0f;
+                    var kTo = kFloats.SubView(j * 36 + c);
+                    kTo[0] = kIn0; kTo[144] = kIn1; kTo[288] = kIn2; kTo[432] = kIn3;
+                    kTo[576] = kIn4; kTo[720] = kIn5; kTo[864] = kIn6; kTo[1008] = kIn7;
+                }
+                global::ILGPU.Group.Barrier();
+
+                // Scores in base 2: s{r}{j} = q[row ty + 16·r] · k[key tx + 8·j].
+                float s00 = 0f, s01 = 0f, s02 = 0f, s03 = 0f, s10 = 0f, s11 = 0f, s12 = 0f, s13 = 0f;
+                for (int c = 0; c < 8; c++)
+                {
+                    var qc = qMine.SubView(c);
+                    var kc = kMine.SubView(c);
+                    global::StaticAttention.Internal.Gpu.Float4 kv0 = kc[0], kv1 = kc[72], kv2 = kc[144], kv3 = kc[216];
+                    global::StaticAttention.Internal.Gpu.Float4 qv = qc[0];
+                    s00 = s00 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s01 = s01 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s02 = s02 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s03 = s03 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
+                    qv = qc[144];
+                    s10 = s10 + qv.X * kv0.X + qv.Y * kv0.Y + qv.Z * kv0.Z + qv.W * kv0.W;
+                    s11 = s11 + qv.X * kv1.X + qv.Y * kv1.Y + qv.Z * kv1.Z + qv.W * kv1.W;
+                    s12 = s12 + qv.X * kv2.X + qv.Y * kv2.Y + qv.Z * kv2.Z + qv.W * kv2.W;
+                    s13 = s13 + qv.X * kv3.X + qv.Y * kv3.Y + qv.Z * kv3.Z + qv.W * kv3.W;
+                }
+                int i0 = firstRow + ty, i1 = firstRow + ty + 16;
+                int key0 = k0 + tx, key1 = k0 + tx + 8, key2 = k0 + tx + 16, key3 = k0 + tx + 24;
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s00 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i0) s00 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s00 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s01 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i0) s01 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s01 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s02 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i0) s02 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s02 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s03 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i0) s03 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s03 = float.NegativeInfinity; // past the last key
+                if (key0 < 50 && mask[b * 50 + key0] != 0) s10 = float.NegativeInfinity; // padding: ignored
+                if (key0 > i1) s10 = float.NegativeInfinity; // causal
+                if (key0 >= 50) s10 = float.NegativeInfinity; // past the last key
+                if (key1 < 50 && mask[b * 50 + key1] != 0) s11 = float.NegativeInfinity; // padding: ignored
+                if (key1 > i1) s11 = float.NegativeInfinity; // causal
+                if (key1 >= 50) s11 = float.NegativeInfinity; // past the last key
+                if (key2 < 50 && mask[b * 50 + key2] != 0) s12 = float.NegativeInfinity; // padding: ignored
+                if (key2 > i1) s12 = float.NegativeInfinity; // causal
+                if (key2 >= 50) s12 = float.NegativeInfinity; // past the last key
+                if (key3 < 50 && mask[b * 50 + key3] != 0) s13 = float.NegativeInfinity; // padding: ignored
+                if (key3 > i1) s13 = float.NegativeInfinity; // causal
+                if (key3 >= 50) s13 = float.NegativeInfinity; // past the last key
+                if (i0 < 50 && key0 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key0] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s00 - mBase0) * inverse0;
+                if (i0 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s01 - mBase0) * inverse0;
+                if (i0 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s02 - mBase0) * inverse0;
+                if (i0 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i0) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s03 - mBase0) * inverse0;
+                if (i1 < 50 && key0 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key0] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 - mBase1) * inverse1;
+                if (i1 < 50 && key1 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key1] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 - mBase1) * inverse1;
+                if (i1 < 50 && key2 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key2] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s12 - mBase1) * inverse1;
+                if (i1 < 50 && key3 < 50) weights[((b * 2 + h) * 50 + i1) * 50 + key3] = global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s13 - mBase1) * inverse1;
             }
         }
     }

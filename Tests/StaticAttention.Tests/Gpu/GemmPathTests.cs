@@ -16,11 +16,11 @@ public sealed class GemmPathTests
     private static Accelerator Accelerator => SharedAccelerator.Instance;
 
     [Theory]
-    [InlineData(1, 8, 64, 132, 32)]       // one narrow tile: split to fill 264 groups, two k-steps each at least
-    [InlineData(8, 192, 64, 132, 32)]     // 3 narrow tiles, 88 splits wanted, but K = 64 gives two at most
-    [InlineData(197, 768, 768, 132, 128)] // vit_b's output projection: 48 narrow tiles, 6 splits
-    [InlineData(197, 2304, 768, 132, 384)] // vit_b's qkv projection: 144 narrow tiles, 2 splits
-    [InlineData(4096, 768, 768, 132, 768)] // the narrow tiles fill the device twice: K whole
+    [InlineData(1, 8, 64, 132, 32)]       // one narrow tile: split to fill 528 groups, two k-steps each at least
+    [InlineData(8, 192, 64, 132, 32)]     // 3 narrow tiles, 176 splits wanted, but K = 64 gives two at most
+    [InlineData(197, 768, 768, 132, 80)]  // vit_b's output projection: 48 narrow tiles, 11 splits wanted, 10 of 80
+    [InlineData(197, 2304, 768, 132, 192)] // vit_b's qkv projection: 144 narrow tiles, 4 splits
+    [InlineData(4096, 768, 768, 132, 768)] // the narrow tiles fill the device four times: K whole
     [InlineData(3, 5, 7, 4, 16)]          // K below two steps: one step of 16 covers it
     public void SplitDepthFillsTheDeviceInWholeSteps(int rows, int n, int k, int multiprocessors, int depth)
     {
@@ -41,7 +41,7 @@ public sealed class GemmPathTests
     [InlineData(1, 1)]   // wide tiles (the CPU accelerator has one multiprocessor)
     [InlineData(40, 1)]  // wide, three row tiles, the last one partial
     [InlineData(1, 132)] // narrow tiles, K split in two (as vit_b on an H200)
-    [InlineData(48, 8)]  // narrow; the qkv projection with K whole, the output projection split
+    [InlineData(48, 8)]  // narrow; both projections split in two
     public void EveryTilingGivesTheCpuResults(int batch, int multiprocessors)
     {
         // TemporalAttention: [rows, 64] -> [rows, 192] and [rows, 64] -> [rows, 64], 8 rows per item.
@@ -64,7 +64,7 @@ public sealed class GemmPathTests
         Assert.False(GemmLaunch.Wide(8, 192, 132) || GemmLaunch.Wide(8, 64, 132));
         Assert.Equal(32, GemmLaunch.SplitDepth(8, 192, 64, 132));
         Assert.False(GemmLaunch.Wide(384, 192, 8) || GemmLaunch.Wide(384, 64, 8));
-        Assert.Equal(64, GemmLaunch.SplitDepth(384, 192, 64, 8));
+        Assert.Equal(32, GemmLaunch.SplitDepth(384, 192, 64, 8));
         Assert.Equal(32, GemmLaunch.SplitDepth(384, 64, 64, 8));
     }
 

@@ -41,7 +41,7 @@ public sealed partial class PtxChecks
     public static readonly (Regex Name, Check Checks)[] Families =
     [
         (new Regex("^GpuLinear"), Check.All),
-        (new Regex("^GpuAttention$"), Check.All),
+        (new Regex("^GpuAttention(Narrow)?$"), Check.All),
         (new Regex("^GpuSmallAttention$"), Check.NoLocalMemory),
     ];
 
