@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 namespace StaticAttention.Internal.Gpu
 {
     /// <summary>
-    /// The values of up to 8 query rows that a warp of a generated flash kernel owns (row maxima, row sums), shuffled
-    /// across the warp together: one <c>Warp.ShuffleXor</c> per butterfly step carries all of them (ILGPU splits a
+    /// Eight values a warp of a generated kernel reduces together (the small-sequence kernel's partial scores of eight
+    /// keys): one <c>Warp.ShuffleXor</c> per butterfly step carries all of them (ILGPU splits a
     /// struct into 32-bit shuffles on a GPU; on its CPU accelerator it is one exchange instead of 8).
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
