@@ -89,6 +89,27 @@ namespace StaticAttention
         /// <summary>True when queries, keys and values are the same input <c>x</c>.</summary>
         public bool SelfAttention { get; init; }
 
+        /// <summary>The rotary embedding on q and k (<see cref="RotaryEmbedding.None"/> when the layer has none).</summary>
+        public RotaryEmbedding Rotary { get; init; }
+
+        /// <summary>The rotary base θ.</summary>
+        public float RotaryBase { get; init; } = LayerDefaults.RotaryBase;
+
+        /// <summary>How many leading features of each head rotate, resolved (<c>HeadDim</c> when the attribute says 0; 0 without rotary).</summary>
+        public int RotaryDims { get; init; }
+
+        /// <summary>The sliding window <c>W</c> (query <c>i</c> sees keys <c>i - W &lt; j ≤ i</c>), or 0 for none.</summary>
+        public int SlidingWindow { get; init; }
+
+        /// <summary>The logit softcap <c>c</c> (scores become <c>c·tanh(s/c)</c>), or 0 for none.</summary>
+        public float Softcap { get; init; }
+
+        /// <summary>Whether ALiBi biases <c>-m_h·(i - j)</c> are added to the scores.</summary>
+        public bool Alibi { get; init; }
+
+        /// <summary>The capacity of the layer's key/value cache in tokens, or 0 when it has none.</summary>
+        public int CacheTokens { get; init; }
+
         /// <summary>Width of all query heads together: <c>Heads·HeadDim</c>.</summary>
         public int QueryWidth => Heads * HeadDim;
 
@@ -103,14 +124,17 @@ namespace StaticAttention
 
         /// <summary>
         /// Builds a spec with the attribute's defaults applied: <c>KvHeads = Heads</c>,
-        /// <c>HeadDim = ModelDim / Heads</c>, input sizes = <c>ModelDim</c>, scale <c>1/sqrt(HeadDim)</c> when 0.
+        /// <c>HeadDim = ModelDim / Heads</c>, input sizes = <c>ModelDim</c>, scale <c>1/sqrt(HeadDim)</c> when 0,
+        /// rotary base 10000 when 0, <c>RotaryDims = HeadDim</c> when 0 and the layer rotates.
         /// </summary>
         public static AttentionLayerSpec Create(
             string layerName, int heads, int modelDim, int queryTokens, int keyTokens,
             int kvHeads = 0, int headDim = 0, int querySize = 0, int keySize = 0, int valueSize = 0,
             Projections projections = Projections.Fused, bool qkvBias = false, bool outputBias = false,
             bool relativePositionBias = false, AttentionMask mask = AttentionMask.None, bool returnWeights = false,
-            float scale = 0f, bool selfAttention = false)
+            float scale = 0f, bool selfAttention = false,
+            RotaryEmbedding rotary = RotaryEmbedding.None, float rotaryBase = 0f, int rotaryDims = 0,
+            int slidingWindow = 0, float softcap = 0f, bool alibi = false, int cacheTokens = 0)
         {
             if (heads <= 0) throw new ArgumentOutOfRangeException(nameof(heads), heads, "Heads must be positive.");
             int d = headDim > 0 ? headDim : modelDim / heads;
@@ -118,7 +142,16 @@ namespace StaticAttention
                 layerName, heads, kvHeads > 0 ? kvHeads : heads, d, modelDim, queryTokens, keyTokens,
                 querySize > 0 ? querySize : modelDim, keySize > 0 ? keySize : modelDim, valueSize > 0 ? valueSize : modelDim,
                 projections, qkvBias, outputBias, relativePositionBias, mask, returnWeights,
-                scale != 0f ? scale : LayerDefaults.Scale(d), selfAttention);
+                scale != 0f ? scale : LayerDefaults.Scale(d), selfAttention)
+            {
+                Rotary = rotary,
+                RotaryBase = rotaryBase != 0f ? rotaryBase : LayerDefaults.RotaryBase,
+                RotaryDims = rotary == RotaryEmbedding.None ? 0 : rotaryDims > 0 ? rotaryDims : d,
+                SlidingWindow = slidingWindow,
+                Softcap = softcap,
+                Alibi = alibi,
+                CacheTokens = cacheTokens,
+            };
         }
     }
 }

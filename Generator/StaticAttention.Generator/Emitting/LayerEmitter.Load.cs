@@ -17,7 +17,15 @@ namespace StaticAttention.Generator.Emitting
             w.Line("    projections: " + ProjectionsEnum + "." + l.Projections + ",");
             w.Line("    qkvBias: " + Bool(l.QkvBias) + ", outputBias: " + Bool(l.OutputBias) + ", relativePositionBias: " + Bool(l.RelativePositionBias) + ",");
             w.Line("    mask: " + MaskExpression(l.Mask) + ",");
-            w.Line("    returnWeights: " + Bool(l.ReturnWeights) + ", scale: Scale, selfAttention: " + Bool(l.SelfAttention) + ");");
+            if (!l.Decoder.Any)
+            {
+                w.Line("    returnWeights: " + Bool(l.ReturnWeights) + ", scale: Scale, selfAttention: " + Bool(l.SelfAttention) + ");");
+            }
+            else
+            {
+                w.Line("    returnWeights: " + Bool(l.ReturnWeights) + ", scale: Scale, selfAttention: " + Bool(l.SelfAttention) + ",");
+                w.Line("    " + DecoderSpecArguments(l.Decoder) + ");");
+            }
             w.Line();
             w.Line("private readonly " + AttentionWeights + " _weights;");
             if (l.Projections != Projections.None)
@@ -66,6 +74,23 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(global::System.IO.Stream stream, string prefix = \"\")");
             w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(stream, prefix, Spec));");
+        }
+
+        /// <summary>The decoder options a layer has, as <c>AttentionLayerSpec.Create</c> arguments (only those set).</summary>
+        private static string DecoderSpecArguments(DecoderTerms d)
+        {
+            var parts = new System.Collections.Generic.List<string>();
+            if (d.HasRotary)
+            {
+                parts.Add("rotary: " + RotaryEnum + "." + d.Rotary);
+                parts.Add("rotaryBase: " + Float(d.RotaryBase));
+                parts.Add("rotaryDims: " + Int(d.RotaryDims));
+            }
+            if (d.SlidingWindow > 0) parts.Add("slidingWindow: " + Int(d.SlidingWindow));
+            if (d.Softcap > 0f) parts.Add("softcap: " + Float(d.Softcap));
+            if (d.Alibi) parts.Add("alibi: true");
+            if (d.HasCache) parts.Add("cacheTokens: " + Int(d.CacheTokens));
+            return string.Join(", ", parts);
         }
 
         private static string MaskExpression(AttentionMask mask)

@@ -16,6 +16,7 @@ namespace StaticAttention.Generator.Emitting
         public const string AttentionLayerSpec = Runtime + ".AttentionLayerSpec";
         public const string MaskEnum = Runtime + ".AttentionMask";
         public const string ProjectionsEnum = Runtime + ".Projections";
+        public const string RotaryEnum = Runtime + ".RotaryEmbedding";
         public const string AttentionWeights = Runtime + ".Weights.AttentionWeights";
         public const string Tensor = Runtime + ".Tensors.Tensor";
 

@@ -26,6 +26,7 @@ namespace StaticAttention.Generator.Model
         bool ReturnWeights,
         float Scale,
         bool ScaleIsDefault,
+        DecoderTerms Decoder,
         bool VisibleOutsideAssembly)
     {
         /// <summary>The class's name.</summary>
@@ -63,7 +64,7 @@ namespace StaticAttention.Generator.Model
         public bool ShortKernel =>
             QueryTokens <= KernelLimits.ShortKernelMaxTokens && KeyTokens <= KernelLimits.ShortKernelMaxTokens
             && HeadDim <= KernelLimits.ShortKernelMaxHeadDim
-            && !ReturnWeights && MaskKind == AttentionMask.None;
+            && !ReturnWeights && MaskKind == AttentionMask.None && !Decoder.HasScoreTerms;
 
         /// <summary>The projections <c>Forward</c> runs through the packed GEMM, in order (none without projections).</summary>
         public GemmShape[] GemmShapes

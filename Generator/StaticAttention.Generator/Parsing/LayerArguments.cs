@@ -23,6 +23,13 @@ namespace StaticAttention.Generator.Parsing
         public const string MaskName = "Mask";
         public const string ReturnWeightsName = "ReturnWeights";
         public const string ScaleName = "Scale";
+        public const string RotaryName = "Rotary";
+        public const string RotaryBaseName = "RotaryBase";
+        public const string RotaryDimsName = "RotaryDims";
+        public const string SlidingWindowName = "SlidingWindow";
+        public const string SoftcapName = "Softcap";
+        public const string AlibiName = "Alibi";
+        public const string CacheTokensName = "CacheTokens";
 
         /// <summary>The size arguments, in the order they are checked for SA0002.</summary>
         public static readonly string[] SizeNames =
@@ -50,6 +57,13 @@ namespace StaticAttention.Generator.Parsing
         public int? Mask { get; set; }
         public bool ReturnWeights { get; set; }
         public float? Scale { get; set; }
+        public int? Rotary { get; set; }
+        public float? RotaryBase { get; set; }
+        public int? RotaryDims { get; set; }
+        public int? SlidingWindow { get; set; }
+        public float? Softcap { get; set; }
+        public bool Alibi { get; set; }
+        public int? CacheTokens { get; set; }
 
         /// <summary>The value of a size argument by name, or null when not given.</summary>
         public int? Size(string name) => name switch

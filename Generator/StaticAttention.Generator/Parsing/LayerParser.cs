@@ -93,6 +93,13 @@ namespace StaticAttention.Generator.Parsing
                     case LayerArguments.MaskName: arguments.Mask = (int)value; break;
                     case LayerArguments.ReturnWeightsName: arguments.ReturnWeights = (bool)value; break;
                     case LayerArguments.ScaleName: arguments.Scale = Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                    case LayerArguments.RotaryName: arguments.Rotary = (int)value; break;
+                    case LayerArguments.RotaryBaseName: arguments.RotaryBase = Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                    case LayerArguments.RotaryDimsName: arguments.RotaryDims = (int)value; break;
+                    case LayerArguments.SlidingWindowName: arguments.SlidingWindow = (int)value; break;
+                    case LayerArguments.SoftcapName: arguments.Softcap = Convert.ToSingle(value, System.Globalization.CultureInfo.InvariantCulture); break;
+                    case LayerArguments.AlibiName: arguments.Alibi = (bool)value; break;
+                    case LayerArguments.CacheTokensName: arguments.CacheTokens = (int)value; break;
                 }
             }
             return arguments;
@@ -119,6 +126,8 @@ namespace StaticAttention.Generator.Parsing
             bool selfAttention = a.Tokens is not null;
             bool scaleIsDefault = a.Scale is null or 0f;
             float scale = scaleIsDefault ? LayerDefaults.Scale(headDim) : a.Scale!.Value;
+            var rotary = (RotaryEmbedding)(a.Rotary ?? 0);
+            int rotaryDims = rotary == RotaryEmbedding.None ? 0 : a.RotaryDims is null or 0 ? headDim : a.RotaryDims.Value;
 
             return new LayerModel(
                 HierarchyModel.From(symbol),
@@ -126,7 +135,9 @@ namespace StaticAttention.Generator.Parsing
                 a.Tokens ?? a.QueryTokens!.Value, a.Tokens ?? a.KeyTokens!.Value,
                 a.QuerySize ?? modelDim, a.KeySize ?? modelDim, a.ValueSize ?? modelDim,
                 (Projections)(a.Projections ?? 0), a.QkvBias, a.OutputBias, a.RelativePositionBias,
-                (AttentionMask)(a.Mask ?? 0), a.ReturnWeights, scale, scaleIsDefault, VisibleOutsideAssembly(symbol));
+                (AttentionMask)(a.Mask ?? 0), a.ReturnWeights, scale, scaleIsDefault,
+                new DecoderTerms(rotary, a.RotaryBase ?? LayerDefaults.RotaryBase, rotaryDims, a.SlidingWindow ?? 0, a.Softcap ?? 0f, a.Alibi, a.CacheTokens ?? 0),
+                VisibleOutsideAssembly(symbol));
         }
 
         /// <summary>Whether code outside the assembly can see the class (then its typed <c>Forward</c> needs public dimension markers).</summary>

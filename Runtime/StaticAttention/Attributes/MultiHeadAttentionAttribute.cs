@@ -73,5 +73,46 @@ namespace StaticAttention
 
         /// <summary>The score scale; 0 (the default) means <c>1/sqrt(HeadDim)</c>.</summary>
         public float Scale { get; set; }
+
+        /// <summary>
+        /// The rotary position embedding applied to q and k after their projections (Llama, Qwen2, Mistral, Gemma:
+        /// <see cref="RotaryEmbedding.RotateHalf"/>; GPT-J: <see cref="RotaryEmbedding.Interleaved"/>). Self-attention only.
+        /// Positions are <c>0..Tokens-1</c> in <c>Forward</c>, and continue from the cache's length in a cached <c>Forward</c>.
+        /// </summary>
+        public RotaryEmbedding Rotary { get; set; }
+
+        /// <summary>The rotary base θ (HF <c>rope_theta</c>): pair <c>i</c> turns by <c>position · θ^(-2i/RotaryDims)</c>. Defaults to 10000.</summary>
+        public float RotaryBase { get; set; } = LayerDefaults.RotaryBase;
+
+        /// <summary>
+        /// How many leading features of each head rotate (partial rotary, HF <c>partial_rotary_factor · head_dim</c>, GPT-J
+        /// <c>rotary_dim</c>); the rest pass unchanged. Even and at most <see cref="HeadDim"/>; 0 (the default) means all of them.
+        /// </summary>
+        public int RotaryDims { get; set; }
+
+        /// <summary>
+        /// A sliding window <c>W</c> (Mistral, HF <c>sliding_window</c>): query <c>i</c> sees key <c>j</c> only when
+        /// <c>i - W &lt; j ≤ i</c>. Needs <see cref="AttentionMask.Causal"/>; 0 (the default) means no window.
+        /// </summary>
+        public int SlidingWindow { get; set; }
+
+        /// <summary>
+        /// Logit softcapping <c>c</c> (Gemma 2, HF <c>attn_logit_softcapping</c>): a scaled score <c>s</c> becomes
+        /// <c>c·tanh(s/c)</c>, before biases and masks. 0 (the default) means none.
+        /// </summary>
+        public float Softcap { get; set; }
+
+        /// <summary>
+        /// ALiBi (BLOOM, MPT): adds <c>-m_h·(i - j)</c> to the scores of head <c>h</c>, with BLOOM's slopes <c>m_h</c> (for a
+        /// power of two <c>n</c> heads <c>m_h = 2^(-8(h+1)/n)</c>). Needs <see cref="AttentionMask.Causal"/>.
+        /// </summary>
+        public bool Alibi { get; set; }
+
+        /// <summary>
+        /// The capacity, in tokens, of a key/value cache for incremental decoding: the layer gains <c>CreateCache(batch)</c>
+        /// and <c>Forward(x, cache, output)</c>, which appends tokens and attends over everything cached. Self-attention with
+        /// <see cref="AttentionMask.Causal"/> only; 0 (the default) means no cache.
+        /// </summary>
+        public int CacheTokens { get; set; }
     }
 }

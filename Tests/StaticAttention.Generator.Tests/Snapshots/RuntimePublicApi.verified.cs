@@ -2,13 +2,18 @@ public sealed class StaticAttention.AttentionLayerSpec : IEquatable<AttentionLay
     public AttentionLayerSpec <Clone>$()
     public AttentionMask Mask { get; init; }
     public Projections Projections { get; init; }
+    public RotaryEmbedding Rotary { get; init; }
+    public bool Alibi { get; init; }
     public bool Equals(AttentionLayerSpec other)
     public bool OutputBias { get; init; }
     public bool QkvBias { get; init; }
     public bool RelativePositionBias { get; init; }
     public bool ReturnWeights { get; init; }
     public bool SelfAttention { get; init; }
+    public float RotaryBase { get; init; }
     public float Scale { get; init; }
+    public float Softcap { get; init; }
+    public int CacheTokens { get; init; }
     public int FusedWidth { get; }
     public int HeadDim { get; init; }
     public int Heads { get; init; }
@@ -21,11 +26,13 @@ public sealed class StaticAttention.AttentionLayerSpec : IEquatable<AttentionLay
     public int QueryTokens { get; init; }
     public int QueryWidth { get; }
     public int RelativePositionRows { get; }
+    public int RotaryDims { get; init; }
+    public int SlidingWindow { get; init; }
     public int ValueSize { get; init; }
     public override bool Equals(object obj)
     public override int GetHashCode()
     public override string ToString()
-    public static AttentionLayerSpec Create(string layerName, int heads, int modelDim, int queryTokens, int keyTokens, int kvHeads = 0, int headDim = 0, int querySize = 0, int keySize = 0, int valueSize = 0, Projections projections = Fused, bool qkvBias = false, bool outputBias = false, bool relativePositionBias = false, AttentionMask mask = None, bool returnWeights = false, float scale = 0, bool selfAttention = false)
+    public static AttentionLayerSpec Create(string layerName, int heads, int modelDim, int queryTokens, int keyTokens, int kvHeads = 0, int headDim = 0, int querySize = 0, int keySize = 0, int valueSize = 0, Projections projections = Fused, bool qkvBias = false, bool outputBias = false, bool relativePositionBias = false, AttentionMask mask = None, bool returnWeights = false, float scale = 0, bool selfAttention = false, RotaryEmbedding rotary = None, float rotaryBase = 0, int rotaryDims = 0, int slidingWindow = 0, float softcap = 0, bool alibi = false, int cacheTokens = 0)
     public static bool op_Equality(AttentionLayerSpec left, AttentionLayerSpec right)
     public static bool op_Inequality(AttentionLayerSpec left, AttentionLayerSpec right)
     public string LayerName { get; init; }
@@ -200,11 +207,16 @@ public sealed class StaticAttention.MultiHeadAttentionAttribute : Attribute
     public AttentionMask Mask { get; set; }
     public MultiHeadAttentionAttribute()
     public Projections Projections { get; set; }
+    public RotaryEmbedding Rotary { get; set; }
+    public bool Alibi { get; set; }
     public bool OutputBias { get; set; }
     public bool QkvBias { get; set; }
     public bool RelativePositionBias { get; set; }
     public bool ReturnWeights { get; set; }
+    public float RotaryBase { get; set; }
     public float Scale { get; set; }
+    public float Softcap { get; set; }
+    public int CacheTokens { get; set; }
     public int HeadDim { get; set; }
     public int Heads { get; set; }
     public int KeySize { get; set; }
@@ -213,6 +225,8 @@ public sealed class StaticAttention.MultiHeadAttentionAttribute : Attribute
     public int ModelDim { get; set; }
     public int QuerySize { get; set; }
     public int QueryTokens { get; set; }
+    public int RotaryDims { get; set; }
+    public int SlidingWindow { get; set; }
     public int Tokens { get; set; }
     public int ValueSize { get; set; }
 public enum StaticAttention.Projections
@@ -221,6 +235,10 @@ public enum StaticAttention.Projections
     Separate = 1
 public static class StaticAttention.Reference.ReferenceAttention
     public static void Forward(AttentionLayerSpec spec, AttentionWeights weights, int batch, ReadOnlySpan<float> query, ReadOnlySpan<float> key, ReadOnlySpan<float> value, ReadOnlySpan<int> validLengths, ReadOnlySpan<bool> mask, Span<float> output, Span<float> attentionWeights)
+public enum StaticAttention.RotaryEmbedding
+    Interleaved = 2
+    None = 0
+    RotateHalf = 1
 public interface StaticAttention.Tensors.IDimension
     public static int Value { get; }
 public sealed class StaticAttention.Tensors.Tensor<TTokens, TFeatures> : IDisposable
