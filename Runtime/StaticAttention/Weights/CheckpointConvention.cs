@@ -63,7 +63,7 @@ namespace StaticAttention.Weights
             "hf", "qkv_proj.weight", "qkv_proj.bias", "q_proj.weight", "k_proj.weight", "v_proj.weight", "q_proj.bias", "k_proj.bias",
             "v_proj.bias", "o_proj.weight", "o_proj.bias");
 
-        /// <summary>CLIP, BART, Whisper, OPT: <c>q_proj, k_proj, v_proj, out_proj</c>; Whisper's <c>k_proj</c> has no bias.</summary>
+        /// <summary>CLIP, BART, Whisper, OPT, GPT-J: <c>q_proj, k_proj, v_proj, out_proj</c>; Whisper's <c>k_proj</c> has no bias.</summary>
         public static readonly CheckpointConvention Clip = new(
             "clip", null, null, "q_proj.weight", "k_proj.weight", "v_proj.weight", "q_proj.bias", "k_proj.bias", "v_proj.bias",
             "out_proj.weight", "out_proj.bias", OptionalKeyBias: true);
