@@ -23,7 +23,7 @@ public partial class FlashInterleavedWindow;
 public partial class FlashSoftcapCross;
 
 /// <summary>BLOOM-like: six heads (not a power of two) with ALiBi, causal, and a softcap of 1.5 on scores scaled by 4.</summary>
-[MultiHeadAttention(Heads = 6, ModelDim = 48, Tokens = 120, QkvBias = true, Mask = AttentionMask.Causal, Scale = 4f, Softcap = 1.5f, Alibi = true)]
+[MultiHeadAttention(Heads = 6, ModelDim = 48, Tokens = 72, QkvBias = true, Mask = AttentionMask.Causal, Scale = 4f, Softcap = 1.5f, Alibi = true)]
 public partial class FlashAlibiSoftcap;
 
 /// <summary>A head of 72 (32-row × 16-key tiles): rotate-half on all of it, a window of 10, ALiBi.</summary>
