@@ -147,6 +147,7 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public ArrayView<float> Query { get; }
     public ArrayView<float> QueryBias { get; }
     public ArrayView<float> RelativePositionBiasTable { get; }
+    public ArrayView<float> RotaryTable { get; }
     public ArrayView<float> Value { get; }
     public ArrayView<float> ValueBias { get; }
     public DeviceWeights(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights)
