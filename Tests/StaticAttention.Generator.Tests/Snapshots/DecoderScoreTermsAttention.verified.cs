@@ -95,10 +95,13 @@ namespace Samples.Attention
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
-        /// (for example <c>"blocks.0.attn."</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.
+        /// (for example <c>"blocks.0.attn."</c>). <paramref name="path"/> is a <c>.safetensors</c> file, a sharded checkpoint's index
+        /// (<c>model.safetensors.index.json</c>) or a folder holding either. The naming convention is detected from the names:
+        /// timm <c>qkv/proj</c>, torch <c>in_proj_weight/out_proj</c>, d2l <c>W_q..W_o</c>, <c>Wq/Wk/Wv/fc</c>, HF <c>q_proj..o_proj</c> or <c>qkv_proj</c>,
+        /// CLIP/BART/Whisper <c>q_proj..out_proj</c>, BERT <c>self.query..output.dense</c>, GPT-2 <c>c_attn/c_proj</c> (transposed at load).
         /// Expects query, key and value matrices [48, 48], [16, 48], [16, 48] (for example <c>q_proj.weight</c> or <c>W_q.weight</c>) with biases, an output matrix [48, 48].
         /// </summary>
-        /// <exception cref="global::System.IO.FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="global::System.IO.FileNotFoundException">The file, or a shard the layer needs, does not exist.</exception>
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static DecoderScoreTermsAttention Load(string path, string prefix = "")
             => new DecoderScoreTermsAttention(global::StaticAttention.Weights.AttentionWeights.Load(path, prefix, Spec));
@@ -107,6 +110,20 @@ namespace Samples.Attention
         /// <exception cref="global::System.IO.InvalidDataException">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static DecoderScoreTermsAttention Load(global::System.IO.Stream stream, string prefix = "")
             => new DecoderScoreTermsAttention(global::StaticAttention.Weights.AttentionWeights.Load(stream, prefix, Spec));
+
+        /// <summary>
+        /// Loads the layer from an opened checkpoint (one file, or an index and its shards), which stays open: the layers of a model
+        /// read their tensors from shards mapped once. See <see cref="Load(string, string)"/>.
+        /// </summary>
+        /// <exception cref="global::System.IO.FileNotFoundException">A shard the layer needs does not exist.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static DecoderScoreTermsAttention Load(global::StaticAttention.Weights.SafetensorsCheckpoint checkpoint, string prefix = "")
+            => new DecoderScoreTermsAttention(global::StaticAttention.Weights.AttentionWeights.Load(checkpoint, prefix, Spec));
+
+        /// <summary>Loads the layer from an opened safetensors file, which stays open; see <see cref="Load(string, string)"/>.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">A tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static DecoderScoreTermsAttention Load(global::StaticAttention.Weights.SafetensorsFile file, string prefix = "")
+            => new DecoderScoreTermsAttention(global::StaticAttention.Weights.AttentionWeights.Load(file, prefix, Spec));
 
         /// <summary>
         /// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the input length.
@@ -207,7 +224,7 @@ namespace Samples.Attention
         public sealed class Cache : global::StaticAttention.KeyValueCache
         {
             internal Cache(int batch)
-                : base(batch, KvHeads, CacheTokens, HeadDim)
+                : base(batch, DecoderScoreTermsAttention.KvHeads, DecoderScoreTermsAttention.CacheTokens, DecoderScoreTermsAttention.HeadDim)
             {
             }
         }
@@ -421,6 +438,7 @@ namespace Samples.Attention
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear48x16BiasNarrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear48x48;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear48x48Narrow;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Rotary;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
 
             public DevicePath(global::StaticAttention.Internal.Gpu.DeviceSession session)
@@ -433,6 +451,7 @@ namespace Samples.Attention
                 Linear48x16BiasNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear48x16BiasNarrow);
                 Linear48x48 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear48x48);
                 Linear48x48Narrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear48x48Narrow);
+                Rotary = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuRotary);
                 Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuSmallAttention);
             }
         }
@@ -525,6 +544,9 @@ namespace Samples.Attention
                 if (depth < 48) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(v); // the splits add into it
                 device.Linear48x16BiasNarrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(1, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * KeyTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(48, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Value, parameters.ValueBias, v, batch * KeyTokens, depth);
             }
+
+            // Rotary embedding on q and k in place: one thread per rotated pair, 256 per item in 2 group(s).
+            device.Rotary(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, parameters.RotaryTable);
 
             // Attention: one warp per (head, batch item), four heads per group: ceil(6 / 4) = 2 groups per item.
             device.Attention(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(2, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), q, k, v, context);
@@ -1752,6 +1774,31 @@ namespace Samples.Attention
         }
 
         /// <summary>
+        /// Rotary embedding (interleaved: feature 2i pairs with 2i + 1; the first 4 of 8 features, θ = 10000f)
+        /// on q and k in place, positions 0..15: one thread per (token, head, pair) of an item, q's 6 heads, then k's 2.
+        /// </summary>
+        private static void GpuRotary(global::ILGPU.ArrayView<float> q, global::ILGPU.ArrayView<float> k, global::ILGPU.ArrayView<float> table)
+        {
+            int pair = global::ILGPU.Grid.IdxX * 128 + global::ILGPU.Group.IdxX, b = global::ILGPU.Grid.IdxY;
+            int token = pair / 16, head = pair / 2 % 8, i = pair % 2;
+            float cos = table[(token * 2 + i) * 2], sin = table[(token * 2 + i) * 2 + 1]; // of token · θ^(-2i/4)
+            if (head < 6)
+            {
+                int at = (b * 16 + token) * 48 + head * 8 + 2 * i;
+                float x0 = q[at], x1 = q[at + 1];
+                q[at] = x0 * cos - x1 * sin;
+                q[at + 1] = x1 * cos + x0 * sin;
+            }
+            else
+            {
+                int at = (b * 16 + token) * 16 + (head - 6) * 8 + 2 * i;
+                float x0 = k[at], x1 = k[at + 1];
+                k[at] = x0 * cos - x1 * sin;
+                k[at + 1] = x1 * cos + x0 * sin;
+            }
+        }
+
+        /// <summary>
         /// Attention for one (head, batch item) per warp: query row i on lanes 2·i .. 2·i + 1, each lane taking every 2th column of the head (8);
         /// the row's 16 scores in registers, an exact softmax in base 2, then the output per column as a sum over the keys.
         /// </summary>
@@ -1764,6 +1811,13 @@ namespace Samples.Attention
             int h = global::ILGPU.Grid.IdxX * 4 + global::ILGPU.Warp.WarpIdx, b = global::ILGPU.Grid.IdxY;
             if (h >= 6) return; // the last group's spare warps
             int g = h / 3; // the key/value head of query head h (3 query heads share one)
+            // ALiBi adds -m_h·(i - j): BLOOM's slope m_h of 6 heads, times log2(e) for the base-2 scores.
+            float alibi = h == 0 ? 0.36067376f
+                : h == 1 ? 0.09016844f
+                : h == 2 ? 0.02254211f
+                : h == 3 ? 0.0056355274f
+                : h == 4 ? 0.7213475f
+                : 0.18033688f;
             int lane = global::ILGPU.Warp.LaneIdx, row = lane / 2, part = lane % 2; // part: columns part + 2·c
             int i = row;
             int qStart = (b * 16 + i) * 48 + h * 8 + part;
@@ -1786,22 +1840,70 @@ namespace Samples.Attention
             var sum1 = new global::StaticAttention.Internal.Gpu.RowValues8(s8, s9, s10, s11, s12, s13, s14, s15);
             sum1 = global::StaticAttention.Internal.Gpu.RowValues8.Add(sum1, global::ILGPU.Warp.ShuffleXor(sum1, 1));
             s8 = sum1.Row0; s9 = sum1.Row1; s10 = sum1.Row2; s11 = sum1.Row3; s12 = sum1.Row4; s13 = sum1.Row5; s14 = sum1.Row6; s15 = sum1.Row7;
+            s0 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s0 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s0 += alibi * (0 - i); // ALiBi
             if (0 > i) s0 = float.NegativeInfinity; // causal
+            if (i - 0 >= 5) s0 = float.NegativeInfinity; // sliding window
+            s1 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s1 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s1 += alibi * (1 - i); // ALiBi
             if (1 > i) s1 = float.NegativeInfinity; // causal
+            if (i - 1 >= 5) s1 = float.NegativeInfinity; // sliding window
+            s2 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s2 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s2 += alibi * (2 - i); // ALiBi
             if (2 > i) s2 = float.NegativeInfinity; // causal
+            if (i - 2 >= 5) s2 = float.NegativeInfinity; // sliding window
+            s3 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s3 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s3 += alibi * (3 - i); // ALiBi
             if (3 > i) s3 = float.NegativeInfinity; // causal
+            if (i - 3 >= 5) s3 = float.NegativeInfinity; // sliding window
+            s4 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s4 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s4 += alibi * (4 - i); // ALiBi
             if (4 > i) s4 = float.NegativeInfinity; // causal
+            if (i - 4 >= 5) s4 = float.NegativeInfinity; // sliding window
+            s5 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s5 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s5 += alibi * (5 - i); // ALiBi
             if (5 > i) s5 = float.NegativeInfinity; // causal
+            if (i - 5 >= 5) s5 = float.NegativeInfinity; // sliding window
+            s6 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s6 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s6 += alibi * (6 - i); // ALiBi
             if (6 > i) s6 = float.NegativeInfinity; // causal
+            if (i - 6 >= 5) s6 = float.NegativeInfinity; // sliding window
+            s7 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s7 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s7 += alibi * (7 - i); // ALiBi
             if (7 > i) s7 = float.NegativeInfinity; // causal
+            if (i - 7 >= 5) s7 = float.NegativeInfinity; // sliding window
+            s8 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s8 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s8 += alibi * (8 - i); // ALiBi
             if (8 > i) s8 = float.NegativeInfinity; // causal
+            if (i - 8 >= 5) s8 = float.NegativeInfinity; // sliding window
+            s9 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s9 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s9 += alibi * (9 - i); // ALiBi
             if (9 > i) s9 = float.NegativeInfinity; // causal
+            if (i - 9 >= 5) s9 = float.NegativeInfinity; // sliding window
+            s10 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s10 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s10 += alibi * (10 - i); // ALiBi
             if (10 > i) s10 = float.NegativeInfinity; // causal
+            if (i - 10 >= 5) s10 = float.NegativeInfinity; // sliding window
+            s11 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s11 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s11 += alibi * (11 - i); // ALiBi
             if (11 > i) s11 = float.NegativeInfinity; // causal
+            if (i - 11 >= 5) s11 = float.NegativeInfinity; // sliding window
+            s12 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s12 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s12 += alibi * (12 - i); // ALiBi
             if (12 > i) s12 = float.NegativeInfinity; // causal
+            if (i - 12 >= 5) s12 = float.NegativeInfinity; // sliding window
+            s13 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s13 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s13 += alibi * (13 - i); // ALiBi
             if (13 > i) s13 = float.NegativeInfinity; // causal
+            if (i - 13 >= 5) s13 = float.NegativeInfinity; // sliding window
+            s14 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s14 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s14 += alibi * (14 - i); // ALiBi
             if (14 > i) s14 = float.NegativeInfinity; // causal
+            if (i - 14 >= 5) s14 = float.NegativeInfinity; // sliding window
+            s15 = 43.28085f - 86.5617f / (global::ILGPU.IntrinsicMath.CPUOnly.Exp2(s15 * 0.06666667f) + 1f); // softcap 30f·tanh(s / 30f)
+            s15 += alibi * (15 - i); // ALiBi
             if (15 > i) s15 = float.NegativeInfinity; // causal
+            if (i - 15 >= 5) s15 = float.NegativeInfinity; // sliding window
 
             // Exact softmax over the row: p = exp2(t - max) / Σ, a row with no visible key all zeros.
             float m = s0;

@@ -91,10 +91,13 @@ namespace Samples.Attention
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
-        /// (for example <c>"blocks.0.attn."</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.
+        /// (for example <c>"blocks.0.attn."</c>). <paramref name="path"/> is a <c>.safetensors</c> file, a sharded checkpoint's index
+        /// (<c>model.safetensors.index.json</c>) or a folder holding either. The naming convention is detected from the names:
+        /// timm <c>qkv/proj</c>, torch <c>in_proj_weight/out_proj</c>, d2l <c>W_q..W_o</c>, <c>Wq/Wk/Wv/fc</c>, HF <c>q_proj..o_proj</c> or <c>qkv_proj</c>,
+        /// CLIP/BART/Whisper <c>q_proj..out_proj</c>, BERT <c>self.query..output.dense</c>, GPT-2 <c>c_attn/c_proj</c> (transposed at load).
         /// Expects a fused input matrix [3072, 2048] (for example <c>qkv.weight</c> or <c>in_proj_weight</c>), an output matrix [2048, 2048].
         /// </summary>
-        /// <exception cref="global::System.IO.FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="global::System.IO.FileNotFoundException">The file, or a shard the layer needs, does not exist.</exception>
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static LlamaDecoderAttention Load(string path, string prefix = "")
             => new LlamaDecoderAttention(global::StaticAttention.Weights.AttentionWeights.Load(path, prefix, Spec));
@@ -103,6 +106,20 @@ namespace Samples.Attention
         /// <exception cref="global::System.IO.InvalidDataException">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static LlamaDecoderAttention Load(global::System.IO.Stream stream, string prefix = "")
             => new LlamaDecoderAttention(global::StaticAttention.Weights.AttentionWeights.Load(stream, prefix, Spec));
+
+        /// <summary>
+        /// Loads the layer from an opened checkpoint (one file, or an index and its shards), which stays open: the layers of a model
+        /// read their tensors from shards mapped once. See <see cref="Load(string, string)"/>.
+        /// </summary>
+        /// <exception cref="global::System.IO.FileNotFoundException">A shard the layer needs does not exist.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static LlamaDecoderAttention Load(global::StaticAttention.Weights.SafetensorsCheckpoint checkpoint, string prefix = "")
+            => new LlamaDecoderAttention(global::StaticAttention.Weights.AttentionWeights.Load(checkpoint, prefix, Spec));
+
+        /// <summary>Loads the layer from an opened safetensors file, which stays open; see <see cref="Load(string, string)"/>.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">A tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static LlamaDecoderAttention Load(global::StaticAttention.Weights.SafetensorsFile file, string prefix = "")
+            => new LlamaDecoderAttention(global::StaticAttention.Weights.AttentionWeights.Load(file, prefix, Spec));
 
         /// <summary>
         /// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the input length.
@@ -195,7 +212,7 @@ namespace Samples.Attention
         public sealed class Cache : global::StaticAttention.KeyValueCache
         {
             internal Cache(int batch)
-                : base(batch, KvHeads, CacheTokens, HeadDim)
+                : base(batch, LlamaDecoderAttention.KvHeads, LlamaDecoderAttention.CacheTokens, LlamaDecoderAttention.HeadDim)
             {
             }
         }
@@ -356,6 +373,7 @@ namespace Samples.Attention
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear2048x3072Narrow;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int> Linear2048x2048;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int> Linear2048x2048Narrow;
+            public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Rotary;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> Attention;
             public readonly global::System.Action<global::ILGPU.KernelConfig, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>> AttentionNarrow;
 
@@ -367,6 +385,7 @@ namespace Samples.Attention
                 Linear2048x3072Narrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear2048x3072Narrow);
                 Linear2048x2048 = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int>(accelerator, GpuLinear2048x2048);
                 Linear2048x2048Narrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>, int, int>(accelerator, GpuLinear2048x2048Narrow);
+                Rotary = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuRotary);
                 Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttention);
                 AttentionNarrow = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<global::ILGPU.ArrayView<float>, global::ILGPU.ArrayView<float>>(accelerator, GpuAttentionNarrow);
             }
@@ -440,6 +459,9 @@ namespace Samples.Attention
                 if (depth < 2048) global::ILGPU.Runtime.ArrayViewExtensions.MemSetToZero(qkv); // the splits add into it
                 device.Linear2048x3072Narrow(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(48, global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(batch * QueryTokens, 64), global::StaticAttention.Internal.Gpu.GemmLaunch.Tiles(2048, depth)), new global::ILGPU.Index3D(256, 1, 1)), x, parameters.Input, qkv, batch * QueryTokens, depth);
             }
+
+            // Rotary embedding on q and k in place: one thread per rotated pair, 655360 per item in 5120 group(s).
+            device.Rotary(new global::ILGPU.KernelConfig(new global::ILGPU.Index3D(5120, batch, 1), new global::ILGPU.Index3D(128, 1, 1)), qkv, parameters.RotaryTable);
 
             // Attention: one group of 128 threads per (query tile of 64 rows, head, batch item): ceil(512 / 64) = 8 tiles.
             // Too few groups to give every multiprocessor one: tiles of 32 rows, 16 per item, each half the work.
@@ -1258,6 +1280,21 @@ namespace Samples.Attention
                 int o = (row0 + ty * 4 + 3) * 2048 + col0 + tx * 4;
                 if (alone) output4[o / 4] = new global::StaticAttention.Internal.Gpu.Float4(c30, c31, c32, c33); else { global::ILGPU.Atomic.Add(ref output[o], c30); global::ILGPU.Atomic.Add(ref output[o + 1], c31); global::ILGPU.Atomic.Add(ref output[o + 2], c32); global::ILGPU.Atomic.Add(ref output[o + 3], c33); }
             }
+        }
+
+        /// <summary>
+        /// Rotary embedding (rotate-half: feature i pairs with i + 32; the first 64 of 64 features, θ = 500000f)
+        /// on q and k in place, positions 0..511: one thread per (token, head, pair) of an item, q's 32 heads, then k's 8.
+        /// </summary>
+        private static void GpuRotary(global::ILGPU.ArrayView<float> qkv, global::ILGPU.ArrayView<float> table)
+        {
+            int pair = global::ILGPU.Grid.IdxX * 128 + global::ILGPU.Group.IdxX, b = global::ILGPU.Grid.IdxY;
+            int token = pair / 1280, head = pair / 32 % 40, i = pair % 32;
+            float cos = table[(token * 32 + i) * 2], sin = table[(token * 32 + i) * 2 + 1]; // of token · θ^(-2i/64)
+            int at = (b * 512 + token) * 3072 + head * 64 + i; // q heads, then k heads, side by side
+            float x0 = qkv[at], x1 = qkv[at + 32];
+            qkv[at] = x0 * cos - x1 * sin;
+            qkv[at + 32] = x1 * cos + x0 * sin;
         }
 
         /// <summary>

@@ -7,13 +7,14 @@ namespace Samples.Attention
     /// <summary>
     /// Multi-head self-attention over 256 tokens: 8 heads of width 64 sharing 2 key/value heads (4 query heads per key/value head), model width 512.
     /// Separate projections q [512, 512], k [128, 512], v [128, 512] without bias, then an output projection without bias.
-    /// Scores use a causal mask (query i sees keys j ≤ i).
+    /// Scores use a causal mask (query i sees keys j ≤ i) and a sliding window of 96 (keys i - 96 < j ≤ i).
+    /// Q and k rotate after their projections (rotate-half rotary embedding, θ = 1000000, all 64 features).
     /// Maps x [batch, 256, 512] to output [batch, 256, 512].
     /// </summary>
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
-    /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: 256 tokens (more than 32).
+    /// The attention core runs through the runtime's <c>DecoderAttention.Forward</c>, specialised for this layer's <c>ScoreTerms</c>.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class MistralAttention
@@ -38,9 +39,15 @@ namespace Samples.Attention
         public const int KeySize = QuerySize;
         /// <summary>Feature size of the value input.</summary>
         public const int ValueSize = QuerySize;
+        /// <summary>Leading features of each head that rotate (the rest pass unchanged).</summary>
+        public const int RotaryDims = HeadDim;
+        /// <summary>Sliding window: query i sees keys i - SlidingWindow < j ≤ i.</summary>
+        public const int SlidingWindow = 96;
 
         /// <summary>The score scale, 1/sqrt(HeadDim).</summary>
         public const float Scale = 0.125f;
+        /// <summary>The rotary base θ: pair i turns by pos·θ^(-2i/RotaryDims).</summary>
+        public const float RotaryBase = 1000000f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
         public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
@@ -51,11 +58,12 @@ namespace Samples.Attention
             qkvBias: false, outputBias: false, relativePositionBias: false,
             mask: global::StaticAttention.AttentionMask.Causal,
             returnWeights: false, scale: Scale, selfAttention: true,
-            rotary: global::StaticAttention.RotaryEmbedding.RotateHalf, rotaryBase: 1000000f, rotaryDims: 64, slidingWindow: 96);
+            rotary: global::StaticAttention.RotaryEmbedding.RotateHalf, rotaryBase: RotaryBase, rotaryDims: RotaryDims, slidingWindow: SlidingWindow);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
         private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
         private readonly global::StaticAttention.Internal.Cpu.ScratchBuffer _scratch = new global::StaticAttention.Internal.Cpu.ScratchBuffer();
+        private readonly global::StaticAttention.Internal.Cpu.RotaryTable _rotary;
         private int _maxDegreeOfParallelism = global::StaticAttention.Internal.Threading.WorkerPool.Shared.MaxDegreeOfParallelism;
 
         private MistralAttention(global::StaticAttention.Weights.AttentionWeights weights)
@@ -63,6 +71,8 @@ namespace Samples.Attention
             _weights = weights;
             // Pack the projection matrices once into the panel layout the GEMM microkernel reads.
             _packed = global::StaticAttention.Internal.Cpu.PackedProjections.Create(Spec, weights);
+            // cos and sin of pos·θ^(-2i/64) for pos < 256 (Tokens), i < 32: computed once.
+            _rotary = global::StaticAttention.Internal.Cpu.RotaryTable.Create(global::StaticAttention.RotaryEmbedding.RotateHalf, RotaryBase, RotaryDims, positions: Tokens);
         }
 
         /// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>
@@ -81,10 +91,13 @@ namespace Samples.Attention
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
-        /// (for example <c>"blocks.0.attn."</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.
+        /// (for example <c>"blocks.0.attn."</c>). <paramref name="path"/> is a <c>.safetensors</c> file, a sharded checkpoint's index
+        /// (<c>model.safetensors.index.json</c>) or a folder holding either. The naming convention is detected from the names:
+        /// timm <c>qkv/proj</c>, torch <c>in_proj_weight/out_proj</c>, d2l <c>W_q..W_o</c>, <c>Wq/Wk/Wv/fc</c>, HF <c>q_proj..o_proj</c> or <c>qkv_proj</c>,
+        /// CLIP/BART/Whisper <c>q_proj..out_proj</c>, BERT <c>self.query..output.dense</c>, GPT-2 <c>c_attn/c_proj</c> (transposed at load).
         /// Expects query, key and value matrices [512, 512], [128, 512], [128, 512] (for example <c>q_proj.weight</c> or <c>W_q.weight</c>), an output matrix [512, 512].
         /// </summary>
-        /// <exception cref="global::System.IO.FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="global::System.IO.FileNotFoundException">The file, or a shard the layer needs, does not exist.</exception>
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static MistralAttention Load(string path, string prefix = "")
             => new MistralAttention(global::StaticAttention.Weights.AttentionWeights.Load(path, prefix, Spec));
@@ -93,6 +106,20 @@ namespace Samples.Attention
         /// <exception cref="global::System.IO.InvalidDataException">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static MistralAttention Load(global::System.IO.Stream stream, string prefix = "")
             => new MistralAttention(global::StaticAttention.Weights.AttentionWeights.Load(stream, prefix, Spec));
+
+        /// <summary>
+        /// Loads the layer from an opened checkpoint (one file, or an index and its shards), which stays open: the layers of a model
+        /// read their tensors from shards mapped once. See <see cref="Load(string, string)"/>.
+        /// </summary>
+        /// <exception cref="global::System.IO.FileNotFoundException">A shard the layer needs does not exist.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static MistralAttention Load(global::StaticAttention.Weights.SafetensorsCheckpoint checkpoint, string prefix = "")
+            => new MistralAttention(global::StaticAttention.Weights.AttentionWeights.Load(checkpoint, prefix, Spec));
+
+        /// <summary>Loads the layer from an opened safetensors file, which stays open; see <see cref="Load(string, string)"/>.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">A tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static MistralAttention Load(global::StaticAttention.Weights.SafetensorsFile file, string prefix = "")
+            => new MistralAttention(global::StaticAttention.Weights.AttentionWeights.Load(file, prefix, Spec));
 
         /// <summary>
         /// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the input length.
@@ -128,12 +155,17 @@ namespace Samples.Attention
                 // v = x · Wvᵀ: [batch·256, 512] -> [batch·256, 128]
                 global::StaticAttention.Internal.Cpu.Gemm.Forward<ValueShape>(x, batch * KeyTokens, _packed.Value, v, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
+                // Rotary (RotateHalf): in each head, feature i with i + 32 turn by pos·θ^(-2i/64).
+                _rotary.Apply(q, batch * QueryTokens, Heads * HeadDim, 0, Heads, HeadDim, QueryTokens, 0);
+                _rotary.Apply(k, batch * QueryTokens, KvHeads * HeadDim, 0, KvHeads, HeadDim, QueryTokens, 0);
+
                 // Per (batch, head): softmax(0.125f = 1/sqrt(64) · q·kᵀ, masked) · v -> context [batch·256, 512]
-                global::StaticAttention.Internal.Cpu.AttentionCore.Forward(
-                    q, Heads * HeadDim, k, v, KvHeads * HeadDim,
-                    batch, Heads, KvHeads, HeadDim, QueryTokens, KeyTokens, Scale,
-                    global::StaticAttention.AttentionMask.Causal, default, default, default,
-                    context, default, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                // through DecoderAttention with this layer's ScoreTerms (causal, a window of 96 (i - 96 < j ≤ i)); positions 0..QueryTokens-1.
+                global::StaticAttention.Internal.Cpu.DecoderAttention.Forward(
+                    default(ScoreTerms), q, Heads * HeadDim, k, v,
+                    KeyTokens * (KvHeads * HeadDim), HeadDim, KvHeads * HeadDim,
+                    batch, Heads, KvHeads, HeadDim, QueryTokens, firstPosition: 0, keyCount: KeyTokens, Scale,
+                    default, context, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·256, 512] -> [batch·256, 512]
                 global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
@@ -261,6 +293,18 @@ namespace Samples.Attention
             public static int BlockDepth => 512;
             public static int DepthBlocks => 1;
             public static int LastDepth => 512;
+        }
+
+        /// <summary>
+        /// This layer's score terms as constants: the JIT specialises <c>DecoderAttention.Forward</c> for this struct and folds
+        /// them, so the window bounds and the softcap are literals in its loops.
+        /// </summary>
+        private readonly struct ScoreTerms : global::StaticAttention.Internal.Cpu.IDecoderScoreTerms
+        {
+            public bool Causal => true;
+            public int SlidingWindow => 96; // query i sees keys i - 95 .. i (MistralAttention.SlidingWindow)
+            public float Softcap => 0f; // no softcap
+            public bool Alibi => false;
         }
 
         // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.

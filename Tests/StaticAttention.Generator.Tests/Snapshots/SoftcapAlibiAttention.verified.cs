@@ -7,13 +7,13 @@ namespace Samples.Attention
     /// <summary>
     /// Multi-head self-attention over 12 tokens: 6 heads of width 8, model width 48.
     /// One fused q/k/v projection [144, 48] with bias, then an output projection without bias.
-    /// Scores use a causal mask (query i sees keys j ≤ i).
+    /// Scores use a softcap 50·tanh(s/50), ALiBi biases -m_h·(i - j) and a causal mask (query i sees keys j ≤ i).
     /// Maps x [batch, 12, 48] to output [batch, 12, 48].
     /// </summary>
     /// <remarks>
     /// Load an instance with <c>Load</c>; <c>Forward</c> may be called from several threads at once (each call
     /// uses its own scratch memory; only the first call, or a larger batch, allocates).
-    /// The attention core runs through the runtime's <c>AttentionCore.Forward</c>, not a kernel written out for this shape: .
+    /// The attention core runs through the runtime's <c>DecoderAttention.Forward</c>, specialised for this layer's <c>ScoreTerms</c>.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("StaticAttention.Generator", "0.1.0")]
     partial class SoftcapAlibiAttention
@@ -41,6 +41,8 @@ namespace Samples.Attention
 
         /// <summary>The score scale, 1/sqrt(HeadDim).</summary>
         public const float Scale = 0.35355338f;
+        /// <summary>Logit softcap: a scaled score s becomes Softcap·tanh(s/Softcap).</summary>
+        public const float Softcap = 50f;
 
         /// <summary>Every dimension and option of this layer, as the weight loader and the reference implementation take them.</summary>
         public static global::StaticAttention.AttentionLayerSpec Spec { get; } = global::StaticAttention.AttentionLayerSpec.Create(
@@ -51,7 +53,7 @@ namespace Samples.Attention
             qkvBias: true, outputBias: false, relativePositionBias: false,
             mask: global::StaticAttention.AttentionMask.Causal,
             returnWeights: false, scale: Scale, selfAttention: true,
-            softcap: 50f, alibi: true);
+            softcap: Softcap, alibi: true);
 
         private readonly global::StaticAttention.Weights.AttentionWeights _weights;
         private readonly global::StaticAttention.Internal.Cpu.PackedProjections _packed;
@@ -81,10 +83,13 @@ namespace Samples.Attention
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
-        /// (for example <c>"blocks.0.attn."</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.
+        /// (for example <c>"blocks.0.attn."</c>). <paramref name="path"/> is a <c>.safetensors</c> file, a sharded checkpoint's index
+        /// (<c>model.safetensors.index.json</c>) or a folder holding either. The naming convention is detected from the names:
+        /// timm <c>qkv/proj</c>, torch <c>in_proj_weight/out_proj</c>, d2l <c>W_q..W_o</c>, <c>Wq/Wk/Wv/fc</c>, HF <c>q_proj..o_proj</c> or <c>qkv_proj</c>,
+        /// CLIP/BART/Whisper <c>q_proj..out_proj</c>, BERT <c>self.query..output.dense</c>, GPT-2 <c>c_attn/c_proj</c> (transposed at load).
         /// Expects a fused input matrix [144, 48] (for example <c>qkv.weight</c> or <c>in_proj_weight</c>) with biases, an output matrix [48, 48].
         /// </summary>
-        /// <exception cref="global::System.IO.FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="global::System.IO.FileNotFoundException">The file, or a shard the layer needs, does not exist.</exception>
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static SoftcapAlibiAttention Load(string path, string prefix = "")
             => new SoftcapAlibiAttention(global::StaticAttention.Weights.AttentionWeights.Load(path, prefix, Spec));
@@ -93,6 +98,20 @@ namespace Samples.Attention
         /// <exception cref="global::System.IO.InvalidDataException">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static SoftcapAlibiAttention Load(global::System.IO.Stream stream, string prefix = "")
             => new SoftcapAlibiAttention(global::StaticAttention.Weights.AttentionWeights.Load(stream, prefix, Spec));
+
+        /// <summary>
+        /// Loads the layer from an opened checkpoint (one file, or an index and its shards), which stays open: the layers of a model
+        /// read their tensors from shards mapped once. See <see cref="Load(string, string)"/>.
+        /// </summary>
+        /// <exception cref="global::System.IO.FileNotFoundException">A shard the layer needs does not exist.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static SoftcapAlibiAttention Load(global::StaticAttention.Weights.SafetensorsCheckpoint checkpoint, string prefix = "")
+            => new SoftcapAlibiAttention(global::StaticAttention.Weights.AttentionWeights.Load(checkpoint, prefix, Spec));
+
+        /// <summary>Loads the layer from an opened safetensors file, which stays open; see <see cref="Load(string, string)"/>.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">A tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static SoftcapAlibiAttention Load(global::StaticAttention.Weights.SafetensorsFile file, string prefix = "")
+            => new SoftcapAlibiAttention(global::StaticAttention.Weights.AttentionWeights.Load(file, prefix, Spec));
 
         /// <summary>
         /// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the input length.
@@ -118,14 +137,16 @@ namespace Samples.Attention
                 global::System.Span<float> context = new global::System.Span<float>(scratch, batch * qkvPerItem, batch * contextPerItem); // [batch·12, 48]
 
                 // qkv = x · Wqkvᵀ + b: [batch·12, 48] -> [batch·12, 144], columns q | k | v
+                global::StaticAttention.Internal.Cpu.Gemm.Forward<QkvShape>(x, batch * QueryTokens, _packed.Fused, qkv, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+
+                // Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.
                 // Per (batch, head): softmax(0.35355338f = 1/sqrt(8) · q·kᵀ, masked) · v -> context [batch·12, 48]
-                // Both in one call: where the flash kernel runs, each (batch item, key/value head) is projected and attended in one
-                // job, its q, k and v staying in cache (qkv is not written); else qkv is filled and the heads read their columns in place.
-                global::StaticAttention.Internal.Cpu.AttentionCore.ForwardProjected<QkvShape>(
-                    x, _packed.Fused, qkv,
-                    batch, Heads, KvHeads, HeadDim, QueryTokens, Scale,
-                    global::StaticAttention.AttentionMask.Causal, default, default, default,
-                    context, default, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
+                // through DecoderAttention with this layer's ScoreTerms (softcap 50f·tanh(s/50f), ALiBi -m_h·(i - j), causal); positions 0..QueryTokens-1.
+                global::StaticAttention.Internal.Cpu.DecoderAttention.Forward(
+                    default(ScoreTerms), qkv, (Heads + 2 * KvHeads) * HeadDim, qkv.Slice(Heads * HeadDim), qkv.Slice((Heads + KvHeads) * HeadDim),
+                    KeyTokens * ((Heads + 2 * KvHeads) * HeadDim), HeadDim, (Heads + 2 * KvHeads) * HeadDim,
+                    batch, Heads, KvHeads, HeadDim, QueryTokens, firstPosition: 0, keyCount: KeyTokens, Scale,
+                    AlibiSlopes, context, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
 
                 // output = context · Woᵀ: [batch·12, 48] -> [batch·12, 48]
                 global::StaticAttention.Internal.Cpu.Gemm.Forward<OutputShape>(context, batch * QueryTokens, _packed.Output, output, global::StaticAttention.Internal.Threading.WorkerPool.Shared, _maxDegreeOfParallelism);
@@ -212,6 +233,23 @@ namespace Samples.Attention
             public static int DepthBlocks => 1;
             public static int LastDepth => 48;
         }
+
+        /// <summary>
+        /// This layer's score terms as constants: the JIT specialises <c>DecoderAttention.Forward</c> for this struct and folds
+        /// them, so the window bounds and the softcap are literals in its loops.
+        /// </summary>
+        private readonly struct ScoreTerms : global::StaticAttention.Internal.Cpu.IDecoderScoreTerms
+        {
+            public bool Causal => true;
+            public int SlidingWindow => 0; // no window
+            public float Softcap => 50f; // s -> 50f·tanh(s / 50f)
+            public bool Alibi => true;
+        }
+
+        /// <summary>
+        /// The ALiBi slope m_h of each head, BLOOM's: 2^(-8(h+1)/4) for the first 4 heads, then 2^(-4(2k+1)/4).
+        /// </summary>
+        private static readonly float[] AlibiSlopes = { 0.25f, 0.0625f, 0.015625f, 0.00390625f, 0.5f, 0.125f };
 
         // GPU path: ILGPU kernels with this layer's sizes as literals. UseAccelerator moves the layer onto a device.
 
