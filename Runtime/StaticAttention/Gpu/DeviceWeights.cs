@@ -106,7 +106,7 @@ namespace StaticAttention.Internal.Gpu
 
                 if (spec.Rotary != RotaryEmbedding.None)
                 {
-                    RotaryTable = Upload(RotaryCosSin.Table(spec.RotaryBase, spec.RotaryDims, spec.QueryTokens));
+                    RotaryTable = Upload(Cpu.RotaryTable.Create(spec.Rotary, spec.RotaryBase, spec.RotaryDims, spec.QueryTokens).CosSinPairs());
                 }
             }
             catch

@@ -86,6 +86,22 @@ namespace StaticAttention.Internal.Cpu
         }
 
         /// <summary>
+        /// The table as the GPU kernels read it: cos and sin of position <c>p</c>, pair <c>i</c> side by side at
+        /// <c>2·(p·RotaryDims/2 + i)</c> and the next float.
+        /// </summary>
+        internal float[] CosSinPairs()
+        {
+            var pairs = new float[_cos.Length * 2];
+            for (int n = 0; n < _cos.Length; n++)
+            {
+                pairs[2 * n] = _cos[n];
+                pairs[2 * n + 1] = _sin[n];
+            }
+
+            return pairs;
+        }
+
+        /// <summary>
         /// Rotates, in place, <paramref name="heads"/> heads of width <paramref name="headDim"/> that start at column
         /// <paramref name="firstColumn"/> of each of <paramref name="rows"/> rows, <paramref name="rowStride"/> apart. Rows are
         /// <c>[batch·tokensPerItem]</c>: row <c>r</c> is at position <c>firstPosition + r % tokensPerItem</c>.
