@@ -58,6 +58,10 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public static void ForwardShort<TKernel>(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int batch, ReadOnlySpan<float> relativePositionBias, Span<float> context, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
 [EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.CpuKernel
     public static VectorWidth Width { get; }
+[EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.DecoderAttention
+    public static void Append(KeyValueCache cache, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int rowStride, int tokens)
+    public static void Forward<TTerms>(TTerms terms, ReadOnlySpan<float> q, int qStride, KeyValueCache cache, int heads, int queryTokens, float scale, ReadOnlySpan<float> alibiSlopes, Span<float> context, WorkerPool pool, int maxDegreeOfParallelism)
+    public static void Forward<TTerms>(TTerms terms, ReadOnlySpan<float> q, int qStride, ReadOnlySpan<float> k, ReadOnlySpan<float> v, int kvItemStride, int kvHeadStride, int kvRowStride, int batch, int heads, int kvHeads, int headDim, int queryTokens, int firstPosition, int keyCount, float scale, ReadOnlySpan<float> alibiSlopes, Span<float> context, WorkerPool pool, int maxDegreeOfParallelism)
 [EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.FastExp
     public static Vector256<float> Exp(Vector256<float> x)
     public static Vector256<float> Exp2(Vector256<float> x)
@@ -70,6 +74,11 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
 [EditorBrowsable(Never)] public static class StaticAttention.Internal.Cpu.Gemm
     public static void Forward(ReadOnlySpan<float> input, int rows, int inputStride, PackedMatrix weights, Span<float> output, int outputStride, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
     public static void Forward<TShape>(ReadOnlySpan<float> input, int rows, PackedMatrix weights, Span<float> output, WorkerPool pool = null, int maxDegreeOfParallelism = 1)
+[EditorBrowsable(Never)] public interface StaticAttention.Internal.Cpu.IDecoderScoreTerms
+    public bool Alibi { get; }
+    public bool Causal { get; }
+    public float Softcap { get; }
+    public int SlidingWindow { get; }
 [EditorBrowsable(Never)] public interface StaticAttention.Internal.Cpu.IGemmShape
     public static int BlockDepth { get; }
     public static int DepthBlocks { get; }
@@ -103,6 +112,12 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public PackedMatrix Query { get; }
     public PackedMatrix Value { get; }
     public static PackedProjections Create(AttentionLayerSpec spec, AttentionWeights weights)
+[EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Cpu.RotaryTable
+    public RotaryEmbedding Kind { get; }
+    public int Positions { get; }
+    public int RotaryDims { get; }
+    public static RotaryTable Create(RotaryEmbedding kind, float theta, int rotaryDims, int positions)
+    public void Apply(Span<float> buffer, int rows, int rowStride, int firstColumn, int heads, int headDim, int tokensPerItem, int firstPosition)
 [EditorBrowsable(Never)] public sealed class StaticAttention.Internal.Cpu.ScratchBuffer
     public ScratchBuffer()
     public float[] Rent(int length)
@@ -184,6 +199,7 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public static RowValues8 Add(RowValues8 a, RowValues8 b)
     public static RowValues8 Max(RowValues8 a, RowValues8 b)
 [EditorBrowsable(Never)] public static class StaticAttention.Internal.Guard
+    public static int AppendTokens(KeyValueCache cache, int inputLength, int elementsPerToken, string parameterName)
     public static int Batch(int length, int perItem, string paramName)
     public static int Batch(long length, int perItem, string paramName)
     public static int Positive(int value, string paramName)
@@ -200,6 +216,16 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public static WorkerPool Shared { get; }
     public void Dispose()
     public void Run<TJob>(ref TJob job, int count, int maxDegreeOfParallelism = 2147483647)
+public abstract class StaticAttention.KeyValueCache : IDisposable
+    protected KeyValueCache(int batch, int kvHeads, int capacity, int headDim)
+    public bool IsDisposed { get; }
+    public int Batch { get; }
+    public int Capacity { get; }
+    public int HeadDim { get; }
+    public int KvHeads { get; }
+    public int Length { get; }
+    public void Dispose()
+    public void Reset()
 public sealed class StaticAttention.LayerStackAttribute : Attribute
     public LayerStackAttribute(Type[] layers)
     public Type[] Layers { get; }

@@ -160,8 +160,8 @@ namespace StaticAttention.Internal.Cpu.Decoder
         private float* ContextRow(int b, int g, int first, int group, int tileRow) =>
             Context + (((long)b * QueryTokens + first + tileRow / group) * Heads + (long)g * group + tileRow % group) * HeadDim;
 
-        /// <summary>scores[r·padded + j] = scale · Σ_c q_r[c]·kt[c·padded + j] for j in [lo, hi), two vectors of keys at a time.</summary>
-        private void Scores(float* q0, float* q1, float* q2, float* q3, float* kt, int padded, int lo, int hi, float* scores)
+        /// <summary>scores[r·stride + j] = scale · Σ_c q_r[c]·kt[c·stride + j] for j in [lo, hi), two vectors of keys at a time.</summary>
+        private void Scores(float* q0, float* q1, float* q2, float* q3, float* kt, int stride, int lo, int hi, float* scores)
         {
             int d = HeadDim, w = TOps.Count;
             TV scale = TOps.Create(Scale);
@@ -169,7 +169,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
             {
                 TV a0 = TOps.Zero, a1 = TOps.Zero, b0 = TOps.Zero, b1 = TOps.Zero, c0 = TOps.Zero, c1 = TOps.Zero, d0 = TOps.Zero, d1 = TOps.Zero;
                 float* k = kt + j;
-                for (int c = 0; c < d; c++, k += padded)
+                for (int c = 0; c < d; c++, k += stride)
                 {
                     TV k0 = TOps.Load(k), k1 = TOps.Load(k + w);
                     TV x = TOps.Create(q0[c]);
@@ -189,12 +189,12 @@ namespace StaticAttention.Internal.Cpu.Decoder
                 float* s = scores + j;
                 TOps.Store(TOps.Multiply(a0, scale), s);
                 TOps.Store(TOps.Multiply(a1, scale), s + w);
-                TOps.Store(TOps.Multiply(b0, scale), s + padded);
-                TOps.Store(TOps.Multiply(b1, scale), s + padded + w);
-                TOps.Store(TOps.Multiply(c0, scale), s + 2 * padded);
-                TOps.Store(TOps.Multiply(c1, scale), s + 2 * padded + w);
-                TOps.Store(TOps.Multiply(d0, scale), s + 3 * padded);
-                TOps.Store(TOps.Multiply(d1, scale), s + 3 * padded + w);
+                TOps.Store(TOps.Multiply(b0, scale), s + stride);
+                TOps.Store(TOps.Multiply(b1, scale), s + stride + w);
+                TOps.Store(TOps.Multiply(c0, scale), s + 2 * stride);
+                TOps.Store(TOps.Multiply(c1, scale), s + 2 * stride + w);
+                TOps.Store(TOps.Multiply(d0, scale), s + 3 * stride);
+                TOps.Store(TOps.Multiply(d1, scale), s + 3 * stride + w);
             }
         }
 
@@ -258,7 +258,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
         /// Columns [c, c + two vectors) of the context of the tile's rows: Σ_j p_r[j]·values[j] over keys [lo, hi), times
         /// the row's 1/Σ.
         /// </summary>
-        private void WeightedValues(float* p, int padded, float* values, int lo, int hi, Span<float> inverse, int b, int g, int first, int group, int t, int count, int c)
+        private void WeightedValues(float* p, int stride, float* values, int lo, int hi, Span<float> inverse, int b, int g, int first, int group, int t, int count, int c)
         {
             int w = TOps.Count;
             TV a0 = TOps.Zero, a1 = TOps.Zero, b0 = TOps.Zero, b1 = TOps.Zero, c0 = TOps.Zero, c1 = TOps.Zero, d0 = TOps.Zero, d1 = TOps.Zero;
@@ -269,13 +269,13 @@ namespace StaticAttention.Internal.Cpu.Decoder
                 TV x = TOps.Create(p[j]);
                 a0 = TOps.FusedMultiplyAdd(x, v0, a0);
                 a1 = TOps.FusedMultiplyAdd(x, v1, a1);
-                x = TOps.Create(p[padded + j]);
+                x = TOps.Create(p[stride + j]);
                 b0 = TOps.FusedMultiplyAdd(x, v0, b0);
                 b1 = TOps.FusedMultiplyAdd(x, v1, b1);
-                x = TOps.Create(p[2 * padded + j]);
+                x = TOps.Create(p[2 * stride + j]);
                 c0 = TOps.FusedMultiplyAdd(x, v0, c0);
                 c1 = TOps.FusedMultiplyAdd(x, v1, c1);
-                x = TOps.Create(p[3 * padded + j]);
+                x = TOps.Create(p[3 * stride + j]);
                 d0 = TOps.FusedMultiplyAdd(x, v0, d0);
                 d1 = TOps.FusedMultiplyAdd(x, v1, d1);
             }
