@@ -1,3 +1,4 @@
+using StaticAttention.Internal.Cpu;
 using StaticAttention.Reference;
 
 namespace StaticAttention.Tests.Decoder;
@@ -25,6 +26,7 @@ public sealed class DecoderPropertyTests
         var layer = RandomDecoderLayer.Create(seed);
         float[] expected = Reference(layer);
         var actual = new float[expected.Length];
+        using IDisposable width = CpuKernel.Force(seed % 2 == 0 ? VectorWidth.Vector512 : VectorWidth.Vector256);
         new DecoderPipeline(layer.Spec, layer.Weights, layer.Spec.QueryTokens, maxDegreeOfParallelism: seed % 3 + 1).Forward(layer.Batch, layer.X, actual);
         Tolerance.AssertClose(expected, actual, $"whole sequence of {layer}");
     }
@@ -39,6 +41,7 @@ public sealed class DecoderPropertyTests
         AttentionLayerSpec s = layer.Spec;
         float[] expected = Reference(layer);
         var pipeline = new DecoderPipeline(s, layer.Weights, s.CacheTokens);
+        using IDisposable width = CpuKernel.Force(seed % 2 == 0 ? VectorWidth.Vector256 : VectorWidth.Vector512);
         using var cache = new DecoderPipeline.Cache(layer.Batch, s, s.CacheTokens);
         var rng = new Random(seed);
 

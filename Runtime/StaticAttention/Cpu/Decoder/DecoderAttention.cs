@@ -59,21 +59,24 @@ namespace StaticAttention.Internal.Cpu
             }
 
             long rows = (long)batch * queryTokens;
-            // Each message is built only when its check fails: a decode step allocates nothing.
-            if (q.Length < (rows - 1) * qStride + width) Need(q.Length, (rows - 1) * qStride + width, nameof(q), $"{rows} rows of stride {qStride} holding {heads} heads of {headDim}");
-            if (context.Length < rows * width) Need(context.Length, rows * width, nameof(context), $"[batch {batch}·{queryTokens} query rows, {heads}·{headDim}]");
-            if (keyCount > 0)
+            if (q.Length < (rows - 1) * qStride + width)
             {
-                long kvLength = (batch - 1) * (long)kvItemStride + (kvHeads - 1) * (long)kvHeadStride + (keyCount - 1) * (long)kvRowStride + headDim;
-                if (k.Length < kvLength || v.Length < kvLength)
-                {
-                    string kvShape = $"batch {batch}, {kvHeads} key/value heads, {keyCount} keys of {headDim} at strides {kvItemStride}, {kvHeadStride}, {kvRowStride}";
-                    Need(k.Length, kvLength, nameof(k), kvShape);
-                    Need(v.Length, kvLength, nameof(v), kvShape);
-                }
+                Short(q.Length, (rows - 1) * qStride + width, nameof(q), $"{rows} rows of stride {qStride} holding {heads} heads of {headDim}");
             }
 
-            if (terms.Alibi) Need(alibiSlopes.Length, heads, nameof(alibiSlopes), "one slope per head");
+            if (context.Length < rows * width)
+            {
+                Short(context.Length, rows * width, nameof(context), $"[batch {batch}·{queryTokens} query rows, {heads}·{headDim}]");
+            }
+
+            long kvLength = keyCount == 0 ? 0 : (batch - 1) * (long)kvItemStride + (kvHeads - 1) * (long)kvHeadStride + (keyCount - 1) * (long)kvRowStride + headDim;
+            if (k.Length < kvLength || v.Length < kvLength)
+            {
+                Short(k.Length < kvLength ? k.Length : v.Length, kvLength, k.Length < kvLength ? nameof(k) : nameof(v),
+                    $"batch {batch}, {kvHeads} key/value heads, {keyCount} keys of {headDim} at strides {kvItemStride}, {kvHeadStride}, {kvRowStride}");
+            }
+
+            if (terms.Alibi && alibiSlopes.Length < heads) Short(alibiSlopes.Length, heads, nameof(alibiSlopes), "one slope per head");
             ArgumentNullException.ThrowIfNull(pool);
 
             fixed (float* qp = q, kp = k, vp = v, sp = alibiSlopes, cp = context)
@@ -117,13 +120,11 @@ namespace StaticAttention.Internal.Cpu
                 throw new ArgumentOutOfRangeException(nameof(rowStride), rowStride, $"The row stride must be at least {cache.KvHeads}·{d} = {width}.");
             }
 
-            long rows = (long)cache.Batch * tokens;
-            long needed = (rows - 1) * rowStride + width;
+            long rows = (long)cache.Batch * tokens, needed = (rows - 1) * rowStride + width;
             if (k.Length < needed || v.Length < needed)
             {
-                string shape = $"{rows} rows ({cache.Batch} sequences of {tokens} tokens) of stride {rowStride} holding {cache.KvHeads} heads of {d}";
-                Need(k.Length, needed, nameof(k), shape);
-                Need(v.Length, needed, nameof(v), shape);
+                Short(k.Length < needed ? k.Length : v.Length, needed, k.Length < needed ? nameof(k) : nameof(v),
+                    $"{rows} rows ({cache.Batch} sequences of {tokens} tokens) of stride {rowStride} holding {cache.KvHeads} heads of {d}");
             }
 
             float[] keys = cache.Keys, values = cache.Values;
@@ -178,6 +179,23 @@ namespace StaticAttention.Internal.Cpu
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
+            if (headDim % (2 * TOps.Count) == 0)
+            {
+                // About 128 tile rows (query rows × the heads of a group) per job.
+                int tileRowsPerJob = Math.Clamp(128 / (heads / kvHeads), 1, queryTokens);
+                int tileChunks = (queryTokens + tileRowsPerJob - 1) / tileRowsPerJob;
+                var tiles = new DecoderTiles<TTerms, TV, TOps>
+                {
+                    Terms = terms, Q = q, QStride = qStride, K = k, V = v,
+                    KvItemStride = kvItemStride, KvHeadStride = kvHeadStride, KvRowStride = kvRowStride,
+                    Batch = batch, Heads = heads, KvHeads = kvHeads, HeadDim = headDim, QueryTokens = queryTokens,
+                    FirstPosition = firstPosition, KeyCount = keyCount, Scale = scale, Slopes = slopes, Context = context,
+                    RowsPerJob = tileRowsPerJob, Chunks = tileChunks,
+                };
+                pool.Run(ref tiles, tileChunks * batch * kvHeads, maxDegreeOfParallelism);
+                return;
+            }
+
             int rowsPerJob = Math.Min(queryTokens, 32);
             int chunks = (queryTokens + rowsPerJob - 1) / rowsPerJob;
             var job = new DecoderRows<TTerms, TV, TOps>
@@ -191,12 +209,7 @@ namespace StaticAttention.Internal.Cpu
             pool.Run(ref job, chunks * batch * kvHeads, maxDegreeOfParallelism);
         }
 
-        private static void Need(long actual, long needed, string name, string shape)
-        {
-            if (actual < needed)
-            {
-                throw new ArgumentException($"{name} must have at least {needed} elements ({shape}), but has {actual}.", name);
-            }
-        }
+        private static void Short(long actual, long needed, string name, string shape) =>
+            throw new ArgumentException($"{name} must have at least {needed} elements ({shape}), but has {actual}.", name);
     }
 }
