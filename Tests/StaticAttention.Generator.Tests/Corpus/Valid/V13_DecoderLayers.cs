@@ -33,3 +33,19 @@ public partial class Bloom;
 // A softcap alone needs neither a causal mask nor self-attention.
 [MultiHeadAttention(Heads = 4, ModelDim = 64, QueryTokens = 8, KeyTokens = 6, Softcap = 30f)]
 public partial class SoftcappedCross;
+
+internal static class DecoderUsage
+{
+    // Constant-length buffers of any whole number of tokens are right for the cached Forward (the span analyzer checks
+    // the plain Forward's lengths only): a 5-token prompt, then one token.
+    public static void Decode(Llama layer)
+    {
+        using Llama.Cache cache = layer.CreateCache(batch: 1);
+        var prompt = new float[5 * Llama.QuerySize];
+        var rows = new float[5 * Llama.ModelDim];
+        layer.Forward(prompt, cache, rows);
+        var token = new float[Llama.QuerySize];
+        var row = new float[Llama.ModelDim];
+        layer.Forward(token, cache, row);
+    }
+}
