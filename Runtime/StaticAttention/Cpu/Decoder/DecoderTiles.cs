@@ -69,12 +69,13 @@ namespace StaticAttention.Internal.Cpu.Decoder
             float* scores = kt + (nint)stride * d;
             float* keys = K + b * KvItemStride + g * KvHeadStride + jobLo * KvRowStride;
             float* values = V + b * KvItemStride + g * KvHeadStride + jobLo * KvRowStride;
-            Transpose(keys, kt, n, padded, stride, d);
-
             int tileRows = (last - first) * group;
+            bool direct = tileRows <= Rows; // one tile (a decode step): reading each key once beats transposing it
+            if (!direct) Transpose(keys, kt, n, padded, stride, d);
+
             for (int t = 0; t < tileRows; t += Rows)
             {
-                Tile(b, g, first, group, t, Math.Min(Rows, tileRows - t), jobLo, n, padded, stride, kt, values, scores);
+                Tile(b, g, first, group, t, Math.Min(Rows, tileRows - t), jobLo, n, padded, stride, direct ? null : kt, keys, values, scores);
             }
         }
 
@@ -108,7 +109,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
         /// Tile rows [t, t + count) of the job (row r is query row first + r / group, head g·group + r % group): scores, terms,
         /// masks, softmax, values, into the context.
         /// </summary>
-        private void Tile(int b, int g, int first, int group, int t, int count, int jobLo, int n, int padded, int stride, float* kt, float* values, float* scores)
+        private void Tile(int b, int g, int first, int group, int t, int count, int jobLo, int n, int padded, int stride, float* kt, float* keys, float* values, float* scores)
         {
             int d = HeadDim;
             Span<nint> q = stackalloc nint[Rows];
@@ -139,7 +140,14 @@ namespace StaticAttention.Internal.Cpu.Decoder
 
             // Score blocks aligned to the transposed keys.
             int blockLo = tileLo / Block * Block, blockHi = Math.Min(padded, (tileHi + Block - 1) / Block * Block);
-            Scores((float*)q[0], (float*)q[1], (float*)q[2], (float*)q[3], kt, stride, blockLo, blockHi, scores);
+            if (kt is null)
+            {
+                DirectScores((float*)q[0], (float*)q[1], (float*)q[2], (float*)q[3], keys, n, stride, blockLo, blockHi, scores);
+            }
+            else
+            {
+                Scores((float*)q[0], (float*)q[1], (float*)q[2], (float*)q[3], kt, stride, blockLo, blockHi, scores);
+            }
 
             Span<float> inverse = stackalloc float[Rows];
             for (int r = 0; r < Rows; r++)
@@ -195,6 +203,39 @@ namespace StaticAttention.Internal.Cpu.Decoder
                 TOps.Store(TOps.Multiply(c1, scale), s + 2 * stride + w);
                 TOps.Store(TOps.Multiply(d0, scale), s + 3 * stride);
                 TOps.Store(TOps.Multiply(d1, scale), s + 3 * stride + w);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="Scores"/> from the key rows themselves, one key at a time (a dot product per row and key): keys [lo, hi),
+        /// zeros for the padding past the <paramref name="n"/> keys.
+        /// </summary>
+        private void DirectScores(float* q0, float* q1, float* q2, float* q3, float* keys, int n, int stride, int lo, int hi, float* scores)
+        {
+            int d = HeadDim, end = Math.Min(hi, n);
+            float scale = Scale;
+            float* k = keys + lo * KvRowStride;
+            for (int j = lo; j < end; j++, k += KvRowStride)
+            {
+                TV a = TOps.Zero, b = TOps.Zero, c = TOps.Zero, e = TOps.Zero;
+                for (int x = 0; x < d; x += TOps.Count)
+                {
+                    TV kv = TOps.Load(k + x);
+                    a = TOps.FusedMultiplyAdd(TOps.Load(q0 + x), kv, a);
+                    b = TOps.FusedMultiplyAdd(TOps.Load(q1 + x), kv, b);
+                    c = TOps.FusedMultiplyAdd(TOps.Load(q2 + x), kv, c);
+                    e = TOps.FusedMultiplyAdd(TOps.Load(q3 + x), kv, e);
+                }
+
+                scores[j] = TOps.Sum(a) * scale;
+                scores[stride + j] = TOps.Sum(b) * scale;
+                scores[2 * stride + j] = TOps.Sum(c) * scale;
+                scores[3 * stride + j] = TOps.Sum(e) * scale;
+            }
+
+            for (int j = end; j < hi; j++)
+            {
+                scores[j] = scores[stride + j] = scores[2 * stride + j] = scores[3 * stride + j] = 0;
             }
         }
 
