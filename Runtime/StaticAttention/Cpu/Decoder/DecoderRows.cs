@@ -44,7 +44,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
             int b = index % items / KvHeads, g = index % KvHeads;
             int first = chunk * RowsPerJob, last = Math.Min(QueryTokens, first + RowsPerJob);
             int group = Heads / KvHeads;
-            float* scores = DecoderBuffer.Get(KeyCount + HeadDim + 32);
+            float* scores = Attention.ThreadBuffer.Kernel(KeyCount + HeadDim + 32);
             float* acc = scores + ((KeyCount + 15) & ~15);
             float* keys = K + b * KvItemStride + g * KvHeadStride;
             float* values = V + b * KvItemStride + g * KvHeadStride;

@@ -64,7 +64,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
             (_, int jobHi) = Visible(last - 1);
             int n = Math.Max(0, jobHi - jobLo);
             int padded = (n + Block - 1) / Block * Block;
-            float* kt = DecoderBuffer.Get(BufferLength(n, d));
+            float* kt = Attention.ThreadBuffer.Kernel(BufferLength(n, d)); // the calling thread's kernel buffer, shared with the encoder kernels
             int stride = padded + 16; // rows a line apart beyond a power of two, so that a column of them spreads over cache sets
             float* scores = kt + (nint)stride * d;
             float* keys = K + b * KvItemStride + g * KvHeadStride + jobLo * KvRowStride;
