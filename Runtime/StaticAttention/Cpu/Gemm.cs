@@ -27,8 +27,12 @@ namespace StaticAttention.Internal.Cpu
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static unsafe partial class Gemm
     {
-        /// <summary>Most input rows one task computes.</summary>
-        private const int MaxBlockRows = 96;
+        /// <summary>
+        /// Most input rows one task computes. Its B block is read from memory once per task, so large row blocks keep a
+        /// large weight (a 2048-wide decoder's 25 MB qkv matrix) from streaming in once per 96 rows; with several threads
+        /// the blocks are cut finer until there are enough tasks.
+        /// </summary>
+        private const int MaxBlockRows = 512;
 
         /// <summary>Most output features one task covers: its B block, KC × this, stays in L2.</summary>
         private const int MaxGroupColumns = 256;
