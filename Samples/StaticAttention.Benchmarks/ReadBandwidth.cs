@@ -8,13 +8,21 @@ namespace StaticAttention.Benchmarks;
 /// <summary>
 /// The machine's streaming-read bandwidth, what a decode step is measured against: one pass sums every float of a 1 GB
 /// array (Vector512 where accelerated, else Vector256, eight independent accumulators), split into equal contiguous
-/// parts over <see cref="Threads"/> threads of the pool the layers use. The array is written once at construction, so
+/// parts over <see cref="Threads"/> threads of the pool the layers use. The array is written once when first needed, so
 /// its pages are mapped before the first pass.
 /// </summary>
 public sealed class ReadBandwidth : Workload
 {
     /// <summary>The array's size: 1 GiB, far beyond any cache.</summary>
     public const long Bytes = 1L << 30;
+
+    // One array for every thread count: a process holds 1 GiB, not one per shape.
+    private static readonly Lazy<float[]> SharedData = new(() =>
+    {
+        float[] data = GC.AllocateUninitializedArray<float>((int)(Bytes / sizeof(float)), pinned: true);
+        data.AsSpan().Fill(1f / 1024);
+        return data;
+    });
 
     private readonly float[] _data;
     private readonly double[] _partialSums;
@@ -23,8 +31,7 @@ public sealed class ReadBandwidth : Workload
         : base(shape)
     {
         Threads = shape.Batch;
-        _data = GC.AllocateUninitializedArray<float>((int)(Bytes / sizeof(float)), pinned: true);
-        _data.AsSpan().Fill(1f / 1024);
+        _data = SharedData.Value;
         _partialSums = new double[Threads];
     }
 

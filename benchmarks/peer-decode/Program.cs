@@ -1,7 +1,7 @@
 // libtorch's eager decode step (through TorchSharp), the peer of the benchmark app's decode_llama1b and prefill_llama1b:
 // one Llama-3.2-1B attention layer (C 2048, 32 heads, 8 KV heads, head dim 64, rotate-half rotary, θ 500000, causal), as
 // transformers' LlamaAttention runs it in eager mode with a static cache of 1024 tokens.
-// Usage: benchmarks/peer-decode/run.sh [--prefill 512] [--block 64] [--warmup S] [--seconds S]
+// Usage: benchmarks/peer-decode/run.sh [--prefill 512] [--block 32] [--warmup S] [--seconds S]
 //   decode: batch 1, one new token at positions 512, 513, ..., 512+block-1, then back to 512 (the cache holds 512 tokens
 //   before each block, as ours does after its re-prefill), each step timed on its own.
 using System.Diagnostics;
@@ -13,7 +13,7 @@ const int C = 2048, Heads = 32, KvHeads = 8, HeadDim = 64, Capacity = 1024;
 const double Theta = 500000;
 var inv = CultureInfo.InvariantCulture;
 
-int prefill = 512, block = 64;
+int prefill = 512, block = 32;
 double warmupSeconds = 1, timedSeconds = 3;
 for (int i = 0; i < args.Length; i++)
 {
@@ -78,6 +78,42 @@ Tensor Step(Tensor input, int position)
     return nn.functional.linear(context.transpose(1, 2).reshape(1, 1, Heads * HeadDim), wo);
 }
 
+// q, k, v of n tokens at positions 0 .. n-1, after the rotary: [1, heads, n, HeadDim].
+(Tensor Q, Tensor K, Tensor V) Project(Tensor input)
+{
+    long n = input.shape[1];
+    var q = nn.functional.linear(input, wq).view(1, n, Heads, HeadDim).transpose(1, 2);
+    var k = nn.functional.linear(input, wk).view(1, n, KvHeads, HeadDim).transpose(1, 2);
+    var v = nn.functional.linear(input, wv).view(1, n, KvHeads, HeadDim).transpose(1, 2);
+    var cos = cosTable.narrow(0, 0, n);
+    var sin = sinTable.narrow(0, 0, n);
+    return (q * cos + RotateHalf(q) * sin, k * cos + RotateHalf(k) * sin, v);
+}
+
+// The plain causal forward over the whole sequence, no cache.
+Tensor Forward(Tensor input)
+{
+    long n = input.shape[1];
+    var (q, k, v) = Project(input);
+    var context = nn.functional.scaled_dot_product_attention(
+        q, k.repeat_interleave(Heads / KvHeads, 1), v.repeat_interleave(Heads / KvHeads, 1), is_casual: true);
+    return nn.functional.linear(context.transpose(1, 2).reshape(1, n, Heads * HeadDim), wo);
+}
+
+// Self-check: a step after a prefill through the cache gives the last row of the plain causal forward.
+{
+    using var scope = NewDisposeScope();
+    var sequence = randn(1, prefill + 1, C);
+    var (_, k, v) = Project(sequence.narrow(1, 0, prefill));
+    keyCache.narrow(2, 0, prefill).copy_(k);
+    valueCache.narrow(2, 0, prefill).copy_(v);
+    var step = Step(sequence.narrow(1, prefill, 1), prefill);
+    var expected = Forward(sequence).narrow(1, prefill, 1);
+    double error = (step - expected).abs().max().item<float>() / expected.abs().max().item<float>();
+    Console.WriteLine(string.Format(inv, "libtorch check: a step after a cached prefill of {0} against the plain causal forward's last row: relative error {1:E1}", prefill, error));
+    if (!(error < 1e-4)) { Console.Error.WriteLine("libtorch check FAILED"); return 1; }
+}
+
 (double Best, double Median, double Mean, int Calls) Time(Action<int> call)
 {
     long end = Stopwatch.GetTimestamp() + (long)(warmupSeconds * Stopwatch.Frequency);
@@ -117,18 +153,10 @@ Console.WriteLine(string.Format(inv,
 
 // Prefill: the plain causal forward over `prefill` tokens (what the benchmark app's prefill_llama1b times).
 var xs = randn(1, prefill, C);
-var positionsCos = cosTable.narrow(0, 0, prefill);
-var positionsSin = sinTable.narrow(0, 0, prefill);
 var prefillTime = Time(_ =>
 {
     using var scope = NewDisposeScope();
-    var q = nn.functional.linear(xs, wq).view(1, prefill, Heads, HeadDim).transpose(1, 2);
-    var k = nn.functional.linear(xs, wk).view(1, prefill, KvHeads, HeadDim).transpose(1, 2);
-    var v = nn.functional.linear(xs, wv).view(1, prefill, KvHeads, HeadDim).transpose(1, 2);
-    q = q * positionsCos + RotateHalf(q) * positionsSin;
-    k = k * positionsCos + RotateHalf(k) * positionsSin;
-    var context = nn.functional.scaled_dot_product_attention(q, k.repeat_interleave(Heads / KvHeads, 1), v.repeat_interleave(Heads / KvHeads, 1), is_casual: true);
-    nn.functional.linear(context.transpose(1, 2).reshape(1, prefill, Heads * HeadDim), wo);
+    Forward(xs);
 });
 double gemmFlops = 2.0 * prefill * C * (2.0 * Heads * HeadDim + 2.0 * KvHeads * HeadDim);
 Console.WriteLine(string.Format(inv,

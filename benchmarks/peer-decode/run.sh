@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # libtorch's eager decode step and prefill (TorchSharp), the peer of decode_llama1b / prefill_llama1b; see Program.cs.
-# Usage: benchmarks/peer-decode/run.sh [--prefill 512] [--block 64] [--warmup S] [--seconds S]
+# Usage: benchmarks/peer-decode/run.sh [--prefill 512] [--block 32] [--warmup S] [--seconds S]
 # Builds outside the repository (its Directory.Build.props and central package versions would apply inside), in
 # PEER_DECODE_DIR (default /tmp/static-attention-peer-decode). libLibTorchSharp.so in TorchSharp 0.107 asks for
 # GLIBCXX_3.4.32 for one symbol only (std::ios_base_library_init, GCC 13) where Debian 12 has GCC 12: that need is
