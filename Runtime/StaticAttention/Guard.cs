@@ -98,6 +98,36 @@ namespace StaticAttention.Internal
             return value;
         }
 
+        /// <summary>
+        /// The tokens per sequence that an input of <paramref name="inputLength"/> elements appends to <paramref name="cache"/>:
+        /// <c>n = inputLength / (cache.Batch·elementsPerToken)</c>, which must be whole and in <c>[1, Capacity - Length]</c>.
+        /// </summary>
+        /// <exception cref="ArgumentNullException"><paramref name="cache"/> is null.</exception>
+        /// <exception cref="ObjectDisposedException"><paramref name="cache"/> is disposed.</exception>
+        /// <exception cref="ArgumentException">The input is not a whole number of tokens per sequence, is empty, or does not fit in the cache.</exception>
+        public static int AppendTokens(KeyValueCache cache, int inputLength, int elementsPerToken, string parameterName)
+        {
+            ArgumentNullException.ThrowIfNull(cache);
+            cache.ThrowIfDisposed();
+            long perToken = (long)cache.Batch * elementsPerToken;
+            if (perToken <= 0 || inputLength <= 0 || inputLength % perToken != 0)
+            {
+                throw new ArgumentException(
+                    $"{parameterName} has {inputLength} elements, but must hold a whole, non-zero number of tokens for each of the cache's batch of {cache.Batch} sequences, {elementsPerToken} elements per token.",
+                    parameterName);
+            }
+
+            long tokens = inputLength / perToken;
+            if (tokens > cache.Capacity - cache.Length)
+            {
+                throw new ArgumentException(
+                    $"{parameterName} has {inputLength} elements: {tokens} tokens for each of the cache's batch of {cache.Batch} sequences ({elementsPerToken} elements per token), but the cache holds {cache.Length} of its capacity of {cache.Capacity} tokens, so only {cache.Capacity - cache.Length} more fit.",
+                    parameterName);
+            }
+
+            return (int)tokens;
+        }
+
         /// <summary>Throws unless every length is in <c>[0, keyTokens]</c>.</summary>
         /// <exception cref="ArgumentOutOfRangeException">A length is negative or greater than <paramref name="keyTokens"/>.</exception>
         public static void ValidLengths(ReadOnlySpan<int> validLengths, int keyTokens, string paramName)

@@ -16,6 +16,10 @@ internal static class Checkpoints
         ("Wq.weight", [512, 512]), ("Wq.bias", [512]), ("Wk.weight", [512, 512]), ("Wk.bias", [512]),
         ("Wv.weight", [512, 512]), ("Wv.bias", [512]), ("fc.weight", [512, 512]), ("fc.bias", [512]));
 
+    public static string WriteLlamaStyle(string directory) => Write(directory, "llama-style.safetensors", new Random(4),
+        ("model.layers.0.self_attn.q_proj.weight", [256, 256]), ("model.layers.0.self_attn.k_proj.weight", [64, 256]),
+        ("model.layers.0.self_attn.v_proj.weight", [64, 256]), ("model.layers.0.self_attn.o_proj.weight", [256, 256]));
+
     /// <summary>Uniform(-1/sqrt(in), 1/sqrt(in)) values, as nn.Linear initialises them.</summary>
     private static string Write(string directory, string file, Random random, params (string Name, int[] Shape)[] tensors)
     {

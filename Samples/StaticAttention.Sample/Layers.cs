@@ -16,3 +16,12 @@ public partial class D2lAttention;
 [MultiHeadAttention(Heads = 8, ModelDim = 512, QueryTokens = 128, KeyTokens = 128, Projections = Projections.Separate,
     QkvBias = true, OutputBias = true, Mask = AttentionMask.KeepMask, ReturnWeights = true)]
 public partial class ClassicAttention;
+
+/// <summary>
+/// A Llama-style decoder layer (HF names q_proj/k_proj/v_proj/o_proj): grouped-query, rotate-half rotary, causal, with a
+/// key/value cache for decoding token by token. Llama-3.2-1B's attention is the same with Heads 32, KvHeads 8, HeadDim 64,
+/// ModelDim 2048 and RotaryBase 500000.
+/// </summary>
+[MultiHeadAttention(Heads = 8, KvHeads = 2, HeadDim = 32, ModelDim = 256, Tokens = 32, Mask = AttentionMask.Causal,
+    Rotary = RotaryEmbedding.RotateHalf, RotaryBase = 500000f, CacheTokens = 64)]
+public partial class LlamaStyleAttention;

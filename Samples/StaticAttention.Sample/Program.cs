@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using StaticAttention.Sample;
 
-// StaticAttention sample: the three reference layers, each loaded from a safetensors checkpoint and run on a batch.
+// StaticAttention sample: the three reference layers, each loaded from a safetensors checkpoint and run on a batch, then a
+// Llama-style decoder layer run on a whole sequence and decoded token by token with its key/value cache.
 //   dotnet run --project Samples/StaticAttention.Sample                 (writes its own small checkpoints)
 //   dotnet run --project Samples/StaticAttention.Sample -- PATH PREFIX  (loads the temporal layer from a real checkpoint)
 
@@ -19,6 +20,7 @@ if (args.Length >= 1)
 RunTemporal(TemporalAttention.Load(Checkpoints.WriteTemporal(directory)));
 RunD2l(D2lAttention.Load(Checkpoints.WriteD2l(directory)));
 RunClassic(ClassicAttention.Load(Checkpoints.WriteClassic(directory)));
+RunDecoder(LlamaStyleAttention.Load(Checkpoints.WriteLlamaStyle(directory), "model.layers.0.self_attn."));
 
 static void RunTemporal(TemporalAttention layer)
 {
@@ -62,6 +64,44 @@ static void RunClassic(ClassicAttention layer)
     Report.Print("ClassicAttention (the classic Wq/Wk/Wv/fc multi-head attention)", layer.Weights.Convention,
         $"query = key = value [{batch}, {n}, {ClassicAttention.ModelDim}], mask [{batch}, {n}, {n}]",
         $"output [{batch}, {n}, {ClassicAttention.ModelDim}], weights [{batch}, {ClassicAttention.Heads}, {n}, {n}]", output, ms);
+}
+
+static void RunDecoder(LlamaStyleAttention layer)
+{
+    const int batch = 2, prompt = 12, tokens = LlamaStyleAttention.Tokens, c = LlamaStyleAttention.ModelDim;
+    float[] x = Inputs.Random(batch * tokens * c, seed: 15);
+
+    // The whole sequence at once (positions 0..31, causal) ...
+    var whole = new float[batch * tokens * c];
+    layer.Forward(x, whole);
+
+    // ... and decoded: the 12-token prompt, then one token at a time, through the layer's cache.
+    using LlamaStyleAttention.Cache cache = layer.CreateCache(batch);
+    var decoded = new float[batch * tokens * c];
+    int start = 0;
+    double stepMs = 0;
+    foreach (int n in new[] { prompt }.Concat(Enumerable.Repeat(1, tokens - prompt)))
+    {
+        float[] chunk = new float[batch * n * c], rows = new float[batch * n * c];
+        for (int b = 0; b < batch; b++) Array.Copy(x, (b * tokens + start) * c, chunk, b * n * c, n * c);
+        var watch = Stopwatch.StartNew();
+        layer.Forward(chunk, cache, rows);
+        if (n == 1) stepMs += watch.Elapsed.TotalMilliseconds;
+        for (int b = 0; b < batch; b++) Array.Copy(rows, b * n * c, decoded, (b * tokens + start) * c, n * c);
+        start += n;
+    }
+
+    float largest = 0, difference = 0;
+    for (int i = 0; i < whole.Length; i++)
+    {
+        largest = Math.Max(largest, Math.Abs(whole[i]));
+        difference = Math.Max(difference, Math.Abs(whole[i] - decoded[i]));
+    }
+    Report.Print("LlamaStyleAttention (a Llama-style decoder layer: GQA, rotary, causal, key/value cache)", layer.Weights.Convention,
+        $"x [{batch}, {tokens}, {c}]; decoded as a {prompt}-token prompt, then {tokens - prompt} steps of one token",
+        $"output [{batch}, {tokens}, {c}]; decoded rows match the whole-sequence Forward to {difference / largest:E1} (relative); " +
+        $"cache {cache.Length}/{cache.Capacity} tokens, {stepMs / (tokens - prompt):F3} ms per decode step", whole,
+        Timing.MillisecondsPerCall(() => layer.Forward(x, whole)));
 }
 
 internal static class Inputs

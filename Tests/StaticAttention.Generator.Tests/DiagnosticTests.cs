@@ -221,6 +221,14 @@ public sealed class DiagnosticTests
         "ModelDim·Heads·HeadDim = 1000·4·1000000")]
     [InlineData("Heads = 4, ModelDim = 64, {|SA0012:Tokens = 40000000|}", // self-attention: the products name QueryTokens
         "QueryTokens·QuerySize = 40000000·64")]
+    [InlineData("Heads = 4, ModelDim = 64, Tokens = 8, Mask = AttentionMask.Causal, {|SA0012:CacheTokens = 40000000|}", // the cache, batch aside
+        "CacheTokens·KvHeads·HeadDim = 40000000·4·16")]
+    [InlineData("Heads = 8, KvHeads = 2, ModelDim = 64, Tokens = 8, Mask = AttentionMask.Causal, {|SA0012:CacheTokens = 200000000|}",
+        "CacheTokens·KvHeads·HeadDim = 200000000·2·8")]
+    [InlineData("Heads = 1, {|SA0012:HeadDim = 50000|}, ModelDim = 1, Tokens = 46000, Rotary = RotaryEmbedding.RotateHalf", // the rotary table; RotaryDims is HeadDim
+        "Tokens·RotaryDims = 46000·50000")]
+    [InlineData("Heads = 1, HeadDim = 50000, ModelDim = 1, Tokens = 46000, Mask = AttentionMask.Causal, Rotary = RotaryEmbedding.RotateHalf, {|SA0012:RotaryDims = 50000|}, CacheTokens = 8",
+        "max(Tokens,CacheTokens)·RotaryDims = 46000·50000")]
     public void SA0012_overflowing_size_is_reported_on_its_largest_factor(string arguments, string product) =>
         AssertDiagnostics(
             Layer(arguments),
@@ -246,6 +254,8 @@ public sealed class DiagnosticTests
     [InlineData("Projections = (Projections)(-1)", "Projections -1 is not a defined Projections value")]
     [InlineData("Mask = (AttentionMask)32", "Mask 32 is not a defined AttentionMask value")]
     [InlineData("Mask = AttentionMask.Causal | (AttentionMask)64", "Mask 80 is not a defined AttentionMask value")]
+    [InlineData("Rotary = (RotaryEmbedding)3", "Rotary 3 is not a defined RotaryEmbedding value")]
+    [InlineData("Rotary = (RotaryEmbedding)(-1)", "Rotary -1 is not a defined RotaryEmbedding value")]
     public void SA0014_undefined_enum_value_is_reported_on_the_argument(string argument, string message) =>
         AssertDiagnostics(
             Layer($"Heads = 4, ModelDim = 64, Tokens = 8, {{|SA0014:{argument}|}}"),
@@ -345,6 +355,122 @@ public sealed class DiagnosticTests
             Stack("public static partial class {|SA0018:Stack|};"),
             "'Stack' has [LayerStack] but is static; a stack holds its layers, so it must be an instance class");
 
+    // SA0026 - SA0031: the decoder options ---------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("{|SA0026:SlidingWindow = 4|}", "SlidingWindow 4 needs AttentionMask.Causal in Mask, but Mask is AttentionMask.None")]
+    [InlineData("{|SA0026:Alibi = true|}", "Alibi needs AttentionMask.Causal in Mask, but Mask is AttentionMask.None")]
+    [InlineData("Mask = AttentionMask.None, {|SA0026:CacheTokens = 16|}", "CacheTokens 16 needs AttentionMask.Causal in Mask, but Mask is AttentionMask.None")]
+    public void SA0026_window_alibi_or_cache_without_Causal_is_reported_on_that_argument(string arguments, string message) =>
+        AssertDiagnostics(Layer("Heads = 4, ModelDim = 64, Tokens = 8, " + arguments), message);
+
+    [Fact]
+    public void SA0026_is_reported_on_each_option_that_needs_Causal() =>
+        AssertDiagnostics(
+            Layer("Heads = 4, ModelDim = 64, Tokens = 8, {|SA0026,SA0031:CacheTokens = 8|}, Mask = AttentionMask.KeyPaddingMask, {|SA0026,SA0031:SlidingWindow = 2|}"),
+            "CacheTokens 8 needs AttentionMask.Causal in Mask, but Mask is AttentionMask.KeyPaddingMask",
+            "CacheTokens together with AttentionMask.KeyPaddingMask is not supported in this release; remove one of them",
+            "SlidingWindow 2 needs AttentionMask.Causal in Mask, but Mask is AttentionMask.KeyPaddingMask",
+            "SlidingWindow together with AttentionMask.KeyPaddingMask is not supported in this release; remove one of them");
+
+    [Theory]
+    [InlineData("{|SA0027:Rotary = RotaryEmbedding.RotateHalf|}", "Rotary")]
+    [InlineData("Mask = AttentionMask.Causal, {|SA0027:CacheTokens = 16|}", "CacheTokens")]
+    public void SA0027_rotary_or_cache_on_cross_attention_is_reported_on_that_argument(string arguments, string name) =>
+        AssertDiagnostics(
+            Layer("Heads = 4, ModelDim = 64, QueryTokens = 8, KeyTokens = 8, " + arguments),
+            $"{name} needs self-attention with Tokens set; this layer has QueryTokens 8 and KeyTokens 8");
+
+    private const string RotaryDimsRule = "Rotary embeddings turn features in pairs, so RotaryDims must be an even number from 0 to HeadDim ";
+
+    [Theory]
+    [InlineData("ModelDim = 64", "{|SA0028:RotaryDims = 7|}", "16 (0 means HeadDim), but it is 7")]
+    [InlineData("ModelDim = 64", "{|SA0028:RotaryDims = -2|}", "16 (0 means HeadDim), but it is -2")]
+    [InlineData("ModelDim = 64", "{|SA0028:RotaryDims = 18|}", "16 (0 means HeadDim), but it is 18")]
+    [InlineData("ModelDim = 64, HeadDim = 8", "{|SA0028:RotaryDims = 9|}", "8 (0 means HeadDim), but it is 9")]
+    [InlineData("ModelDim = 64, HeadDim = 15", "{|SA0028:RotaryDims = 0|}", "15 (0 means HeadDim), but it is 0, which means HeadDim 15, an odd number")]
+    public void SA0028_odd_negative_or_too_large_RotaryDims_is_reported_on_RotaryDims(string sizes, string rotaryDims, string rest) =>
+        AssertDiagnostics(
+            Layer($"Heads = 4, {sizes}, Tokens = 8, Rotary = RotaryEmbedding.Interleaved, {rotaryDims}"),
+            RotaryDimsRule + rest);
+
+    [Fact]
+    public void SA0028_rotary_over_an_odd_HeadDim_is_reported_on_Rotary() =>
+        AssertDiagnostics(
+            Layer("Heads = 4, ModelDim = 60, Tokens = 8, {|SA0028:Rotary = RotaryEmbedding.RotateHalf|}"),
+            RotaryDimsRule + "15 (0 means HeadDim), but it is unset, which means HeadDim 15, an odd number");
+
+    [Theory]
+    [InlineData("{|SA0029:RotaryDims = 8|}", "RotaryDims 8")]
+    [InlineData("{|SA0029:RotaryBase = 500000f|}", "RotaryBase 500000")]
+    [InlineData("Rotary = RotaryEmbedding.None, {|SA0029:RotaryBase = 10000|}", "RotaryBase 10000")]
+    public void SA0029_rotary_option_without_Rotary_is_a_warning_on_that_argument_and_the_layer_is_generated(string arguments, string option) =>
+        AssertWarnings(
+            Layer("Heads = 4, ModelDim = 64, Tokens = 8, " + arguments),
+            $"{option} has no effect because Rotary is RotaryEmbedding.None; set Rotary = RotaryEmbedding.RotateHalf (or Interleaved), or remove {option.Split(' ')[0]}");
+
+    [Fact]
+    public void SA0029_is_reported_on_each_rotary_option_and_an_odd_RotaryDims_is_still_an_error() =>
+        AssertMixedDiagnostics(
+            Layer("Heads = 4, ModelDim = 64, Tokens = 8, {|SA0029:RotaryBase = 1E6f|}, {|SA0028,SA0029:RotaryDims = 5|}"),
+            [DiagnosticSeverity.Warning, DiagnosticSeverity.Error, DiagnosticSeverity.Warning],
+            "RotaryBase 1000000 has no effect because Rotary is RotaryEmbedding.None; set Rotary = RotaryEmbedding.RotateHalf (or Interleaved), or remove RotaryBase",
+            RotaryDimsRule + "16 (0 means HeadDim), but it is 5",
+            "RotaryDims 5 has no effect because Rotary is RotaryEmbedding.None; set Rotary = RotaryEmbedding.RotateHalf (or Interleaved), or remove RotaryDims");
+
+    [Theory]
+    [InlineData("SlidingWindow = -1", "SlidingWindow must be 0 (no window) or positive, but is -1")]
+    [InlineData("CacheTokens = -16", "CacheTokens must be 0 (no cache) or positive, but is -16")]
+    [InlineData("Softcap = -5f", "Softcap must be 0 (no softcap) or a positive finite number, but is -5")]
+    [InlineData("Softcap = float.NaN", "Softcap must be 0 (no softcap) or a positive finite number, but is NaN")]
+    [InlineData("Softcap = float.PositiveInfinity", "Softcap must be 0 (no softcap) or a positive finite number, but is Infinity")]
+    [InlineData("RotaryBase = 0", "RotaryBase must be a positive finite number, but is 0")]
+    [InlineData("RotaryBase = -10000f", "RotaryBase must be a positive finite number, but is -10000")]
+    [InlineData("RotaryBase = float.NaN", "RotaryBase must be a positive finite number, but is NaN")]
+    [InlineData("RotaryBase = float.PositiveInfinity", "RotaryBase must be a positive finite number, but is Infinity")]
+    public void SA0030_invalid_window_softcap_capacity_or_rotary_base_is_reported_on_that_argument(string argument, string message) =>
+        AssertDiagnostics(
+            Layer($"Heads = 4, ModelDim = 64, Tokens = 8, Mask = AttentionMask.Causal, Rotary = RotaryEmbedding.RotateHalf, {{|SA0030:{argument}|}}"),
+            message);
+
+    [Fact]
+    public void SA0030_like_SA0002_holds_back_the_rules_that_depend_on_the_sizes() =>
+        AssertDiagnostics(
+            Layer("Heads = 5, ModelDim = 64, Tokens = 8, {|SA0030:SlidingWindow = -1|}"),
+            "SlidingWindow must be 0 (no window) or positive, but is -1");
+
+    private const string Decoder = "Heads = 4, ModelDim = 64, Tokens = 8, ";
+
+    [Theory]
+    [InlineData(Decoder + "Mask = AttentionMask.Causal, ReturnWeights = true, {|SA0031:SlidingWindow = 4|}", "SlidingWindow", "ReturnWeights = true")]
+    [InlineData(Decoder + "ReturnWeights = true, {|SA0031:Softcap = 30f|}", "Softcap", "ReturnWeights = true")]
+    [InlineData(Decoder + "Mask = AttentionMask.Causal, {|SA0031:CacheTokens = 8|}, ReturnWeights = true", "CacheTokens", "ReturnWeights = true")]
+    [InlineData(Decoder + "RelativePositionBias = true, {|SA0031:Softcap = 50f|}", "Softcap", "RelativePositionBias = true")]
+    [InlineData(Decoder + "Mask = AttentionMask.Causal, RelativePositionBias = true, {|SA0031:Alibi = true|}", "Alibi", "RelativePositionBias = true")]
+    [InlineData(Decoder + "Mask = AttentionMask.KeepMask | AttentionMask.Causal, {|SA0031:Alibi = true|}", "Alibi", "AttentionMask.KeepMask")]
+    [InlineData(Decoder + "Mask = AttentionMask.KeyPaddingMask, {|SA0031:Softcap = 30f|}", "Softcap", "AttentionMask.KeyPaddingMask")]
+    [InlineData(Decoder + "Mask = AttentionMask.Causal | AttentionMask.ValidLengths, {|SA0031:CacheTokens = 8|}", "CacheTokens", "AttentionMask.ValidLengths")]
+    [InlineData(Decoder + "Mask = AttentionMask.ValidLengthsPerQuery | AttentionMask.Causal, {|SA0031:SlidingWindow = 2|}", "SlidingWindow", "AttentionMask.ValidLengthsPerQuery")]
+    [InlineData(Decoder + "Projections = Projections.None, {|SA0031:Rotary = RotaryEmbedding.RotateHalf|}", "Rotary", "Projections.None")]
+    [InlineData(Decoder + "Projections = Projections.None, Mask = AttentionMask.Causal, {|SA0031:CacheTokens = 8|}", "CacheTokens", "Projections.None")]
+    public void SA0031_a_combination_this_release_does_not_run_is_reported_on_the_decoder_option(string arguments, string option, string other) =>
+        AssertDiagnostics(Layer(arguments), $"{option} together with {other} is not supported in this release; remove one of them");
+
+    [Theory]
+    [InlineData("Heads = 4, ModelDim = 64, Tokens = 8, Softcap = 30f")] // softcap needs no Causal
+    [InlineData("Heads = 4, ModelDim = 64, QueryTokens = 8, KeyTokens = 6, KeySize = 64, Softcap = 50f")] // nor self-attention
+    [InlineData("Heads = 4, ModelDim = 64, QueryTokens = 8, KeyTokens = 8, Mask = AttentionMask.Causal, SlidingWindow = 3, Alibi = true")] // causal cross-attention
+    [InlineData("Heads = 8, KvHeads = 2, HeadDim = 16, ModelDim = 96, Tokens = 12, Mask = AttentionMask.Causal, QkvBias = true, OutputBias = true, " +
+        "Rotary = RotaryEmbedding.RotateHalf, RotaryBase = 500000f, RotaryDims = 8, SlidingWindow = 4, Softcap = 30f, CacheTokens = 32")] // all together
+    [InlineData("Heads = 6, ModelDim = 48, Tokens = 10, Mask = AttentionMask.Causal, QkvBias = true, Alibi = true, CacheTokens = 10")]
+    [InlineData("Heads = 4, ModelDim = 64, Tokens = 8, Mask = AttentionMask.KeepMask, ReturnWeights = true, RelativePositionBias = true, " +
+        "Rotary = RotaryEmbedding.Interleaved, RotaryDims = 16, RotaryBase = 10000f")] // rotary combines with every mask and output
+    [InlineData("Heads = 2, HeadDim = 15, ModelDim = 30, Tokens = 4, Rotary = RotaryEmbedding.RotateHalf, RotaryDims = 14")] // an odd HeadDim, partly rotated
+    [InlineData("Heads = 4, ModelDim = 64, Tokens = 8, Rotary = RotaryEmbedding.None, SlidingWindow = 0, Softcap = 0, Alibi = false, CacheTokens = 0")] // all off
+    [InlineData("Heads = 4, ModelDim = 64, Tokens = 8, Projections = Projections.None, Mask = AttentionMask.Causal, SlidingWindow = 2, Softcap = 20f, Alibi = true")]
+    public void Valid_decoder_layer_has_no_diagnostics_and_compiles(string arguments) =>
+        Valid_layer_has_no_diagnostics_and_compiles(arguments);
+
     // Valid layers ---------------------------------------------------------------------------------------------------
 
     [Theory]
@@ -374,11 +500,12 @@ public sealed class DiagnosticTests
             .OrderBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 25).Select(i => $"SA{i:D4}"), descriptors.Select(d => d.Id));
+        Assert.Equal(Enumerable.Range(1, 31).Select(i => $"SA{i:D4}"), descriptors.Select(d => d.Id));
         Assert.All(descriptors, d =>
         {
-            // SA0021 (a Load prefix without a trailing dot) may be intended; every other rule is a certain mistake.
-            Assert.Equal(d.Id == "SA0021" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
+            // SA0021 (a Load prefix without a trailing dot) may be intended, and SA0029 (a rotary option without Rotary)
+            // is harmless; every other rule is a certain mistake.
+            Assert.Equal(d.Id is "SA0021" or "SA0029" ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity);
             Assert.True(d.IsEnabledByDefault);
             Assert.EndsWith("docs/diagnostics.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
         });
@@ -411,41 +538,68 @@ public sealed class DiagnosticTests
         AssertDiagnostics(markup, [], messages);
 
     /// <summary>
+    /// As <see cref="AssertDiagnostics(string, string[])"/> with the severity of each diagnostic in span order: a layer
+    /// with an error among its warnings still gets no code.
+    /// </summary>
+    private static void AssertMixedDiagnostics(string markup, DiagnosticSeverity[] severities, params string[] messages) =>
+        AssertDiagnostics(markup, [], messages, severities);
+
+    /// <summary>
+    /// Checks that the generator reports exactly the marked diagnostics, each a warning with <paramref name="messages"/>,
+    /// and still writes the layer, which compiles with no error.
+    /// </summary>
+    private static void AssertWarnings(string markup, params string[] messages)
+    {
+        MarkupSource parsed = MarkupSource.Parse(markup);
+        GeneratorRun run = GeneratorHarness.Run(parsed.Source);
+
+        AssertReported(parsed, run, messages);
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Equal("Tests.Layer.g.cs", Assert.Single(run.LayerSources).HintName);
+        Diagnostic[] errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        Assert.True(errors.Length == 0, "The output compilation has errors:\n" + GeneratorRun.Describe(errors));
+    }
+
+    /// <summary>
     /// As <see cref="AssertDiagnostics(string, string[])"/> for an invalid stack of the valid layer <c>Block</c>: the
     /// generator writes <c>Block</c> and the dimension markers it uses, and nothing for the stack.
     /// </summary>
     private static void AssertStackDiagnostics(string markup, params string[] messages) =>
         AssertDiagnostics(markup, [GeneratorRun.DimensionsHintName, "Tests.Block.g.cs"], messages);
 
-    private static void AssertDiagnostics(string markup, string[] generated, string[] messages)
+    private static void AssertDiagnostics(string markup, string[] generated, string[] messages, DiagnosticSeverity[]? severities = null)
     {
         MarkupSource parsed = MarkupSource.Parse(markup);
-        Assert.True(parsed.Spans.Count == messages.Length, "The test marks a different number of spans than it gives messages.");
-
         GeneratorRun run = GeneratorHarness.Run(parsed.Source);
 
-        string[] expected = parsed.Spans
-            .Select((marked, i) => Format(marked.Id, marked.Span, parsed.Source, messages[i]))
-            .ToArray();
-        string[] actual = run.GeneratorDiagnostics
-            .OrderBy(d => d.Location.SourceSpan.Start)
-            .ThenBy(d => d.Id, StringComparer.Ordinal)
-            .Select(d => Format(d.Id, d.Location.SourceSpan, parsed.Source, d.GetMessage(CultureInfo.InvariantCulture)))
-            .ToArray();
-        Assert.True(
-            expected.SequenceEqual(actual),
-            $"Expected diagnostics:\n  {string.Join("\n  ", expected)}\nActual diagnostics:\n  {string.Join("\n  ", actual)}");
-
-        Assert.All(run.GeneratorDiagnostics, d =>
-        {
-            Assert.Equal(DiagnosticSeverity.Error, d.Severity);
-            Assert.Same(run.UserTree, d.Location.SourceTree);
-        });
+        AssertReported(parsed, run, messages);
+        DiagnosticSeverity[] actualSeverities = [.. SpanOrder(run.GeneratorDiagnostics).Select(d => d.Severity)];
+        Assert.Equal(severities ?? [.. actualSeverities.Select(_ => DiagnosticSeverity.Error)], actualSeverities);
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Same(run.UserTree, d.Location.SourceTree));
         Assert.Equal(generated, run.GeneratedSources.Select(source => source.HintName).Order(StringComparer.Ordinal));
         run.AssertNoErrorInGeneratedCode();
         Diagnostic[] errors = run.CompilationDiagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         Assert.True(errors.Length == 0, "The output compilation has errors:\n" + GeneratorRun.Describe(errors));
     }
+
+    /// <summary>Checks that <paramref name="run"/> reported exactly the spans marked in <paramref name="parsed"/>, in span order, with <paramref name="messages"/>.</summary>
+    private static void AssertReported(MarkupSource parsed, GeneratorRun run, string[] messages)
+    {
+        Assert.True(parsed.Spans.Count == messages.Length, "The test marks a different number of spans than it gives messages.");
+
+        string[] expected = parsed.Spans
+            .Select((marked, i) => Format(marked.Id, marked.Span, parsed.Source, messages[i]))
+            .ToArray();
+        string[] actual = SpanOrder(run.GeneratorDiagnostics)
+            .Select(d => Format(d.Id, d.Location.SourceSpan, parsed.Source, d.GetMessage(CultureInfo.InvariantCulture)))
+            .ToArray();
+        Assert.True(
+            expected.SequenceEqual(actual),
+            $"Expected diagnostics:\n  {string.Join("\n  ", expected)}\nActual diagnostics:\n  {string.Join("\n  ", actual)}");
+    }
+
+    private static IEnumerable<Diagnostic> SpanOrder(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal);
 
     private static string Format(string id, Microsoft.CodeAnalysis.Text.TextSpan span, string source, string message)
     {

@@ -229,6 +229,99 @@ public sealed class EmittedCodeTests
     }
 
     [Fact]
+    public void LlamaDecoderAttention_rotary_grouped_query_with_a_cache()
+    {
+        AssertValidLayer(
+            "LlamaDecoderAttention",
+            """
+            using StaticAttention;
+
+            namespace Samples.Attention;
+
+            // Llama-3.2-1B: num_attention_heads 32, num_key_value_heads 8, head_dim 64, hidden_size 2048, rope_theta 500000.
+            [MultiHeadAttention(Heads = 32, KvHeads = 8, HeadDim = 64, ModelDim = 2048, Tokens = 512, Mask = AttentionMask.Causal,
+                Rotary = RotaryEmbedding.RotateHalf, RotaryBase = 500000f, CacheTokens = 1024)]
+            public partial class LlamaDecoderAttention;
+
+            internal static class Usage
+            {
+                public static void Run(LlamaDecoderAttention layer, float[] prompt, float[] next, float[] y, float[] y1)
+                {
+                    using LlamaDecoderAttention.Cache cache = layer.CreateCache(batch: 1);
+                    layer.Forward(x: prompt, cache: cache, output: y);
+                    layer.Forward(x: next, cache: cache, output: y1);
+                    System.Console.WriteLine($"{cache.Length} of {cache.Capacity} ({LlamaDecoderAttention.CacheTokens}, {LlamaDecoderAttention.RotaryDims})");
+                    cache.Reset();
+                }
+            }
+            """,
+            "Samples.Attention.LlamaDecoderAttention.g.cs",
+            Dimensions(heads: 32, modelDim: 2048, queryTokens: 512, keyTokens: 512, kvHeads: 8, headDim: 64, selfAttention: true),
+            ["x: System.ReadOnlySpan<float>", "output: System.Span<float>"]);
+    }
+
+    [Fact]
+    public void DecoderScoreTermsAttention_separate_projections_interleaved_partial_rotary_window_softcap_and_alibi()
+    {
+        AssertValidLayer(
+            "DecoderScoreTermsAttention",
+            """
+            using StaticAttention;
+
+            namespace Samples.Attention;
+
+            [MultiHeadAttention(Heads = 6, KvHeads = 2, HeadDim = 8, ModelDim = 48, Tokens = 16, Projections = Projections.Separate, QkvBias = true,
+                Mask = AttentionMask.Causal, Rotary = RotaryEmbedding.Interleaved, RotaryDims = 4, SlidingWindow = 5, Softcap = 30f, Alibi = true,
+                CacheTokens = 32)]
+            public partial class DecoderScoreTermsAttention;
+
+            internal static class Usage
+            {
+                public static void Run(DecoderScoreTermsAttention layer, float[] x, float[] output)
+                {
+                    layer.Forward(x: x, output: output);
+                    using var cache = layer.CreateCache(batch: 2);
+                    layer.Forward(x, cache, output);
+                }
+            }
+            """,
+            "Samples.Attention.DecoderScoreTermsAttention.g.cs",
+            Dimensions(heads: 6, modelDim: 48, queryTokens: 16, keyTokens: 16, kvHeads: 2, headDim: 8, selfAttention: true),
+            ["x: System.ReadOnlySpan<float>", "output: System.Span<float>"]);
+    }
+
+    [Fact]
+    public void Another_layers_cache_does_not_compile()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticAttention;
+
+            namespace Samples.Attention;
+
+            [MultiHeadAttention(Heads = 2, ModelDim = 16, Tokens = 4, Mask = AttentionMask.Causal, CacheTokens = 8)]
+            public partial class FirstDecoder;
+
+            [MultiHeadAttention(Heads = 2, ModelDim = 16, Tokens = 4, Mask = AttentionMask.Causal, CacheTokens = 8)]
+            public partial class SecondDecoder;
+
+            internal static class Usage
+            {
+                public static void Run(FirstDecoder first, SecondDecoder second, float[] x, float[] output)
+                {
+                    FirstDecoder.Cache cache = first.CreateCache(batch: 1);
+                    second.Forward(x, cache, output);
+                }
+            }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        // The two layers have the same shapes, but each cache is its own type: CS1503, cannot convert FirstDecoder.Cache.
+        Diagnostic error = Assert.Single(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal("CS1503", error.Id);
+        Assert.Contains("FirstDecoder.Cache", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public void Invalid_layer_generates_no_source()
     {
         GeneratorRun run = GeneratorHarness.Run("""
@@ -377,6 +470,20 @@ public sealed class EmittedCodeTests
             Assert.Equal(Accessibility.Public, forward.DeclaredAccessibility);
             Assert.False(forward.IsStatic, "Forward should be an instance method (the layer holds its weights).");
         });
+
+        // A layer with a cache also has Forward(x, cache, output), appending to its own cache type.
+        IMethodSymbol[] cached = [.. overloads.Where(m => m.Parameters.Any(p => p.Name == "cache"))];
+        if (layer.GetMembers("CacheTokens").Length > 0)
+        {
+            IMethodSymbol cachedForward = Assert.Single(cached);
+            Assert.Equal(["x: System.ReadOnlySpan<float>", $"cache: {layer.ToDisplayString()}.Cache", "output: System.Span<float>"], cachedForward.Parameters.Select(Describe));
+            Assert.Equal("StaticAttention.KeyValueCache", ((INamedTypeSymbol)cachedForward.Parameters[1].Type).BaseType!.ToDisplayString());
+            overloads = [.. overloads.Except(cached, SymbolEqualityComparer.Default).Cast<IMethodSymbol>()];
+        }
+        else
+        {
+            Assert.Empty(cached);
+        }
 
         // The span API of the contract.
         IMethodSymbol span = Assert.Single(overloads, m => m.Parameters[0].Type.Name == "ReadOnlySpan");

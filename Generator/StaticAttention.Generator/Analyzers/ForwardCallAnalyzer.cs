@@ -42,6 +42,10 @@ namespace StaticAttention.Generator.Analyzers
             if (method.Name != "Forward" || method.IsStatic) return;
             INamedTypeSymbol type = method.ContainingType;
             if (method.Parameters.Length == 0 || method.Parameters[0].Type.Name != "ReadOnlySpan") return; // the typed overloads are checked by the compiler
+            foreach (IParameterSymbol parameter in method.Parameters)
+            {
+                if (parameter.Name == "cache") return; // the cached Forward takes any whole number of tokens; the runtime checks it
+            }
             if (LayerParser.ModelOf(type) is not LayerModel layerModel) return;
             ForwardParameter[] parameters = layerModel.ForwardParameters;
 

@@ -35,6 +35,12 @@ namespace StaticAttention.Generator.Diagnostics
         public const string StackShapeMismatchId = "SA0023";
         public const string StackMemberNotALayerId = "SA0024";
         public const string StackMemberNeedsMoreInputsId = "SA0025";
+        public const string DecoderOptionNeedsCausalId = "SA0026";
+        public const string DecoderOptionNeedsSelfAttentionId = "SA0027";
+        public const string InvalidRotaryDimsId = "SA0028";
+        public const string RotaryOptionWithoutRotaryId = "SA0029";
+        public const string InvalidDecoderValueId = "SA0030";
+        public const string DecoderCombinationNotSupportedId = "SA0031";
 
         /// <summary>SA0001, on <c>Heads</c>: <c>ModelDim % Heads != 0</c> while <c>HeadDim</c> is unset.</summary>
         public static readonly DiagnosticDescriptor ModelDimNotDivisibleByHeads = Error(
@@ -185,6 +191,42 @@ namespace StaticAttention.Generator.Diagnostics
             StackMemberNeedsMoreInputsId,
             "Stack member needs more than x",
             "'{0}' cannot be part of the stack '{1}': a stack passes one activation from layer to layer, but '{0}' {2}");
+
+        /// <summary>SA0026, on the option: <c>SlidingWindow</c>, <c>Alibi</c> or <c>CacheTokens</c> without <c>AttentionMask.Causal</c>.</summary>
+        public static readonly DiagnosticDescriptor DecoderOptionNeedsCausal = Error(
+            DecoderOptionNeedsCausalId,
+            "Decoder option needs a causal mask",
+            "{0} needs AttentionMask.Causal in Mask, but Mask is {1}");
+
+        /// <summary>SA0027, on the option: <c>Rotary</c> or <c>CacheTokens</c> without <c>Tokens</c>.</summary>
+        public static readonly DiagnosticDescriptor DecoderOptionNeedsSelfAttention = Error(
+            DecoderOptionNeedsSelfAttentionId,
+            "Decoder option needs self-attention",
+            "{0} needs self-attention with Tokens set; this layer has QueryTokens {1} and KeyTokens {2}");
+
+        /// <summary>SA0028, on <c>RotaryDims</c> (or <c>Rotary</c> when it defaults to an odd <c>HeadDim</c>): odd, negative or above <c>HeadDim</c>.</summary>
+        public static readonly DiagnosticDescriptor InvalidRotaryDims = Error(
+            InvalidRotaryDimsId,
+            "Invalid RotaryDims",
+            "Rotary embeddings turn features in pairs, so RotaryDims must be an even number from 0 to HeadDim {0} (0 means HeadDim), but it is {1}");
+
+        /// <summary>SA0029 (warning), on the option: <c>RotaryDims</c> or <c>RotaryBase</c> while <c>Rotary</c> is <c>None</c>.</summary>
+        public static readonly DiagnosticDescriptor RotaryOptionWithoutRotary = Warning(
+            RotaryOptionWithoutRotaryId,
+            "Rotary option without Rotary",
+            "{0} {1} has no effect because Rotary is RotaryEmbedding.None; set Rotary = RotaryEmbedding.RotateHalf (or Interleaved), or remove {0}");
+
+        /// <summary>SA0030, on the option: a negative window, softcap or cache capacity; a rotary base or softcap that is not a finite number in range.</summary>
+        public static readonly DiagnosticDescriptor InvalidDecoderValue = Error(
+            InvalidDecoderValueId,
+            "Invalid decoder option value",
+            "{0} must be {1}, but is {2}");
+
+        /// <summary>SA0031, on the decoder option: a combination this release does not run.</summary>
+        public static readonly DiagnosticDescriptor DecoderCombinationNotSupported = Error(
+            DecoderCombinationNotSupportedId,
+            "Decoder option combination not supported",
+            "{0} together with {1} is not supported in this release; remove one of them");
 
         private static DiagnosticDescriptor Warning(string id, string title, string message) =>
             new DiagnosticDescriptor(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true,

@@ -35,6 +35,9 @@ namespace StaticAttention.Generator.Emitting
         public static string ScoreTerms(LayerModel l)
         {
             var terms = new List<string>();
+            DecoderTerms d = l.Decoder;
+            if (d.Softcap > 0f) terms.Add("a softcap " + Float(d.Softcap).TrimEnd('f') + "·tanh(s/" + Float(d.Softcap).TrimEnd('f') + ")");
+            if (d.Alibi) terms.Add("ALiBi biases -m_h·(i - j)");
             if (l.RelativePositionBias)
                 terms.Add("a learned relative position bias table [" + Int(2 * l.QueryTokens - 1) + ", " + Int(l.Heads) + "]");
             switch (l.MaskKind)
@@ -45,7 +48,24 @@ namespace StaticAttention.Generator.Emitting
                 case AttentionMask.KeyPaddingMask: terms.Add("a key padding mask, true = ignore (masked scores -inf)"); break;
             }
             if ((l.Mask & AttentionMask.Causal) != 0) terms.Add("a causal mask (query i sees keys j ≤ i)");
+            if (d.SlidingWindow > 0) terms.Add("a sliding window of " + Int(d.SlidingWindow) + " (keys i - " + Int(d.SlidingWindow) + " < j ≤ i)");
+            if (terms.Count == 0) return "";
             return "Scores use " + (terms.Count == 1 ? terms[0] : string.Join(", ", terms.GetRange(0, terms.Count - 1)) + " and " + terms[terms.Count - 1]);
+        }
+
+        /// <summary>The rotary embedding and the cache in words, or "" when the layer has neither.</summary>
+        public static string Decoder(LayerModel l)
+        {
+            DecoderTerms d = l.Decoder;
+            var parts = new List<string>();
+            if (d.HasRotary)
+                parts.Add("q and k rotate after their projections (" + (d.Rotary == RotaryEmbedding.RotateHalf ? "rotate-half" : "interleaved") + " rotary embedding, θ = " +
+                          Float(d.RotaryBase).TrimEnd('f') + ", " + (d.RotaryDims < l.HeadDim ? "the first " + Int(d.RotaryDims) + " of " + Int(l.HeadDim) + " features" : "all " + Int(l.HeadDim) + " features") + ")");
+            if (d.HasCache)
+                parts.Add("a key/value cache of " + Int(d.CacheTokens) + " tokens (<c>CreateCache</c>) decodes token by token");
+            if (parts.Count == 0) return "";
+            string text = string.Join("; ", parts);
+            return char.ToUpperInvariant(text[0]) + text.Substring(1);
         }
 
         public static string Signature(LayerModel l)
@@ -62,6 +82,8 @@ namespace StaticAttention.Generator.Emitting
         /// <summary>How the attention core runs: the kernel written out for this shape, or the runtime's and why.</summary>
         public static string Core(LayerModel l)
         {
+            if (l.Decoder.HasScoreTerms)
+                return "The attention core runs through the runtime's <c>DecoderAttention.Forward</c>, specialised for this layer's <c>ScoreTerms</c>";
             if (l.ShortKernel)
                 return "The attention core is written out for this shape below (<c>AttentionKernel</c>, run by <c>AttentionCore.ForwardShort</c>)";
             var reasons = new List<string>();

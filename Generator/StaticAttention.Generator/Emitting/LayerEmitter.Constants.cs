@@ -18,9 +18,23 @@ namespace StaticAttention.Generator.Emitting
             Constant(w, l.SelfAttention ? "Feature size of x." : "Feature size of the query input.", "QuerySize", Int(l.QuerySize));
             Constant(w, "Feature size of the key input.", "KeySize", l.SelfAttention ? "QuerySize" : Int(l.KeySize));
             Constant(w, "Feature size of the value input.", "ValueSize", l.SelfAttention ? "QuerySize" : Int(l.ValueSize));
+            DecoderTerms d = l.Decoder;
+            if (d.HasRotary) Constant(w, "Leading features of each head that rotate (the rest pass unchanged).", "RotaryDims", d.RotaryDims == l.HeadDim ? "HeadDim" : Int(d.RotaryDims));
+            if (d.SlidingWindow > 0) Constant(w, "Sliding window: query i sees keys i - SlidingWindow < j ≤ i.", "SlidingWindow", Int(d.SlidingWindow));
+            if (d.HasCache) Constant(w, "Capacity of a key/value cache (<c>CreateCache</c>), in tokens per sequence.", "CacheTokens", Int(d.CacheTokens));
             w.Line();
             w.Line("/// <summary>The score scale" + (l.ScaleIsDefault ? ", 1/sqrt(HeadDim)" : "") + ".</summary>");
             w.Line("public const float Scale = " + Float(l.Scale) + ";");
+            if (d.HasRotary)
+            {
+                w.Line("/// <summary>The rotary base θ: pair i turns by pos·θ^(-2i/RotaryDims).</summary>");
+                w.Line("public const float RotaryBase = " + Float(d.RotaryBase) + ";");
+            }
+            if (d.Softcap > 0f)
+            {
+                w.Line("/// <summary>Logit softcap: a scaled score s becomes Softcap·tanh(s/Softcap).</summary>");
+                w.Line("public const float Softcap = " + Float(d.Softcap) + ";");
+            }
         }
 
         private static void Constant(CodeWriter w, string doc, string name, string value)

@@ -143,7 +143,7 @@ namespace StaticAttention.Generator.Emitting
                 }
                 w.Line();
 
-                if (fusedSelf && !l.ShortKernel)
+                if (fusedSelf && !l.ShortKernel && !l.Decoder.HasRotary && !UsesDecoderCore(l))
                 {
                     w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
                     EmitCoreComment(w, l, "context");
@@ -156,6 +156,11 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("// qkv = x · Wqkvᵀ" + (l.QkvBias ? " + b" : "") + ": [batch·" + Int(l.QueryTokens) + ", " + Int(l.QuerySize) + "] -> [batch·" + Int(l.QueryTokens) + ", " + Int(l.FusedWidth) + "], columns q | k | v");
                     EmitGemmCall(w, shapes[0], "x", "batch * QueryTokens", "qkv");
                     w.Line();
+                    if (l.Decoder.HasRotary)
+                    {
+                        EmitRotaryApply(w, l, fused: true, "batch * QueryTokens", "QueryTokens", "0");
+                        w.Line();
+                    }
                     w.Line("// Heads read their columns of qkv in place: q at 0, k at Heads·HeadDim, v at (Heads + KvHeads)·HeadDim.");
                     EmitCoreCall(w, l, "qkv", "(Heads + 2 * KvHeads) * HeadDim", "qkv.Slice(Heads * HeadDim)", "qkv.Slice((Heads + KvHeads) * HeadDim)",
                         "(Heads + 2 * KvHeads) * HeadDim", "context");
@@ -170,6 +175,11 @@ namespace StaticAttention.Generator.Emitting
                     ProjectSeparate(w, l, shapes[1], "k", keyInput, "KeyTokens", l.KeyTokens, l.KeySize, l.KvWidth);
                     ProjectSeparate(w, l, shapes[2], "v", valueInput, "KeyTokens", l.KeyTokens, l.ValueSize, l.KvWidth);
                     w.Line();
+                    if (l.Decoder.HasRotary)
+                    {
+                        EmitRotaryApply(w, l, fused: false, "batch * QueryTokens", "QueryTokens", "0");
+                        w.Line();
+                    }
                     EmitCoreCall(w, l, "q", "Heads * HeadDim", "k", "v", "KvHeads * HeadDim", "context");
                 }
                 w.Line();
@@ -214,6 +224,12 @@ namespace StaticAttention.Generator.Emitting
 
         private static void EmitCoreCall(CodeWriter w, LayerModel l, string q, string qStride, string k, string v, string kvStride, string context)
         {
+            if (UsesDecoderCore(l))
+            {
+                EmitDecoderCoreCall(w, l, q, qStride, k, v, kvStride, context);
+                return;
+            }
+
             EmitCoreComment(w, l, context);
             string table = l.RelativePositionBias ? "_weights.RelativePositionBiasTable" : "default";
             if (l.ShortKernel)

@@ -32,6 +32,7 @@ namespace StaticAttention.Generator.Emitting
                 w.Line("private readonly " + PackedProjections + " _packed;");
             if (l.Projections != Projections.None)
                 w.Line("private readonly " + ScratchBuffer + " _scratch = new " + ScratchBuffer + "();");
+            EmitRotaryField(w, l);
             w.Line("private int _maxDegreeOfParallelism = " + WorkerPool + ".Shared.MaxDegreeOfParallelism;");
             w.Line();
             using (w.Block("private " + l.ClassName + "(" + AttentionWeights + " weights)"))
@@ -42,6 +43,7 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("// Pack the projection matrices once into the panel layout the GEMM microkernel reads.");
                     w.Line("_packed = " + PackedProjections + ".Create(Spec, weights);");
                 }
+                EmitRotaryTableCreation(w, l);
             }
             w.Line();
             w.Line("/// <summary>The layer's weights as loaded: F32, in the layout this layer computes with.</summary>");
@@ -83,13 +85,13 @@ namespace StaticAttention.Generator.Emitting
             if (d.HasRotary)
             {
                 parts.Add("rotary: " + RotaryEnum + "." + d.Rotary);
-                parts.Add("rotaryBase: " + Float(d.RotaryBase));
-                parts.Add("rotaryDims: " + Int(d.RotaryDims));
+                parts.Add("rotaryBase: RotaryBase");
+                parts.Add("rotaryDims: RotaryDims");
             }
-            if (d.SlidingWindow > 0) parts.Add("slidingWindow: " + Int(d.SlidingWindow));
-            if (d.Softcap > 0f) parts.Add("softcap: " + Float(d.Softcap));
+            if (d.SlidingWindow > 0) parts.Add("slidingWindow: SlidingWindow");
+            if (d.Softcap > 0f) parts.Add("softcap: Softcap");
             if (d.Alibi) parts.Add("alibi: true");
-            if (d.HasCache) parts.Add("cacheTokens: " + Int(d.CacheTokens));
+            if (d.HasCache) parts.Add("cacheTokens: CacheTokens");
             return string.Join(", ", parts);
         }
 

@@ -38,7 +38,10 @@ namespace StaticAttention.Generator.Emitting
                     w.Line();
                     EmitTypedForward(w, layer);
                     cancellationToken.ThrowIfCancellationRequested();
+                    EmitCache(w, layer);
+                    cancellationToken.ThrowIfCancellationRequested();
                     EmitGemmShapes(w, layer);
+                    EmitScoreTerms(w, layer);
                     if (layer.ShortKernel)
                     {
                         w.Line();
@@ -56,8 +59,10 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <summary>");
             w.Line("/// " + Describe.Kind(layer) + ": " + Describe.Heads(layer) + ".");
             w.Line("/// " + Describe.Projections(layer) + ".");
-            if (layer.RelativePositionBias || layer.Mask != AttentionMask.None)
+            if (layer.RelativePositionBias || layer.Mask != AttentionMask.None || layer.Decoder.HasScoreTerms)
                 w.Line("/// " + Describe.ScoreTerms(layer) + ".");
+            if (layer.Decoder.HasRotary || layer.Decoder.HasCache)
+                w.Line("/// " + Describe.Decoder(layer) + ".");
             w.Line("/// " + Describe.Signature(layer) + ".");
             w.Line("/// </summary>");
             w.Line("/// <remarks>");

@@ -29,6 +29,10 @@ namespace StaticAttention.Generator.Emitting
         public const string PackedProjections = Internal + ".Cpu.PackedProjections";
         public const string ScratchBuffer = Internal + ".Cpu.ScratchBuffer";
         public const string WorkerPool = Internal + ".Threading.WorkerPool";
+        public const string RotaryTable = Internal + ".Cpu.RotaryTable";
+        public const string IDecoderScoreTerms = Internal + ".Cpu.IDecoderScoreTerms";
+        public const string DecoderAttention = Internal + ".Cpu.DecoderAttention";
+        public const string KeyValueCache = Runtime + ".KeyValueCache";
 
         public const string AcceleratorSession = Runtime + ".Gpu.AcceleratorSession";
         public const string DeviceSession = Internal + ".Gpu.DeviceSession";

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -38,7 +39,8 @@ namespace StaticAttention.Generator.Parsing
             }
             cancellationToken.ThrowIfCancellationRequested();
 
-            LayerModel? layer = diagnostics.Count == 0 ? CreateModel(symbol, arguments) : null;
+            // A layer with only warnings still gets its code.
+            LayerModel? layer = diagnostics.All(static d => d.Descriptor.DefaultSeverity != DiagnosticSeverity.Error) ? CreateModel(symbol, arguments) : null;
             return new ParseResult(layer, new EquatableArray<DiagnosticInfo>(diagnostics.ToImmutable()));
         }
 
@@ -61,7 +63,7 @@ namespace StaticAttention.Generator.Parsing
         {
             if (AttributeOf(type) is not AttributeData attribute) return null;
             LayerArguments? arguments = ReadArguments(attribute, type.Name);
-            if (arguments is null || LayerValidator.Validate(arguments).Count > 0) return null;
+            if (arguments is null || LayerValidator.Validate(arguments).Exists(static problem => problem.IsError)) return null;
             return CreateModel(type, arguments);
         }
 

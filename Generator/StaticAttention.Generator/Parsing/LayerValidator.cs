@@ -10,7 +10,7 @@ namespace StaticAttention.Generator.Parsing
     /// The shape rules of <c>[MultiHeadAttention]</c> (docs/diagnostics.md), as one pure function of the written
     /// arguments. The generator calls it; an analyzer or code fix can call it too.
     /// </summary>
-    internal static class LayerValidator
+    internal static partial class LayerValidator
     {
         private const AttentionMask AllMasks =
             AttentionMask.ValidLengths | AttentionMask.ValidLengthsPerQuery | AttentionMask.KeepMask |
@@ -51,6 +51,7 @@ namespace StaticAttention.Generator.Parsing
             {
                 problems.Add(new(DiagnosticDescriptors.InvalidScale, ScaleName, new[] { s.ToString("R", CultureInfo.InvariantCulture) }));
             }
+            CheckDecoderValues(a, problems);
             CheckLengths(a, problems);
             if (problems.Count > 0) return problems;
 
@@ -106,6 +107,7 @@ namespace StaticAttention.Generator.Parsing
                     problems.Add(new(DiagnosticDescriptors.FusedNeedsEqualInputSizes, at, new[] { differing, Format(value), Format(querySize) }));
                 }
             }
+            CheckDecoderRules(a, problems, headDim, queryTokens, keyTokens, mask, projections);
             if (FirstOverflow(a, heads, kvHeads, headDim, modelDim, queryTokens, keyTokens, querySize, keySize, valueSize) is ShapeProblem overflow)
             {
                 problems.Add(overflow);
@@ -157,7 +159,7 @@ namespace StaticAttention.Generator.Parsing
         {
             string queryTokensArg = a.Tokens is not null ? TokensName : QueryTokensName;
             string keyTokensArg = a.Tokens is not null ? TokensName : KeyTokensName;
-            var products = new[]
+            var products = new List<(string, string, long)[]>
             {
                 new[] { (QueryTokensName, queryTokensArg, (long)queryTokens), (QuerySizeName, QuerySizeName, querySize) },
                 new[] { (KeyTokensName, keyTokensArg, (long)keyTokens), (KeySizeName, KeySizeName, keySize) },
@@ -167,6 +169,7 @@ namespace StaticAttention.Generator.Parsing
                 new[] { ("(Heads+2·KvHeads)", HeadsName, (long)heads + 2L * kvHeads), (HeadDimName, HeadDimName, headDim), (QuerySizeName, QuerySizeName, querySize) },
                 new[] { (ModelDimName, ModelDimName, (long)modelDim), (HeadsName, HeadsName, heads), (HeadDimName, HeadDimName, headDim) },
             };
+            products.AddRange(DecoderProducts(a, kvHeads, headDim, queryTokens));
             foreach (var factors in products)
             {
                 long product = 1;
@@ -184,7 +187,7 @@ namespace StaticAttention.Generator.Parsing
                 {
                     if (factor.Item3 > largest.Item3) largest = factor;
                 }
-                string at = a.Size(largest.Item2) is not null ? largest.Item2 : ModelDimName;
+                string at = a.Size(largest.Item2) is not null || IsGivenDecoderArgument(a, largest.Item2) ? largest.Item2 : ModelDimName;
                 var names = new string[factors.Length];
                 var values = new string[factors.Length];
                 for (int i = 0; i < factors.Length; i++)

@@ -71,6 +71,13 @@ namespace StaticAttention.Internal.Cpu
             fixed (float* x = input)
             fixed (float* y = output)
             {
+                if (rows <= SmallRowsMax)
+                {
+                    RunSmallRows(x, rows, inputStride, weights, y, outputStride, pool, degree);
+                    GC.KeepAlive(weights);
+                    return;
+                }
+
                 switch (weights.Tile)
                 {
                     case GemmTile.V512x8x32: Run<Kernel512x8x32, AnyShape>(x, rows, inputStride, weights, y, outputStride, pool, degree); break;
@@ -111,6 +118,13 @@ namespace StaticAttention.Internal.Cpu
             fixed (float* x = input)
             fixed (float* y = output)
             {
+                if (rows <= SmallRowsMax)
+                {
+                    RunSmallRows(x, rows, TShape.Inner, weights, y, TShape.Width, pool, degree);
+                    GC.KeepAlive(weights);
+                    return;
+                }
+
                 switch (weights.Tile)
                 {
                     case GemmTile.V512x8x32: Run<Kernel512x8x32, TShape>(x, rows, TShape.Inner, weights, y, TShape.Width, pool, degree); break;

@@ -5,8 +5,8 @@ using StaticAttention.Weights;
 namespace StaticAttention.Reference
 {
     /// <summary>
-    /// A plain, obviously correct implementation of a whole attention layer (projections, scores, masks, softmax,
-    /// output projection) in double precision, written straight from the PyTorch modules. Every fast path is tested
+    /// A plain, obviously correct implementation of a whole attention layer (projections, rotary embedding, scores,
+    /// softcap, biases, masks, softmax, output projection) in double precision, written straight from the PyTorch modules. Every fast path is tested
     /// against it. Slow by design.
     /// </summary>
     public static class ReferenceAttention
@@ -93,8 +93,18 @@ namespace StaticAttention.Reference
                     break;
             }
 
-            // 2. Per batch item, head and query row: scores, masks, softmax, weighted sum of values.
             int qWidth = spec.QueryWidth, kvWidth = spec.KvWidth;
+
+            // 2. Rotary embedding on q and k, row i of each item at position i.
+            if (spec.Rotary != RotaryEmbedding.None)
+            {
+                Rotate(q, batch, nq, heads, d, spec.Rotary, spec.RotaryBase, spec.RotaryDims);
+                Rotate(k, batch, nk, kvHeads, d, spec.Rotary, spec.RotaryBase, spec.RotaryDims);
+            }
+
+            double[] slopes = spec.Alibi ? AlibiSlopes(heads) : Array.Empty<double>();
+
+            // 3. Per batch item, head and query row: scores, softcap, biases, masks, softmax, weighted sum of values.
             double[] context = new double[batch * nq * qWidth];
             double[] scores = new double[nk];
             for (int b = 0; b < batch; b++)
@@ -113,14 +123,33 @@ namespace StaticAttention.Reference
                             }
 
                             scores[j] = spec.Scale * dot;
+                            if (spec.Softcap != 0)
+                            {
+                                // Gemma 2: c·tanh(s/c), before any bias.
+                                scores[j] = spec.Softcap * Math.Tanh(scores[j] / spec.Softcap);
+                            }
+
                             if (spec.RelativePositionBias)
                             {
                                 // bias[h, i, j] = table[i - j + T - 1, h]
                                 scores[j] += weights.RelativePositionBiasTable[(i - j + nq - 1) * heads + h];
                             }
+
+                            if (spec.Alibi)
+                            {
+                                scores[j] -= slopes[h] * (i - j);
+                            }
                         }
 
                         ApplyMasks(spec.Mask, scores, validLengths, mask, b, i, nq, nk);
+                        if (spec.SlidingWindow > 0)
+                        {
+                            // Mistral: key j is outside the window of query i when i - j >= W.
+                            for (int j = 0; j < nk; j++)
+                            {
+                                if (i - j >= spec.SlidingWindow) scores[j] = double.NegativeInfinity;
+                            }
+                        }
                         Softmax(scores);
 
                         for (int j = 0; j < nk; j++)
@@ -139,7 +168,7 @@ namespace StaticAttention.Reference
                 }
             }
 
-            // 3. Output projection [ModelDim, H·D], or none.
+            // 4. Output projection [ModelDim, H·D], or none.
             if (spec.Projections == Projections.None)
             {
                 for (int n = 0; n < output.Length; n++)
@@ -190,6 +219,57 @@ namespace StaticAttention.Reference
                     scores[j] = double.NegativeInfinity;
                 }
             }
+        }
+
+        /// <summary>
+        /// Rotary position embedding, in place, on <paramref name="x"/> = [batch·tokens, heads·d]: row t of each item is at
+        /// position t; pair i of the first r features of every head turns by t·θ^(-2i/r). RotateHalf pairs feature i with
+        /// i + r/2, Interleaved pairs 2i with 2i + 1; features from r on are unchanged.
+        /// </summary>
+        private static void Rotate(double[] x, int batch, int tokens, int heads, int d, RotaryEmbedding kind, double theta, int r)
+        {
+            int half = r / 2;
+            for (int row = 0; row < batch * tokens; row++)
+            {
+                int position = row % tokens;
+                for (int h = 0; h < heads; h++)
+                {
+                    int head = (row * heads + h) * d;
+                    for (int i = 0; i < half; i++)
+                    {
+                        double angle = position * Math.Pow(theta, -2.0 * i / r);
+                        double cos = Math.Cos(angle), sin = Math.Sin(angle);
+                        int a = kind == RotaryEmbedding.RotateHalf ? head + i : head + 2 * i;
+                        int b = kind == RotaryEmbedding.RotateHalf ? head + i + half : head + 2 * i + 1;
+                        double x1 = x[a], x2 = x[b];
+                        x[a] = x1 * cos - x2 * sin;
+                        x[b] = x2 * cos + x1 * sin;
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// BLOOM's <c>build_alibi_tensor</c> slopes, written as it does: p = the largest power of two ≤ heads, base 2^(-8/p),
+        /// slopes base^1..base^p; the remaining heads take extra_base^1, ^3, ^5, ... with extra_base = 2^(-4/p).
+        /// </summary>
+        internal static double[] AlibiSlopes(int heads)
+        {
+            int closest = 1 << (int)Math.Floor(Math.Log2(heads));
+            double baseSlope = Math.Pow(2, -Math.Pow(2, -(Math.Log2(closest) - 3)));
+            var slopes = new double[heads];
+            for (int h = 0; h < closest; h++)
+            {
+                slopes[h] = Math.Pow(baseSlope, h + 1);
+            }
+
+            double extraBase = Math.Pow(2, -Math.Pow(2, -(Math.Log2(2 * closest) - 3)));
+            for (int h = closest; h < heads; h++)
+            {
+                slopes[h] = Math.Pow(extraBase, 2 * (h - closest) + 1);
+            }
+
+            return slopes;
         }
 
         /// <summary>softmax(s)_j = exp(s_j - max) / Σ exp(s - max); a row of only -inf becomes zeros; NaN spreads to the whole row.</summary>

@@ -70,6 +70,42 @@ public class GemmTests
     [Theory]
     [InlineData(VectorWidth.Vector256)]
     [InlineData(VectorWidth.Vector512)]
+    public void A_few_rows_get_the_bits_they_get_inside_a_larger_call(VectorWidth width)
+    {
+        // Up to four rows (a decode step) stream the packed panels instead of computing whole tiles; per element it is the
+        // same arithmetic, so each row's result must not depend on how many rows came with it.
+        foreach (GemmTile tile in Enum.GetValues<GemmTile>())
+        {
+            if (tile.Width() != width) continue;
+            foreach ((int inFeatures, int outFeatures, int kc) in new[] { (300, 65, 128), (530, 40, 256), (7, 97, 128) })
+            {
+                var rng = new Random((int)tile * 31 + inFeatures);
+                Case c = Case.Create(rng, 13, inFeatures, outFeatures, withBias: true, inputPad: 3, outputPad: 2);
+                PackedMatrix packed = PackedMatrix.Pack(c.Weight, c.Bias, c.OutFeatures, c.InFeatures, tile, kc);
+                float[] all = c.NewOutput(fill: 123f);
+                Gemm.Forward(c.Input, c.Rows, c.InputStride, packed, all, c.OutputStride);
+                c.AssertMatches(all, $"tile {tile}, 13 rows");
+                using var pool = new WorkerPool(1);
+                for (int rows = 1; rows <= 4; rows++)
+                {
+                    for (int first = 0; first + rows <= c.Rows; first += 5)
+                    {
+                        float[] few = c.NewOutput(fill: 123f);
+                        Gemm.Forward(c.Input.AsSpan(first * c.InputStride), rows, c.InputStride, packed, few, c.OutputStride, pool, 2);
+                        for (int r = 0; r < rows; r++)
+                        {
+                            Assert.Equal(all.AsSpan((first + r) * c.OutputStride, c.OutFeatures), few.AsSpan(r * c.OutputStride, c.OutFeatures));
+                            if (r < rows - 1) Assert.Equal([123f, 123f], few.AsSpan(r * c.OutputStride + c.OutFeatures, 2)); // the padding stays
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(VectorWidth.Vector256)]
+    [InlineData(VectorWidth.Vector512)]
     public void ResultsAreBitwiseTheSameForAnyThreadCount(VectorWidth width)
     {
         var rng = new Random(11);
