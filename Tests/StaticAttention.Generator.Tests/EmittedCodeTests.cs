@@ -458,7 +458,12 @@ public sealed class EmittedCodeTests
         string type = layer.ToDisplayString();
 
         Assert.Equal(
-            [$"{type} Load(path: string, prefix: string = \"\")", $"{type} Load(stream: System.IO.Stream, prefix: string = \"\")"],
+            [
+                $"{type} Load(checkpoint: StaticAttention.Weights.SafetensorsCheckpoint, prefix: string = \"\")",
+                $"{type} Load(file: StaticAttention.Weights.SafetensorsFile, prefix: string = \"\")",
+                $"{type} Load(path: string, prefix: string = \"\")",
+                $"{type} Load(stream: System.IO.Stream, prefix: string = \"\")",
+            ],
             overloads);
     }
 

@@ -94,8 +94,16 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("int keyEnd = global::System.Math.Min(" + Int(nk) + ", firstRow + " + Int(bm) + "); // causal: later keys are masked for every row of the tile");
                     keyEnd = "keyEnd";
                 }
+                string keyStart = "0";
+                int window = l.Decoder.SlidingWindow;
+                if (HasWindow(l) && ((nq + bm - 1) / bm - 1) * bm - (window - 1) >= bn)
+                {
+                    w.Line("int keyStart = global::System.Math.Max(0, firstRow - " + Int(window - 1) + ") / " + Int(bn) + " * " + Int(bn) +
+                        "; // sliding window: earlier key tiles are hidden from every row of the tile");
+                    keyStart = "keyStart";
+                }
                 w.Line();
-                using (w.Block("for (int k0 = 0; k0 < " + keyEnd + "; k0 += " + Int(bn) + ")"))
+                using (w.Block("for (int k0 = " + keyStart + "; k0 < " + keyEnd + "; k0 += " + Int(bn) + ")"))
                 {
                     EmitStageTile(w, l, plan, src, values: true);
                     EmitTileScores(w, l, plan, rowMayPad, keyMayPad);
@@ -376,7 +384,7 @@ namespace StaticAttention.Generator.Emitting
         }
 
         private static bool NeedsRows(LayerModel l) =>
-            l.RelativePositionBias || l.MaskKind == AttentionMask.KeepMask || (l.Mask & AttentionMask.Causal) != 0;
+            l.RelativePositionBias || l.MaskKind == AttentionMask.KeepMask || (l.Mask & AttentionMask.Causal) != 0 || l.Decoder.Alibi || HasWindow(l);
 
         private static bool NeedsKeys(LayerModel l, bool keyMayPad) => HasTerms(l, keyMayPad);
 

@@ -76,23 +76,44 @@ namespace StaticAttention.Generator.Emitting
             private static string Offset(int offset) => offset == 0 ? "" : " + " + Int(offset);
         }
 
-        /// <summary>The kernel's opening: which (batch, head) the group works on, and the key/value head it reads.</summary>
+        /// <summary>The kernel's opening: which (batch, head) the group works on, the key/value head it reads, its ALiBi slope.</summary>
         private static void EmitHeadIndices(CodeWriter w, LayerModel l, string head, string batch)
         {
             w.Line("int h = " + head + ", b = " + batch + ";");
             if (l.KvHeads != l.Heads)
                 w.Line("int g = h / " + Int(l.Heads / l.KvHeads) + "; // the key/value head of query head h (" + Int(l.Heads / l.KvHeads) + " query heads share one)");
+            EmitAlibiSlope(w, l);
         }
 
-        /// <summary>Whether any score term (bias, mask, causal, a padded key) touches the scores after the dot product.</summary>
+        /// <summary>ALiBi: head h's slope times log2(e), picked from the layer's slopes written as literals.</summary>
+        private static void EmitAlibiSlope(CodeWriter w, LayerModel l)
+        {
+            if (!l.Decoder.Alibi) return;
+            float[] slopes = LayerDefaults.AlibiSlopes(l.Heads);
+            w.Line("// ALiBi adds -m_h·(i - j): BLOOM's slope m_h of " + Int(l.Heads) + " heads, times log2(e) for the base-2 scores.");
+            if (l.Heads == 1)
+            {
+                w.Line("float alibi = " + Float((float)(slopes[0] * Log2E)) + ";");
+                return;
+            }
+            for (int h = 0; h < l.Heads - 1; h++)
+                w.Line((h == 0 ? "float alibi = " : "    : ") + "h == " + Int(h) + " ? " + Float((float)(slopes[h] * Log2E)));
+            w.Line("    : " + Float((float)(slopes[l.Heads - 1] * Log2E)) + ";");
+        }
+
+        /// <summary>Whether the sliding window hides a key the causal mask leaves: only when it is shorter than the sequence.</summary>
+        private static bool HasWindow(LayerModel l) => l.Decoder.SlidingWindow > 0 && l.Decoder.SlidingWindow < l.QueryTokens;
+
+        /// <summary>Whether any score term (softcap, bias, ALiBi, mask, causal, window, a padded key) touches the scores after the dot product.</summary>
         private static bool HasTerms(LayerModel l, bool keyMayPad) =>
-            l.RelativePositionBias || l.MaskKind != AttentionMask.None || (l.Mask & AttentionMask.Causal) != 0 || keyMayPad;
+            l.RelativePositionBias || l.MaskKind != AttentionMask.None || (l.Mask & AttentionMask.Causal) != 0 || keyMayPad
+            || l.Decoder.Softcap > 0f || l.Decoder.Alibi || HasWindow(l);
 
         /// <summary>
         /// The score terms on <paramref name="t"/>, the dot product of query row <paramref name="i"/> and key
         /// <paramref name="key"/> already in base 2 (q carries <c>scale·log2(e)</c>, so <c>exp(score - max) = exp2(t - max₂)</c>):
-        /// relative bias and masks in PyTorch's order, every added or replacing value times log2(e); a key past the end is
-        /// -inf so it weighs exactly nothing.
+        /// softcap, relative bias, ALiBi and masks in PyTorch's order, every added or replacing value times log2(e); a key
+        /// past the end is -inf so it weighs exactly nothing.
         /// </summary>
         /// <param name="biasRow">The relative position table's row for (i, key): <c>i - key + T - 1</c>.</param>
         private static void EmitScoreTerms(CodeWriter w, LayerModel l, string t, string i, string key, string biasRow, bool rowMayPad, bool keyMayPad, string valid)
@@ -100,11 +121,19 @@ namespace StaticAttention.Generator.Emitting
             string inside = rowMayPad && keyMayPad ? i + " < " + Int(l.QueryTokens) + " && " + key + " < " + Int(l.KeyTokens)
                 : rowMayPad ? i + " < " + Int(l.QueryTokens) : keyMayPad ? key + " < " + Int(l.KeyTokens) : "";
             string keyInside = keyMayPad ? key + " < " + Int(l.KeyTokens) : "";
+            if (l.Decoder.Softcap > 0f)
+            {
+                // c·tanh(s/c) = c - 2c / (exp(2s/c) + 1); in base 2 (t = s·log2 e) the cap is c·log2(e) and exp(2s/c) = exp2(2t/c).
+                double cap = l.Decoder.Softcap * Log2E;
+                w.Line(t + " = " + Float((float)cap) + " - " + Float((float)(2 * cap)) + " / (" + Exp2 + "(" + t + " * " + Float((float)(2.0 / l.Decoder.Softcap)) +
+                    ") + 1f); // softcap " + Float(l.Decoder.Softcap) + "·tanh(s / " + Float(l.Decoder.Softcap) + ")");
+            }
             if (l.RelativePositionBias)
             {
                 string add = t + " += table[" + biasRow + " * " + Int(l.Heads) + " + h] * " + Float((float)Log2E) + ";";
                 w.Line(inside.Length > 0 ? "if (" + inside + ") " + add : add);
             }
+            if (l.Decoder.Alibi) w.Line(t + " += alibi * (" + key + " - " + i + "); // ALiBi");
             switch (l.MaskKind)
             {
                 case AttentionMask.ValidLengths:
@@ -120,6 +149,7 @@ namespace StaticAttention.Generator.Emitting
                     break;
             }
             if ((l.Mask & AttentionMask.Causal) != 0) w.Line("if (" + key + " > " + i + ") " + t + " = " + NegativeInfinity + "; // causal");
+            if (HasWindow(l)) w.Line("if (" + i + " - " + key + " >= " + Int(l.Decoder.SlidingWindow) + ") " + t + " = " + NegativeInfinity + "; // sliding window");
             if (keyMayPad) w.Line("if (" + key + " >= " + Int(l.KeyTokens) + ") " + t + " = " + NegativeInfinity + "; // past the last key");
         }
 

@@ -35,6 +35,7 @@ namespace StaticAttention.Generator.Emitting
                 if (l.Heads % 4 != 0) w.Line("if (h >= " + Int(l.Heads) + ") return; // the last group's spare warps");
                 if (l.KvHeads != l.Heads)
                     w.Line("int g = h / " + Int(l.Heads / l.KvHeads) + "; // the key/value head of query head h (" + Int(l.Heads / l.KvHeads) + " query heads share one)");
+                EmitAlibiSlope(w, l);
                 w.Line(lanes == 1 ? "int lane = global::ILGPU.Warp.LaneIdx, row = lane, part = 0;"
                     : "int lane = global::ILGPU.Warp.LaneIdx, row = lane / " + Int(lanes) + ", part = lane % " + Int(lanes) + "; // part: columns part + " + Int(lanes) + "·c");
                 w.Line(rowsPadded ? "int i = row < " + Int(nq) + " ? row : " + Int(nq - 1) + "; // spare rows repeat the last one and store nothing" : "int i = row;");

@@ -8,7 +8,8 @@ namespace StaticAttention.Generator.Emitting
     /// <summary>
     /// Writes a layer's GPU path into its partial class: <c>UseAccelerator</c>, the device-view <c>Forward</c>, the
     /// host-span bridge the CPU <c>Forward</c> hands over to (<see cref="EmitDispatch"/>), and the ILGPU kernels with
-    /// every size a literal: the projection GEMMs (<c>GpuEmitter.Gemm.cs</c>) and one attention kernel, small-sequence
+    /// every size a literal: the projection GEMMs (<c>GpuEmitter.Gemm.cs</c>), the rotary embedding on q and k for a
+    /// layer that has one (<c>GpuEmitter.Rotary.cs</c>) and one attention kernel, small-sequence
     /// (<c>GpuEmitter.Small.cs</c>) or flash (<c>GpuEmitter.Flash.cs</c>). Nothing is written for a layer whose kernels
     /// would not fit in shared memory (head widths above 128).
     /// </summary>
@@ -35,6 +36,12 @@ namespace StaticAttention.Generator.Emitting
         public static void Emit(CodeWriter w, LayerModel l)
         {
             GpuPlan plan = GpuPlan.For(l);
+            if (!plan.Supported && plan.Unsupported is { } reason)
+            {
+                w.Line();
+                w.Line("// No GPU path for this layer: " + reason + ". It runs on the CPU.");
+                return;
+            }
             if (!plan.Supported)
             {
                 w.Line();
@@ -66,6 +73,11 @@ namespace StaticAttention.Generator.Emitting
                 EmitGemm(w, linear, GpuPlan.WideGemm);
                 w.Line();
                 EmitGemm(w, linear, GpuPlan.NarrowGemm);
+            }
+            if (l.Decoder.HasRotary)
+            {
+                w.Line();
+                EmitRotary(w, l);
             }
             w.Line();
             if (plan.Small)
@@ -201,6 +213,8 @@ namespace StaticAttention.Generator.Emitting
                     w.Line("public readonly global::System.Action<" + types + "> " + linear.Field + ";");
                     w.Line("public readonly global::System.Action<" + types + ", int> " + linear.Field + GpuPlan.NarrowGemm.Suffix + ";");
                 }
+                if (l.Decoder.HasRotary)
+                    w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", RotaryParameterTypes(l)) + "> Rotary;");
                 w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", AttentionParameterTypes(l)) + "> Attention;");
                 if (GpuPlan.For(l).Narrow is not null)
                     w.Line("public readonly global::System.Action<" + KernelConfig + ", " + string.Join(", ", AttentionParameterTypes(l)) + "> AttentionNarrow;");
@@ -218,6 +232,8 @@ namespace StaticAttention.Generator.Emitting
                         string narrow = GpuPlan.NarrowGemm.Suffix;
                         w.Line(linear.Field + narrow + " = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + types + ", int>(accelerator, " + linear.Kernel + narrow + ");");
                     }
+                    if (l.Decoder.HasRotary)
+                        w.Line("Rotary = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", RotaryParameterTypes(l)) + ">(accelerator, GpuRotary);");
                     w.Line("Attention = global::ILGPU.Runtime.KernelLoaders.LoadStreamKernel<" + string.Join(", ", AttentionParameterTypes(l)) + ">(accelerator, " +
                         (GpuPlan.For(l).Small ? "GpuSmallAttention" : "GpuAttention") + ");");
                     if (GpuPlan.For(l).Narrow is not null)
@@ -341,6 +357,11 @@ namespace StaticAttention.Generator.Emitting
                     w.Line();
                     for (int i = 0; i < linears.Count - 1; i++) EmitLinearLaunch(w, l, linears[i]);
                     w.Line();
+                    if (l.Decoder.HasRotary)
+                    {
+                        EmitRotaryLaunch(w, l);
+                        w.Line();
+                    }
                 }
 
                 string source = l.Projections == Projections.None ? "x" : l.Projections == Projections.Fused && l.SelfAttention ? "qkv" : null!;
@@ -439,6 +460,13 @@ namespace StaticAttention.Generator.Emitting
         }
 
         private static int Tiles(int length, int tile) => (length + tile - 1) / tile;
+
+        private static List<string> RotaryParameterTypes(LayerModel l)
+        {
+            var types = new List<string>();
+            foreach (var (type, _) in RotaryParameters(l)) types.Add(type);
+            return types;
+        }
 
         private static List<string> AttentionParameterTypes(LayerModel l)
         {

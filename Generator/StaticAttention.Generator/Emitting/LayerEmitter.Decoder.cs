@@ -150,7 +150,8 @@ namespace StaticAttention.Generator.Emitting
             using (w.Block("public sealed class Cache : " + KeyValueCache))
             {
                 w.Line("internal Cache(int batch)");
-                w.Line("    : base(batch, KvHeads, CacheTokens, HeadDim)");
+                // The layer's constants, qualified: inside the cache, KvHeads and HeadDim name its own properties.
+                w.Line("    : base(batch, " + l.ClassName + ".KvHeads, " + l.ClassName + ".CacheTokens, " + l.ClassName + ".HeadDim)");
                 w.Line("{");
                 w.Line("}");
             }

@@ -6,6 +6,10 @@ namespace StaticAttention.Generator.Emitting
 {
     internal static partial class LayerEmitter
     {
+        // The opened-checkpoint types only Load uses, named here to keep RuntimeTypes for what several emitters share.
+        private const string SafetensorsCheckpoint = Runtime + ".Weights.SafetensorsCheckpoint";
+        private const string SafetensorsFile = Runtime + ".Weights.SafetensorsFile";
+
         /// <summary>The layer description the loader checks shapes against, the weights field, and the two <c>Load</c>s.</summary>
         private static void EmitLoad(CodeWriter w, LayerModel l)
         {
@@ -64,10 +68,13 @@ namespace StaticAttention.Generator.Emitting
             string expects = ExpectedTensors(l);
             w.Line("/// <summary>");
             w.Line("/// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name=\"prefix\"/>");
-            w.Line("/// (for example <c>\"blocks.0.attn.\"</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.");
+            w.Line("/// (for example <c>\"blocks.0.attn.\"</c>). <paramref name=\"path\"/> is a <c>.safetensors</c> file, a sharded checkpoint's index");
+            w.Line("/// (<c>model.safetensors.index.json</c>) or a folder holding either. The naming convention is detected from the names:");
+            w.Line("/// timm <c>qkv/proj</c>, torch <c>in_proj_weight/out_proj</c>, d2l <c>W_q..W_o</c>, <c>Wq/Wk/Wv/fc</c>, HF <c>q_proj..o_proj</c> or <c>qkv_proj</c>,");
+            w.Line("/// CLIP/BART/Whisper <c>q_proj..out_proj</c>, BERT <c>self.query..output.dense</c>, GPT-2 <c>c_attn/c_proj</c> (transposed at load).");
             w.Line("/// Expects " + expects + ".");
             w.Line("/// </summary>");
-            w.Line("/// <exception cref=\"global::System.IO.FileNotFoundException\">The file does not exist.</exception>");
+            w.Line("/// <exception cref=\"global::System.IO.FileNotFoundException\">The file, or a shard the layer needs, does not exist.</exception>");
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(string path, string prefix = \"\")");
             w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(path, prefix, Spec));");
@@ -76,6 +83,26 @@ namespace StaticAttention.Generator.Emitting
             w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
             w.Line("public static " + l.ClassName + " Load(global::System.IO.Stream stream, string prefix = \"\")");
             w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(stream, prefix, Spec));");
+            EmitLoadFromOpened(w, l);
+        }
+
+        /// <summary>The <c>Load</c>s from an opened checkpoint or file, so the layers of a model share one mapping.</summary>
+        private static void EmitLoadFromOpened(CodeWriter w, LayerModel l)
+        {
+            w.Line();
+            w.Line("/// <summary>");
+            w.Line("/// Loads the layer from an opened checkpoint (one file, or an index and its shards), which stays open: the layers of a model");
+            w.Line("/// read their tensors from shards mapped once. See <see cref=\"Load(string, string)\"/>.");
+            w.Line("/// </summary>");
+            w.Line("/// <exception cref=\"global::System.IO.FileNotFoundException\">A shard the layer needs does not exist.</exception>");
+            w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
+            w.Line("public static " + l.ClassName + " Load(" + SafetensorsCheckpoint + " checkpoint, string prefix = \"\")");
+            w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(checkpoint, prefix, Spec));");
+            w.Line();
+            w.Line("/// <summary>Loads the layer from an opened safetensors file, which stays open; see <see cref=\"Load(string, string)\"/>.</summary>");
+            w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">A tensor is missing, unexpected, or has the wrong shape or dtype.</exception>");
+            w.Line("public static " + l.ClassName + " Load(" + SafetensorsFile + " file, string prefix = \"\")");
+            w.Line("    => new " + l.ClassName + "(" + AttentionWeights + ".Load(file, prefix, Spec));");
         }
 
         /// <summary>The decoder options a layer has, as <c>AttentionLayerSpec.Create</c> arguments (only those set).</summary>

@@ -84,9 +84,17 @@ namespace StaticAttention.Generator.Model
         /// <summary>Flash kernel: row stride of the probabilities <c>p[key, row]</c> in shared memory, padded against bank conflicts on writes.</summary>
         public int PStride => QueryTile + 4;
 
+        /// <summary>
+        /// Why the layer gets no GPU members when that is not its shared memory: rotary needs projected, self-attention q
+        /// and k to rotate in place (other rotary layers are diagnostics, so this only guards the emitter).
+        /// </summary>
+        public string? Unsupported { get; private init; }
+
         public static GpuPlan For(LayerModel l)
         {
             int d = l.HeadDim;
+            if (l.Decoder.HasRotary && (l.Projections == Projections.None || !l.SelfAttention))
+                return new GpuPlan(false, false, 0, 0, 0, 0, 0, 0, 0) { Unsupported = "rotary embedding needs projected self-attention q and k" };
 
             // Small kernel: each warp holds one (batch, head) in registers, its query rows side by side (padded to a power of
             // two) and each row's head width split over the lanes that remain.

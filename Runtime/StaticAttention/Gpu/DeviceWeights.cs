@@ -9,7 +9,8 @@ namespace StaticAttention.Internal.Gpu
     /// <summary>
     /// A layer's weights on an ILGPU accelerator, uploaded once from the loaded <see cref="AttentionWeights"/> in the
     /// layout the generated kernels read: every projection matrix transposed to <c>[in, out]</c> (so a tile of its
-    /// columns is one contiguous row segment), biases and the relative position bias table as they are.
+    /// columns is one contiguous row segment), biases and the relative position bias table as they are, and the rotary
+    /// embedding's cosines and sines computed once for the layer's positions.
     /// </summary>
     /// <remarks>
     /// Which matrices exist follows the layer's spec: a fused self-attention layer has one <see cref="Input"/> matrix
@@ -102,6 +103,11 @@ namespace StaticAttention.Internal.Gpu
                     Expect(weights.RelativePositionBiasTable, spec.RelativePositionRows * spec.Heads, "RelativePositionBiasTable", spec);
                     RelativePositionBiasTable = Upload(weights.RelativePositionBiasTable);
                 }
+
+                if (spec.Rotary != RotaryEmbedding.None)
+                {
+                    RotaryTable = Upload(RotaryCosSin.Table(spec.RotaryBase, spec.RotaryDims, spec.QueryTokens));
+                }
             }
             catch
             {
@@ -147,6 +153,12 @@ namespace StaticAttention.Internal.Gpu
 
         /// <summary>The relative position bias table <c>[2·Tokens - 1, Heads]</c>, as loaded.</summary>
         public ArrayView<float> RelativePositionBiasTable { get; }
+
+        /// <summary>
+        /// The rotary embedding's cosines and sines <c>[Tokens, RotaryDims / 2, 2]</c> of <c>position · θ^(-2i/RotaryDims)</c>,
+        /// computed once at upload; empty when the layer has no rotary embedding.
+        /// </summary>
+        public ArrayView<float> RotaryTable { get; }
 
         /// <summary>Frees the device memory. Idempotent.</summary>
         public void Dispose()

@@ -43,21 +43,22 @@ namespace StaticAttention.Weights
         /// <summary>Relative position bias table <c>[2·Tokens-1, Heads]</c>.</summary>
         public float[] RelativePositionBiasTable { get; init; } = Array.Empty<float>();
 
-        /// <summary>The naming convention detected in the checkpoint (for example "timm", "torch", "d2l", "wq-fc", "hf").</summary>
+        /// <summary>The naming convention detected in the checkpoint: "timm", "torch", "d2l", "wq-fc", "hf", "clip", "bert" or "gpt2".</summary>
         public string Convention { get; init; } = "";
 
         /// <summary>
-        /// Reads the layer's tensors under <paramref name="prefix"/> from a safetensors file, detects the naming
-        /// convention, checks every shape and converts to F32.
+        /// Reads the layer's tensors under <paramref name="prefix"/> from a safetensors checkpoint, detects the naming
+        /// convention, checks every shape and converts to F32. <paramref name="path"/> is a <c>.safetensors</c> file, a sharded
+        /// checkpoint's index (<c>model.safetensors.index.json</c>), or a folder holding either (see <see cref="SafetensorsCheckpoint.Open"/>).
         /// </summary>
-        /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="FileNotFoundException">The file, or a shard the layer needs, does not exist.</exception>
         /// <exception cref="InvalidDataException">The file is malformed, or a tensor is missing, unexpected or has the wrong shape or dtype.</exception>
         public static AttentionWeights Load(string path, string prefix, AttentionLayerSpec spec)
         {
             ArgumentNullException.ThrowIfNull(prefix);
             ArgumentNullException.ThrowIfNull(spec);
-            using SafetensorsFile file = SafetensorsFile.Open(path);
-            return Load(file, prefix, spec);
+            using SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.Open(path);
+            return Load(checkpoint, prefix, spec);
         }
 
         /// <summary>As <see cref="Load(string, string, AttentionLayerSpec)"/>, from a stream (read to its end).</summary>
@@ -75,7 +76,22 @@ namespace StaticAttention.Weights
             ArgumentNullException.ThrowIfNull(file);
             ArgumentNullException.ThrowIfNull(prefix);
             ArgumentNullException.ThrowIfNull(spec);
-            return new AttentionWeightsLoader(file, prefix, spec).Load();
+            using SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.ForFile("", file, ownsFile: false);
+            return new AttentionWeightsLoader(checkpoint, prefix, spec).Load();
+        }
+
+        /// <summary>
+        /// As <see cref="Load(string, string, AttentionLayerSpec)"/>, from an opened checkpoint (which stays open): the layers of a
+        /// model read their tensors from shards mapped once.
+        /// </summary>
+        /// <exception cref="FileNotFoundException">A shard the layer needs does not exist.</exception>
+        /// <exception cref="InvalidDataException">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected or has the wrong shape or dtype.</exception>
+        public static AttentionWeights Load(SafetensorsCheckpoint checkpoint, string prefix, AttentionLayerSpec spec)
+        {
+            ArgumentNullException.ThrowIfNull(checkpoint);
+            ArgumentNullException.ThrowIfNull(prefix);
+            ArgumentNullException.ThrowIfNull(spec);
+            return new AttentionWeightsLoader(checkpoint, prefix, spec).Load();
         }
     }
 }

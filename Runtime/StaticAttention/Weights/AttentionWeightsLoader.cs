@@ -5,31 +5,32 @@ using System.IO;
 namespace StaticAttention.Weights
 {
     /// <summary>
-    /// Builds an <see cref="AttentionWeights"/> from the tensors of a <see cref="SafetensorsFile"/> under a prefix:
+    /// Builds an <see cref="AttentionWeights"/> from the tensors of a <see cref="SafetensorsCheckpoint"/> under a prefix:
     /// detects the naming convention, plans which tensors the layer's spec needs, rejects unexpected ones, checks
-    /// every dtype and shape, and converts to the layout of the spec's <see cref="Projections"/>.
+    /// every dtype and shape, and converts to the layout of the spec's <see cref="Projections"/>. Only the shards holding
+    /// tensors under the prefix are mapped.
     /// </summary>
     internal sealed class AttentionWeightsLoader
     {
         private const int ListedNames = 20;
 
-        private readonly SafetensorsFile _file;
+        private readonly SafetensorsCheckpoint _checkpoint;
         private readonly string _prefix;
         private readonly AttentionLayerSpec _spec;
-        private readonly Dictionary<string, SafetensorsTensor> _layer = new(StringComparer.Ordinal);
-        private readonly List<SafetensorsTensor> _underPrefix = new();
+        private readonly HashSet<string> _layer = new(StringComparer.Ordinal);
+        private readonly List<string> _underPrefix = new();
         private readonly HashSet<string> _planned = new(StringComparer.Ordinal);
 
-        public AttentionWeightsLoader(SafetensorsFile file, string prefix, AttentionLayerSpec spec)
+        public AttentionWeightsLoader(SafetensorsCheckpoint checkpoint, string prefix, AttentionLayerSpec spec)
         {
-            _file = file;
+            _checkpoint = checkpoint;
             _prefix = prefix;
             _spec = spec;
-            foreach (SafetensorsTensor tensor in file.Tensors)
+            foreach (string name in checkpoint.TensorNames)
             {
-                if (!tensor.Name.StartsWith(prefix, StringComparison.Ordinal)) continue;
-                _underPrefix.Add(tensor);
-                _layer.Add(tensor.Name.Substring(prefix.Length), tensor);
+                if (!name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+                _underPrefix.Add(name);
+                _layer.Add(name.Substring(prefix.Length));
             }
         }
 
@@ -38,7 +39,7 @@ namespace StaticAttention.Weights
             if (_spec.Projections == Projections.None) return LoadWithoutProjections();
 
             CheckpointConvention convention = DetectConvention();
-            bool fusedForm = convention.HasFusedForm && (!convention.HasSeparateForm || _layer.ContainsKey(convention.FusedWeight!));
+            bool fusedForm = convention.HasFusedForm && (!convention.HasSeparateForm || _layer.Contains(convention.FusedWeight!));
             string? separateBias = convention.QueryBias;
             PlanInputs(convention, fusedForm);
             Plan(convention.OutputWeight);
@@ -62,7 +63,7 @@ namespace StaticAttention.Weights
                 KeyBias = keyBias,
                 Value = value,
                 ValueBias = valueBias,
-                Output = Read(convention.OutputWeight, _spec.ModelDim, _spec.QueryWidth),
+                Output = ReadMatrix(convention, convention.OutputWeight, _spec.ModelDim, _spec.QueryWidth),
                 OutputBias = _spec.OutputBias ? Read(convention.OutputBias, _spec.ModelDim) : Array.Empty<float>(),
                 RelativePositionBiasTable = ReadTable(),
             };
@@ -79,20 +80,34 @@ namespace StaticAttention.Weights
             ? Read(CheckpointConvention.RelativePositionBiasTable, _spec.RelativePositionRows, _spec.Heads)
             : Array.Empty<float>();
 
+        /// <summary>
+        /// The convention whose names explain every convention name under the prefix. Conventions share names
+        /// (<c>q_proj.weight</c> is HF's and CLIP's, <c>out_proj.weight</c> torch's and CLIP's), so the one that covers all
+        /// of them wins; among several, the one with most names present, then the first in <see cref="CheckpointConvention.All"/>.
+        /// </summary>
         private CheckpointConvention DetectConvention()
         {
             var found = new List<CheckpointConvention>();
+            CheckpointConvention? best = null;
+            int bestPresent = 0;
             foreach (CheckpointConvention convention in CheckpointConvention.All)
             {
+                int present = 0;
                 foreach (string name in convention.Names())
                 {
-                    if (!_layer.ContainsKey(name)) continue;
-                    found.Add(convention);
-                    break;
+                    if (_layer.Contains(name)) present++;
+                }
+
+                if (present == 0) continue;
+                found.Add(convention);
+                if (present > bestPresent && Covers(convention))
+                {
+                    best = convention;
+                    bestPresent = present;
                 }
             }
 
-            if (found.Count == 1) return found[0];
+            if (best is not null) return best;
 
             var known = new List<string>();
             foreach (CheckpointConvention convention in (found.Count == 0 ? CheckpointConvention.All : found)) known.Add(convention.Describe());
@@ -100,6 +115,18 @@ namespace StaticAttention.Weights
                 ? $"No attention weights of a known naming convention under prefix '{_prefix}' for layer '{_spec.LayerName}'; expected one of"
                 : $"Tensors under prefix '{_prefix}' for layer '{_spec.LayerName}' mix naming conventions";
             throw new InvalidDataException($"{head} {string.Join("; ", known)}. Found {_underPrefix.Count}: {NameList.Describe(_underPrefix, ListedNames)}.");
+        }
+
+        /// <summary>True when every projection name under the prefix belongs to <paramref name="convention"/>.</summary>
+        private bool Covers(CheckpointConvention convention)
+        {
+            var names = new HashSet<string>(convention.Names(), StringComparer.Ordinal) { CheckpointConvention.RelativePositionBiasTable };
+            foreach (string name in _layer)
+            {
+                if (CheckpointConvention.Vocabulary.Contains(name) && !names.Contains(name)) return false;
+            }
+
+            return true;
         }
 
         private void PlanInputs(CheckpointConvention convention, bool fusedForm)
@@ -130,12 +157,13 @@ namespace StaticAttention.Weights
 
         private void RejectUnexpected(CheckpointConvention? convention)
         {
-            foreach (SafetensorsTensor tensor in _underPrefix)
+            foreach (string fullName in _underPrefix)
             {
-                string name = tensor.Name.Substring(_prefix.Length);
+                string name = fullName.Substring(_prefix.Length);
                 if (!CheckpointConvention.Vocabulary.Contains(name) || _planned.Contains(name)) continue;
+                SafetensorsTensor tensor = _checkpoint.GetTensor(fullName);
                 throw new InvalidDataException(
-                    $"Unexpected tensor '{tensor.Name}' {tensor.ShapeText} for layer '{_spec.LayerName}': {WhyUnexpected(name, convention)}.");
+                    $"Unexpected tensor '{fullName}' {tensor.ShapeText} for layer '{_spec.LayerName}': {WhyUnexpected(name, convention)}.");
             }
         }
 
@@ -154,7 +182,7 @@ namespace StaticAttention.Weights
             if (fusedForm)
             {
                 RequireEqualInputSizes(convention.FusedWeight!);
-                float[] fused = Read(convention.FusedWeight!, s.FusedWidth, s.QuerySize);
+                float[] fused = ReadMatrix(convention, convention.FusedWeight!, s.FusedWidth, s.QuerySize);
                 if (s.Projections == Projections.Fused) return (Array.Empty<float>(), Array.Empty<float>(), Array.Empty<float>(), fused);
                 (float[] q, float[] k, float[] v) = SplitRows(fused, s.QuerySize);
                 return (q, k, v, Array.Empty<float>());
@@ -180,7 +208,7 @@ namespace StaticAttention.Weights
             }
 
             float[] query = Read(convention.QueryBias!, s.QueryWidth);
-            float[] key = Read(convention.KeyBias!, s.KvWidth);
+            float[] key = convention.OptionalKeyBias && !_layer.Contains(convention.KeyBias!) ? new float[s.KvWidth] : Read(convention.KeyBias!, s.KvWidth);
             float[] value = Read(convention.ValueBias!, s.KvWidth);
             return s.Projections == Projections.Fused
                 ? (Array.Empty<float>(), Array.Empty<float>(), Array.Empty<float>(), Concat(query, key, value))
@@ -216,21 +244,42 @@ namespace StaticAttention.Weights
             return fused;
         }
 
+        /// <summary>
+        /// Reads the matrix <paramref name="name"/> as <c>[rows, columns]</c> (<c>nn.Linear</c> layout); a <c>Conv1D</c> convention
+        /// stores it <c>[columns, rows]</c>, so it is read in that shape and transposed.
+        /// </summary>
+        private float[] ReadMatrix(CheckpointConvention convention, string name, int rows, int columns)
+        {
+            if (!convention.Conv1DWeights) return Read(name, rows, columns);
+            float[] stored = Read(name, " (Conv1D weights are stored [in, out])", columns, rows);
+            var matrix = new float[stored.Length];
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < columns; c++) matrix[r * columns + c] = stored[c * rows + r];
+            }
+
+            return matrix;
+        }
+
         /// <summary>Reads the tensor <paramref name="name"/> (without prefix) as F32 after checking it exists, its dtype and its shape.</summary>
-        private float[] Read(string name, params ReadOnlySpan<int> shape)
+        private float[] Read(string name, params ReadOnlySpan<int> shape) => Read(name, "", shape);
+
+        /// <summary>As <see cref="Read(string, ReadOnlySpan{int})"/>; <paramref name="layoutNote"/> follows the expected shape in messages.</summary>
+        private float[] Read(string name, string layoutNote, params ReadOnlySpan<int> shape)
         {
             string fullName = _prefix + name;
-            if (!_layer.TryGetValue(name, out SafetensorsTensor? tensor))
+            if (!_layer.Contains(name))
                 throw new InvalidDataException(
-                    $"Tensor '{fullName}' {ShapeFormat.Format(shape)} needed by layer '{_spec.LayerName}' is missing; " +
+                    $"Tensor '{fullName}' {ShapeFormat.Format(shape)}{layoutNote} needed by layer '{_spec.LayerName}' is missing; " +
                     $"found {_underPrefix.Count} tensors under prefix '{_prefix}': {NameList.Describe(_underPrefix, ListedNames)}.");
+            (SafetensorsFile file, SafetensorsTensor tensor) = _checkpoint.Find(fullName);
             if (!tensor.DType.IsFloat32Convertible())
                 throw new InvalidDataException(
                     $"Tensor '{fullName}' has dtype {tensor.DType.ToHeaderString()} but layer '{_spec.LayerName}' expects F32, F16 or BF16.");
             if (!tensor.HasShape(shape))
                 throw new InvalidDataException(
-                    $"Tensor '{fullName}' has shape {tensor.ShapeText} but layer '{_spec.LayerName}' expects {ShapeFormat.Format(shape)}.");
-            return _file.ReadFloat32(tensor);
+                    $"Tensor '{fullName}' has shape {tensor.ShapeText} but layer '{_spec.LayerName}' expects {ShapeFormat.Format(shape)}{layoutNote}.");
+            return file.ReadFloat32(tensor);
         }
     }
 }

@@ -17,6 +17,8 @@ namespace StaticAttention.Weights
     /// <param name="ValueBias">The separate value bias, or null.</param>
     /// <param name="OutputWeight">The output matrix.</param>
     /// <param name="OutputBias">The output bias.</param>
+    /// <param name="Conv1DWeights">True when matrices are stored <c>[in, out]</c> (GPT-2's <c>Conv1D</c>) and transposed at load.</param>
+    /// <param name="OptionalKeyBias">True when the separate key bias may be absent and then counts as zeros (Whisper's <c>k_proj</c>).</param>
     internal sealed record CheckpointConvention(
         string Name,
         string? FusedWeight,
@@ -28,7 +30,9 @@ namespace StaticAttention.Weights
         string? KeyBias,
         string? ValueBias,
         string OutputWeight,
-        string OutputBias)
+        string OutputBias,
+        bool Conv1DWeights = false,
+        bool OptionalKeyBias = false)
     {
         /// <summary>The relative position bias table's name, the same in every convention.</summary>
         public const string RelativePositionBiasTable = "relative_position_bias_table";
@@ -59,8 +63,22 @@ namespace StaticAttention.Weights
             "hf", "qkv_proj.weight", "qkv_proj.bias", "q_proj.weight", "k_proj.weight", "v_proj.weight", "q_proj.bias", "k_proj.bias",
             "v_proj.bias", "o_proj.weight", "o_proj.bias");
 
-        /// <summary>Every known convention, in detection order.</summary>
-        public static IReadOnlyList<CheckpointConvention> All { get; } = [Timm, Torch, D2l, WqFc, HuggingFace];
+        /// <summary>CLIP, BART, Whisper, OPT, GPT-J: <c>q_proj, k_proj, v_proj, out_proj</c>; Whisper's <c>k_proj</c> has no bias.</summary>
+        public static readonly CheckpointConvention Clip = new(
+            "clip", null, null, "q_proj.weight", "k_proj.weight", "v_proj.weight", "q_proj.bias", "k_proj.bias", "v_proj.bias",
+            "out_proj.weight", "out_proj.bias", OptionalKeyBias: true);
+
+        /// <summary>BERT / RoBERTa under <c>encoder.layer.N.attention.</c>: <c>self.query, self.key, self.value, output.dense</c>.</summary>
+        public static readonly CheckpointConvention Bert = new(
+            "bert", null, null, "self.query.weight", "self.key.weight", "self.value.weight", "self.query.bias", "self.key.bias",
+            "self.value.bias", "output.dense.weight", "output.dense.bias");
+
+        /// <summary>GPT-2 under <c>h.N.attn.</c>: <c>c_attn</c> (fused) and <c>c_proj</c>, <c>Conv1D</c> matrices stored <c>[in, out]</c>.</summary>
+        public static readonly CheckpointConvention Gpt2 = new(
+            "gpt2", "c_attn.weight", "c_attn.bias", null, null, null, null, null, null, "c_proj.weight", "c_proj.bias", Conv1DWeights: true);
+
+        /// <summary>Every known convention, in detection order (which also breaks ties, see <see cref="AttentionWeightsLoader"/>).</summary>
+        public static IReadOnlyList<CheckpointConvention> All { get; } = [Timm, Torch, D2l, WqFc, HuggingFace, Clip, Bert, Gpt2];
 
         /// <summary>Every name any convention uses, the table included: a tensor under the prefix with one of these names
         /// that the layer does not read is an error; any other name (for example <c>norm1.weight</c>) is ignored.</summary>

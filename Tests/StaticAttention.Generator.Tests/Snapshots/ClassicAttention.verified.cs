@@ -78,10 +78,13 @@ namespace Samples.Attention
 
         /// <summary>
         /// Loads the layer from a safetensors checkpoint, taking the tensors whose names start with <paramref name="prefix"/>
-        /// (for example <c>"blocks.0.attn."</c>). The naming convention (timm, torch, d2l, Wq/fc, HF) is detected from the names.
+        /// (for example <c>"blocks.0.attn."</c>). <paramref name="path"/> is a <c>.safetensors</c> file, a sharded checkpoint's index
+        /// (<c>model.safetensors.index.json</c>) or a folder holding either. The naming convention is detected from the names:
+        /// timm <c>qkv/proj</c>, torch <c>in_proj_weight/out_proj</c>, d2l <c>W_q..W_o</c>, <c>Wq/Wk/Wv/fc</c>, HF <c>q_proj..o_proj</c> or <c>qkv_proj</c>,
+        /// CLIP/BART/Whisper <c>q_proj..out_proj</c>, BERT <c>self.query..output.dense</c>, GPT-2 <c>c_attn/c_proj</c> (transposed at load).
         /// Expects query, key and value matrices [48, 48], [48, 48], [48, 48] (for example <c>q_proj.weight</c> or <c>W_q.weight</c>) with biases, an output matrix [48, 48] with bias.
         /// </summary>
-        /// <exception cref="global::System.IO.FileNotFoundException">The file does not exist.</exception>
+        /// <exception cref="global::System.IO.FileNotFoundException">The file, or a shard the layer needs, does not exist.</exception>
         /// <exception cref="global::System.IO.InvalidDataException">The file is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static ClassicAttention Load(string path, string prefix = "")
             => new ClassicAttention(global::StaticAttention.Weights.AttentionWeights.Load(path, prefix, Spec));
@@ -90,6 +93,20 @@ namespace Samples.Attention
         /// <exception cref="global::System.IO.InvalidDataException">The data is malformed, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
         public static ClassicAttention Load(global::System.IO.Stream stream, string prefix = "")
             => new ClassicAttention(global::StaticAttention.Weights.AttentionWeights.Load(stream, prefix, Spec));
+
+        /// <summary>
+        /// Loads the layer from an opened checkpoint (one file, or an index and its shards), which stays open: the layers of a model
+        /// read their tensors from shards mapped once. See <see cref="Load(string, string)"/>.
+        /// </summary>
+        /// <exception cref="global::System.IO.FileNotFoundException">A shard the layer needs does not exist.</exception>
+        /// <exception cref="global::System.IO.InvalidDataException">A shard is malformed or lacks a tensor its index lists, or a tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static ClassicAttention Load(global::StaticAttention.Weights.SafetensorsCheckpoint checkpoint, string prefix = "")
+            => new ClassicAttention(global::StaticAttention.Weights.AttentionWeights.Load(checkpoint, prefix, Spec));
+
+        /// <summary>Loads the layer from an opened safetensors file, which stays open; see <see cref="Load(string, string)"/>.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">A tensor is missing, unexpected, or has the wrong shape or dtype.</exception>
+        public static ClassicAttention Load(global::StaticAttention.Weights.SafetensorsFile file, string prefix = "")
+            => new ClassicAttention(global::StaticAttention.Weights.AttentionWeights.Load(file, prefix, Spec));
 
         /// <summary>
         /// Runs the layer on a batch; the batch is the only dynamic dimension, derived from the query length.

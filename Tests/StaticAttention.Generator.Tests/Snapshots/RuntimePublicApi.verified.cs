@@ -147,6 +147,7 @@ public sealed class StaticAttention.Gpu.AcceleratorSession : IDisposable
     public ArrayView<float> Query { get; }
     public ArrayView<float> QueryBias { get; }
     public ArrayView<float> RelativePositionBiasTable { get; }
+    public ArrayView<float> RotaryTable { get; }
     public ArrayView<float> Value { get; }
     public ArrayView<float> ValueBias { get; }
     public DeviceWeights(Accelerator accelerator, AttentionLayerSpec spec, AttentionWeights weights)
@@ -269,10 +270,23 @@ public sealed class StaticAttention.Weights.AttentionWeights
     public float[] RelativePositionBiasTable { get; init; }
     public float[] Value { get; init; }
     public float[] ValueBias { get; init; }
+    public static AttentionWeights Load(SafetensorsCheckpoint checkpoint, string prefix, AttentionLayerSpec spec)
     public static AttentionWeights Load(SafetensorsFile file, string prefix, AttentionLayerSpec spec)
     public static AttentionWeights Load(Stream stream, string prefix, AttentionLayerSpec spec)
     public static AttentionWeights Load(string path, string prefix, AttentionLayerSpec spec)
     public string Convention { get; init; }
+public sealed class StaticAttention.Weights.SafetensorsCheckpoint : IDisposable
+    public IReadOnlyList<string> ShardPaths { get; }
+    public IReadOnlyList<string> TensorNames { get; }
+    public SafetensorsFile FileOf(string name)
+    public SafetensorsTensor GetTensor(string name)
+    public bool Contains(string name)
+    public const string IndexFileName = "model.safetensors.index.json"
+    public const string SingleFileName = "model.safetensors"
+    public float[] ReadFloat32(string name)
+    public static SafetensorsCheckpoint Open(string path)
+    public string Path { get; }
+    public void Dispose()
 public enum StaticAttention.Weights.SafetensorsDType
     BF16 = 10
     Bool = 0

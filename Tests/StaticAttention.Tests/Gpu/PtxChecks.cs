@@ -36,13 +36,15 @@ public sealed partial class PtxChecks
 
     /// <summary>
     /// Kernel name patterns and the checks their kernels pass, first match wins. The small-sequence kernel reads no
-    /// shared memory at all (its rows stay in registers), so only the local-memory check applies to it.
+    /// shared memory at all (its rows stay in registers), nor does the rotary kernel (one pair per thread), so only the
+    /// local-memory check applies to them.
     /// </summary>
     public static readonly (Regex Name, Check Checks)[] Families =
     [
         (new Regex("^GpuLinear"), Check.All),
         (new Regex("^GpuAttention(Narrow)?$"), Check.All),
         (new Regex("^GpuSmallAttention$"), Check.NoLocalMemory),
+        (new Regex("^GpuRotary$"), Check.NoLocalMemory),
     ];
 
     /// <summary>Every generated kernel of the test assembly's layers, as (layer, kernel) names.</summary>

@@ -59,17 +59,21 @@ namespace StaticAttention.Internal.Cpu
             }
 
             long rows = (long)batch * queryTokens;
-            Need(q.Length, (rows - 1) * qStride + width, nameof(q), $"{rows} rows of stride {qStride} holding {heads} heads of {headDim}");
-            Need(context.Length, rows * width, nameof(context), $"[batch {batch}·{queryTokens} query rows, {heads}·{headDim}]");
+            // Each message is built only when its check fails: a decode step allocates nothing.
+            if (q.Length < (rows - 1) * qStride + width) Need(q.Length, (rows - 1) * qStride + width, nameof(q), $"{rows} rows of stride {qStride} holding {heads} heads of {headDim}");
+            if (context.Length < rows * width) Need(context.Length, rows * width, nameof(context), $"[batch {batch}·{queryTokens} query rows, {heads}·{headDim}]");
             if (keyCount > 0)
             {
                 long kvLength = (batch - 1) * (long)kvItemStride + (kvHeads - 1) * (long)kvHeadStride + (keyCount - 1) * (long)kvRowStride + headDim;
-                string kvShape = $"batch {batch}, {kvHeads} key/value heads, {keyCount} keys of {headDim} at strides {kvItemStride}, {kvHeadStride}, {kvRowStride}";
-                Need(k.Length, kvLength, nameof(k), kvShape);
-                Need(v.Length, kvLength, nameof(v), kvShape);
+                if (k.Length < kvLength || v.Length < kvLength)
+                {
+                    string kvShape = $"batch {batch}, {kvHeads} key/value heads, {keyCount} keys of {headDim} at strides {kvItemStride}, {kvHeadStride}, {kvRowStride}";
+                    Need(k.Length, kvLength, nameof(k), kvShape);
+                    Need(v.Length, kvLength, nameof(v), kvShape);
+                }
             }
 
-            if (terms.Alibi) Need(alibiSlopes.Length, heads, nameof(alibiSlopes), $"one slope per head");
+            if (terms.Alibi) Need(alibiSlopes.Length, heads, nameof(alibiSlopes), "one slope per head");
             ArgumentNullException.ThrowIfNull(pool);
 
             fixed (float* qp = q, kp = k, vp = v, sp = alibiSlopes, cp = context)
@@ -114,9 +118,13 @@ namespace StaticAttention.Internal.Cpu
             }
 
             long rows = (long)cache.Batch * tokens;
-            string shape = $"{rows} rows ({cache.Batch} sequences of {tokens} tokens) of stride {rowStride} holding {cache.KvHeads} heads of {d}";
-            Need(k.Length, (rows - 1) * rowStride + width, nameof(k), shape);
-            Need(v.Length, (rows - 1) * rowStride + width, nameof(v), shape);
+            long needed = (rows - 1) * rowStride + width;
+            if (k.Length < needed || v.Length < needed)
+            {
+                string shape = $"{rows} rows ({cache.Batch} sequences of {tokens} tokens) of stride {rowStride} holding {cache.KvHeads} heads of {d}";
+                Need(k.Length, needed, nameof(k), shape);
+                Need(v.Length, needed, nameof(v), shape);
+            }
 
             float[] keys = cache.Keys, values = cache.Values;
             int itemStride = cache.ItemStride, headStride = cache.HeadStride;
