@@ -32,6 +32,11 @@ public class AttentionBenchmarks
     [GlobalSetup(Target = nameof(GemmQkv512))] public void SetupGemmQkv512() => Setup("gemm_qkv_512");
     [GlobalSetup(Target = nameof(GemmQkv1568))] public void SetupGemmQkv1568() => Setup("gemm_qkv_1568");
     [GlobalSetup(Target = nameof(GemmProj1568))] public void SetupGemmProj1568() => Setup("gemm_proj_1568");
+    [GlobalSetup(Target = nameof(ReadBandwidthOneCore))] public void SetupReadBandwidthOneCore() => Setup("read_bw_1t");
+    [GlobalSetup(Target = nameof(ReadBandwidth))] public void SetupReadBandwidth() => Setup("read_bw");
+    [GlobalSetup(Target = nameof(PrefillLlama1B))] public void SetupPrefillLlama1B() => Setup("prefill_llama1b");
+    [GlobalSetup(Target = nameof(GemmQkvLlama1B))] public void SetupGemmQkvLlama1B() => Setup("gemm_qkv_llama1b");
+    [GlobalSetup(Target = nameof(GemmOLlama1B))] public void SetupGemmOLlama1B() => Setup("gemm_o_llama1b");
 
     /// <summary>Module ViT-B: B1 N197 C768 H12.</summary>
     [Benchmark] public void VitB() => _workload.Run();
@@ -74,4 +79,19 @@ public class AttentionBenchmarks
 
     /// <summary>The temporal output projection alone: [1568, 768] -> 768.</summary>
     [Benchmark] public void GemmProj1568() => _workload.Run();
+
+    /// <summary>Streaming read of 1 GiB on one thread (the decode step's yardstick; see <see cref="DecodeBenchmarks"/>).</summary>
+    [Benchmark] public void ReadBandwidthOneCore() => _workload.Run();
+
+    /// <summary>Streaming read of 1 GiB on all cores.</summary>
+    [Benchmark] public void ReadBandwidth() => _workload.Run();
+
+    /// <summary>Llama-3.2-1B attention, plain causal Forward over 512 tokens (the prefill).</summary>
+    [Benchmark] public void PrefillLlama1B() => _workload.Run();
+
+    /// <summary>The Llama-3.2-1B prefill's q, k, v projections together: [512, 2048] -> 3072.</summary>
+    [Benchmark] public void GemmQkvLlama1B() => _workload.Run();
+
+    /// <summary>The Llama-3.2-1B prefill's output projection: [512, 2048] -> 2048.</summary>
+    [Benchmark] public void GemmOLlama1B() => _workload.Run();
 }

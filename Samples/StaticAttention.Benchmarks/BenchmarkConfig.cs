@@ -13,7 +13,7 @@ public sealed class BenchmarkConfig : ManualConfig
     public BenchmarkConfig()
     {
         AddJob(Job.Default.WithLaunchCount(1).WithWarmupCount(3).WithIterationCount(10).WithId("Short"));
-        AddColumn(new GflopsColumn(), new PeakFractionColumn());
+        AddColumn(new GflopsColumn(), new PeakFractionColumn(), new ReadRateColumn());
     }
 }
 
@@ -76,4 +76,31 @@ public sealed class PeakFractionColumn : FlopsColumnBase
     public override int PriorityInCategory => 1;
     protected override string Format(double gflops) =>
         Peak.Gflops is { } peak ? (100 * gflops / peak).ToString("F1", CultureInfo.InvariantCulture) : "-";
+}
+
+/// <summary>GB/s read by a memory-bound shape (a bandwidth pass, a decode step): its bytes per call over the mean time.</summary>
+public sealed class ReadRateColumn : IColumn
+{
+    public string Id => "StaticAttention.ReadRate";
+    public string ColumnName => "GB/s read";
+    public string Legend => "bytes a call must read (bandwidth: 1 GiB; decode step: weights and cached keys/values) over the mean time";
+    public int PriorityInCategory => 2;
+    public bool AlwaysShow => true;
+    public ColumnCategory Category => ColumnCategory.Custom;
+    public bool IsNumeric => true;
+    public UnitType UnitType => UnitType.Dimensionless;
+
+    public bool IsAvailable(Summary summary) => true;
+    public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) => GetValue(summary, benchmarkCase);
+
+    public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
+    {
+        Shape? shape = Shapes.ByMethod(benchmarkCase.Descriptor.WorkloadMethod.Name);
+        double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
+        if (shape is not { Kind: ShapeKind.Bandwidth or ShapeKind.Decode } || meanNs is not > 0) return "-";
+        return (DecodeTable.BytesPerCall(shape) / meanNs.Value).ToString("F2", CultureInfo.InvariantCulture); // bytes per ns = GB/s
+    }
+
+    public override string ToString() => ColumnName;
 }

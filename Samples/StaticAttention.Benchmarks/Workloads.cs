@@ -18,12 +18,23 @@ public abstract class Workload
     /// <summary>Runs once and returns max|ours - reference| / max|reference| (the reference is the plain double-precision one).</summary>
     public abstract double RelativeError();
 
+    /// <summary>Whether <see cref="Prepare"/> must run before the next <see cref="Run"/> (a decode step's refilled cache).</summary>
+    public virtual bool NeedsPreparation => false;
+
+    /// <summary>Work between calls that is not timed: restores the state the next <see cref="Run"/> expects.</summary>
+    public virtual void Prepare()
+    {
+    }
+
     public static Workload Create(Shape shape) => shape.Name switch
     {
         "vit_b" => Module.Create(shape, VitBAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         "temporal" => Module.Create(shape, TemporalAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         "seedC" => Module.Create(shape, ClassicAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
         "small" => Module.Create(shape, SmallAttention.Load, static (l, x, y) => l.Forward(x, y), static l => l.Weights),
+        "prefill_llama1b" => new PrefillWorkload(shape),
+        _ when shape.Kind == ShapeKind.Decode => new DecodeWorkload(shape),
+        _ when shape.Kind == ShapeKind.Bandwidth => new ReadBandwidth(shape),
         _ when shape.Kind == ShapeKind.Core => new CoreWorkload(shape),
         _ when shape.Kind == ShapeKind.Gemm => new GemmWorkload(shape),
         _ => throw new ArgumentException($"No workload for shape '{shape.Name}'.", nameof(shape)),
