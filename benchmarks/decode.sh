@@ -91,6 +91,7 @@ def low(rows, key="mean"): return min(rows, key=lambda r: r[key]) if rows else N
 bw = max((r["gbs_best"] for r in memory.get("read_bw", [])), default=None)
 bw1 = max((r["gbs_best"] for r in memory.get("read_bw_1t", [])), default=None)
 dec = low(memory.get("decode_llama1b", []))
+dec16 = low(memory.get("decode_llama1b_16l", []))
 pre = low(regular.get("prefill_llama1b", []))
 qkv, o = low(regular.get("gemm_qkv_llama1b", [])), low(regular.get("gemm_o_llama1b", []))
 tdec = min(torch.get("decode_llama1b", []), default=None)
@@ -109,6 +110,10 @@ if dec:
     gbs = dec["mb"] / 1e3 / (dec["mean"] / 1e3)
     print(f"| decode_llama1b (B1, 1 token, 512..543 cached) | {f(dec['mean'], 4)} | {f(dec['median'], 4)} | {f(tdec)} | "
           f"{f(tdec / dec['mean'], 2) + 'x' if tdec else '-'} | {dec['mb']:.2f} | {gbs:.2f} | {f(100 * gbs / bw, 1) + ' %' if bw else '-'} | - | - | {dec['bytes']} |")
+if dec16:
+    gbs = dec16["mb"] / 1e3 / (dec16["mean"] / 1e3)
+    print(f"| decode_llama1b_16l (the same step, 16 layers in turn: weights from memory) | {f(dec16['mean'], 4)} | {f(dec16['median'], 4)} | {f(tdec)} (1 layer) | "
+          f"{f(tdec / dec16['mean'], 2) + 'x' if tdec else '-'} | {dec16['mb']:.2f} | {gbs:.2f} | {f(100 * gbs / bw, 1) + ' %' if bw else '-'} | - | - | {dec16['bytes']} |")
 if pre:
     g = gemm_flops / (pre["mean"] * 1e6)
     print(f"| prefill_llama1b (B1, 512 tokens, causal) | {f(pre['mean'], 3)} | {f(pre['median'], 3)} | {f(tpre)} | "

@@ -18,16 +18,23 @@ public sealed class DecodeWorkload : Workload
 
     private const int C = Llama1BAttention.ModelDim;
 
-    private readonly Llama1BAttention _layer;
-    private readonly Llama1BAttention.Cache _cache;
+    private readonly Llama1BAttention[] _layers;
+    private readonly Llama1BAttention.Cache[] _caches;
     private readonly float[] _prompt, _tokens, _prefillOutput, _output;
-    private int _step;
+    private int _step, _turn;
 
     public DecodeWorkload(Shape shape)
         : base(shape)
     {
-        _layer = Llama1BCheckpoint.Load();
-        _cache = _layer.CreateCache(batch: 1);
+        // Shape.Layers instances, each with its own packed weights and cache; a call steps the next one in turn.
+        _layers = new Llama1BAttention[shape.Layers];
+        _caches = new Llama1BAttention.Cache[shape.Layers];
+        for (int l = 0; l < shape.Layers; l++)
+        {
+            _layers[l] = Llama1BCheckpoint.Load();
+            _caches[l] = _layers[l].CreateCache(batch: 1);
+        }
+
         _prompt = Random(Prefill * C, seed: 42);
         _tokens = Random(Block * C, seed: 43);
         _prefillOutput = new float[Prefill * C];
@@ -48,20 +55,31 @@ public sealed class DecodeWorkload : Workload
 
     public override bool NeedsPreparation => _step == Block;
 
-    /// <summary>Empties the cache and decodes the prompt into it again (the prefill of the next block).</summary>
+    /// <summary>Empties the caches and decodes the prompt into them again (the prefill of the next block).</summary>
     public override void Prepare()
     {
-        _cache.Reset();
-        _layer.Forward(_prompt, _cache, _prefillOutput);
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            _caches[l].Reset();
+            _layers[l].Forward(_prompt, _caches[l], _prefillOutput);
+        }
         _step = 0;
+        _turn = 0;
     }
 
-    /// <summary>One step: the next token of the block; refills first (timed) when a caller skipped <see cref="Prepare"/>.</summary>
+    /// <summary>
+    /// One step of the next layer in turn: the block's next token; refills first (timed) when a caller skipped
+    /// <see cref="Prepare"/>.
+    /// </summary>
     public override void Run()
     {
         if (_step == Block) Prepare();
-        _layer.Forward(_tokens.AsSpan(_step * C, C), _cache, _output);
-        _step++;
+        _layers[_turn].Forward(_tokens.AsSpan(_step * C, C), _caches[_turn], _output);
+        if (++_turn == _layers.Length)
+        {
+            _turn = 0;
+            _step++;
+        }
     }
 
     /// <summary>
@@ -77,7 +95,7 @@ public sealed class DecodeWorkload : Workload
         _prompt.CopyTo(x, 0);
         _tokens.AsSpan(0, C).CopyTo(x.AsSpan(Prefill * C));
         var reference = new float[x.Length];
-        ReferenceAttention.Forward(Llama1BCheckpoint.Spec(tokens), _layer.Weights, 1, x, x, x, default, default, reference, default);
+        ReferenceAttention.Forward(Llama1BCheckpoint.Spec(tokens), _layers[0].Weights, 1, x, x, x, default, default, reference, default);
         return RelativeError(_output, reference.AsSpan(Prefill * C));
     }
 }

@@ -27,7 +27,7 @@ public enum ShapeKind
 /// <param name="Width">C for a module and a GEMM's input features; Heads·HeadDim for a core.</param>
 /// <param name="OutFeatures">A GEMM's output features (0 for modules and cores).</param>
 /// <param name="KvHeads">Key/value heads of a grouped-query module or decode step (0: <paramref name="Heads"/>).</param>
-public sealed record Shape(string Name, string Method, ShapeKind Kind, int Batch, int Tokens, int Width, int Heads, string Description, int OutFeatures = 0, int KvHeads = 0)
+public sealed record Shape(string Name, string Method, ShapeKind Kind, int Batch, int Tokens, int Width, int Heads, string Description, int OutFeatures = 0, int KvHeads = 0, int Layers = 1)
 {
     public int HeadDim => Width / Heads;
 
@@ -92,6 +92,10 @@ public static class Shapes
         new("decode_llama1b", "DecodeLlama1B", ShapeKind.Decode, 1, DecodeWorkload.Prefill, 2048, 32,
             $"decode step, Llama-3.2-1B attention: B1, one new token at positions {DecodeWorkload.Prefill}..{DecodeWorkload.Prefill + DecodeWorkload.Block - 1} " +
             $"of a {Llama1BAttention.CacheTokens}-token cache, C2048 H32 KV8 D64, rotate-half rotary θ 500000", KvHeads: 8),
+        // The same step as a 16-layer model takes it: 16 instances (own weights, own cache) in turn, 0.7 GB of weights that no
+        // cache holds, so each step reads its 42 MB from memory.
+        new("decode_llama1b_16l", "DecodeLlama1B16Layers", ShapeKind.Decode, 1, DecodeWorkload.Prefill, 2048, 32,
+            $"decode step of one of 16 Llama-3.2-1B attention layers taken in turn (as a 16-layer model decodes), each as decode_llama1b", KvHeads: 8, Layers: 16),
         new("prefill_llama1b", "PrefillLlama1B", ShapeKind.Module, 1, 512, 2048, 32,
             "module Llama-3.2-1B attention, plain causal Forward: B1 N512 C2048 H32 KV8 D64, rotary, no biases", KvHeads: 8),
         new("gemm_qkv_llama1b", "GemmQkvLlama1B", ShapeKind.Gemm, 1, 512, 2048, 0, "GEMM alone: Llama-3.2-1B q, k, v together, [512, 2048] -> 3072", 3072),
