@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The decoding figures of issue 17, all in one session on this machine:
 #   1. benchmarks/peak.c: the fp32 peak (all cores), the base of the prefill GEMMs' "% of peak"
-#   2. rounds (default 2), each: ours (--quick --decode: the streaming-read bandwidth over 1 GiB on one core and on all,
-#      the Llama-3.2-1B decode step, its prefill and the prefill's GEMMs alone), then libtorch's eager step and prefill
+#   2. rounds (default 2), each: ours (--quick, the decoding shapes: the streaming-read bandwidth over 1 GiB on one core and
+#      on all, the Llama-3.2-1B decode step alone and through 16 layers in turn; then, in a second process, its prefill
+#      and the prefill's GEMMs alone), then libtorch's eager step and prefill
 #      (benchmarks/peer-decode/run.sh, TorchSharp), so ours and the peer alternate
 #   3. the peak again, and a Markdown table: decode ms, GB/s and % of the read bandwidth, speedup vs libtorch; prefill
 #      ms, its GEMMs' GFLOP/s and % of peak
@@ -55,7 +56,10 @@ torch_ok=1; [ "${STATICATTENTION_SKIP_TORCH:-0}" = 1 ] && torch_ok=0
 for r in $(seq 1 "$rounds"); do
   section "round $r: ours (--quick --decode)"
   echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-  dotnet "$ours_dll" --quick --decode --seconds "$seconds" || echo "ours: exit code $?"
+  # Two processes: the decode steps beside the 1 GiB bandwidth array and 16 layers' weights, then the prefill and its
+  # GEMMs in a fresh process, so neither pays for the other's memory.
+  dotnet "$ours_dll" --quick --only read_bw_1t,read_bw,decode_llama1b,decode_llama1b_16l --seconds "$seconds" || echo "ours: exit code $?"
+  dotnet "$ours_dll" --quick --only prefill_llama1b,gemm_qkv_llama1b,gemm_o_llama1b --seconds "$seconds" || echo "ours: exit code $?"
   if [ "$torch_ok" = 1 ]; then
     section "round $r: libtorch (benchmarks/peer-decode/run.sh)"
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
