@@ -179,33 +179,26 @@ namespace StaticAttention.Internal.Cpu
             where TV : struct
             where TOps : struct, IFloatVectorOps<TV>
         {
+            var operands = new DecoderOperands
+            {
+                Q = q, QStride = qStride, K = k, V = v,
+                KvItemStride = kvItemStride, KvHeadStride = kvHeadStride, KvRowStride = kvRowStride,
+                Batch = batch, Heads = heads, KvHeads = kvHeads, HeadDim = headDim, QueryTokens = queryTokens,
+                FirstPosition = firstPosition, KeyCount = keyCount, Scale = scale, Slopes = slopes, Context = context,
+            };
             if (headDim % (2 * TOps.Count) == 0)
             {
                 // About 128 tile rows (query rows × the heads of a group) per job.
                 int tileRowsPerJob = Math.Clamp(128 / (heads / kvHeads), 1, queryTokens);
                 int tileChunks = (queryTokens + tileRowsPerJob - 1) / tileRowsPerJob;
-                var tiles = new DecoderTiles<TTerms, TV, TOps>
-                {
-                    Terms = terms, Q = q, QStride = qStride, K = k, V = v,
-                    KvItemStride = kvItemStride, KvHeadStride = kvHeadStride, KvRowStride = kvRowStride,
-                    Batch = batch, Heads = heads, KvHeads = kvHeads, HeadDim = headDim, QueryTokens = queryTokens,
-                    FirstPosition = firstPosition, KeyCount = keyCount, Scale = scale, Slopes = slopes, Context = context,
-                    RowsPerJob = tileRowsPerJob, Chunks = tileChunks,
-                };
+                var tiles = new DecoderTiles<TTerms, TV, TOps> { Terms = terms, Op = operands, RowsPerJob = tileRowsPerJob, Chunks = tileChunks };
                 pool.Run(ref tiles, tileChunks * batch * kvHeads, maxDegreeOfParallelism);
                 return;
             }
 
             int rowsPerJob = Math.Min(queryTokens, 32);
             int chunks = (queryTokens + rowsPerJob - 1) / rowsPerJob;
-            var job = new DecoderRows<TTerms, TV, TOps>
-            {
-                Terms = terms, Q = q, QStride = qStride, K = k, V = v,
-                KvItemStride = kvItemStride, KvHeadStride = kvHeadStride, KvRowStride = kvRowStride,
-                Batch = batch, Heads = heads, KvHeads = kvHeads, HeadDim = headDim, QueryTokens = queryTokens,
-                FirstPosition = firstPosition, KeyCount = keyCount, Scale = scale, Slopes = slopes, Context = context,
-                RowsPerJob = rowsPerJob, Chunks = chunks,
-            };
+            var job = new DecoderRows<TTerms, TV, TOps> { Terms = terms, Op = operands, RowsPerJob = rowsPerJob, Chunks = chunks };
             pool.Run(ref job, chunks * batch * kvHeads, maxDegreeOfParallelism);
         }
 

@@ -17,37 +17,21 @@ namespace StaticAttention.Internal.Cpu.Decoder
         where TOps : struct, IFloatVectorOps<TV>
     {
         public TTerms Terms;
-        public float* Q;
-        public int QStride;
-        public float* K;
-        public float* V;
-        public nint KvItemStride;
-        public nint KvHeadStride;
-        public nint KvRowStride;
-        public int Batch;
-        public int Heads;
-        public int KvHeads;
-        public int HeadDim;
-        public int QueryTokens;
-        public int FirstPosition;
-        public int KeyCount;
-        public float Scale;
-        public float* Slopes;
-        public float* Context;
+        public DecoderOperands Op;
         public int RowsPerJob;
         public int Chunks;
 
         public void Execute(int index)
         {
-            int items = Batch * KvHeads;
+            int items = Op.Batch * Op.KvHeads;
             int chunk = Chunks - 1 - index / items;
-            int b = index % items / KvHeads, g = index % KvHeads;
-            int first = chunk * RowsPerJob, last = Math.Min(QueryTokens, first + RowsPerJob);
-            int group = Heads / KvHeads;
-            float* scores = Attention.ThreadBuffer.Kernel(KeyCount + HeadDim + 32);
-            float* acc = scores + ((KeyCount + 15) & ~15);
-            float* keys = K + b * KvItemStride + g * KvHeadStride;
-            float* values = V + b * KvItemStride + g * KvHeadStride;
+            int b = index % items / Op.KvHeads, g = index % Op.KvHeads;
+            int first = chunk * RowsPerJob, last = Math.Min(Op.QueryTokens, first + RowsPerJob);
+            int group = Op.Heads / Op.KvHeads;
+            float* scores = Attention.ThreadBuffer.Kernel(Op.KeyCount + Op.HeadDim + 32);
+            float* acc = scores + ((Op.KeyCount + 15) & ~15);
+            float* keys = Op.K + b * Op.KvItemStride + g * Op.KvHeadStride;
+            float* values = Op.V + b * Op.KvItemStride + g * Op.KvHeadStride;
             for (int i = first; i < last; i++)
             {
                 for (int h = g * group; h < (g + 1) * group; h++)
@@ -59,14 +43,14 @@ namespace StaticAttention.Internal.Cpu.Decoder
 
         private void Row(int b, int h, int i, float* keys, float* values, float* scores, float* acc)
         {
-            int d = HeadDim;
-            long row = (long)b * QueryTokens + i;
-            float* context = Context + (row * Heads + h) * d;
-            int p = FirstPosition + i;
-            int lo = 0, hi = KeyCount;
+            int d = Op.HeadDim;
+            long row = (long)b * Op.QueryTokens + i;
+            float* context = Op.Context + (row * Op.Heads + h) * d;
+            int p = Op.FirstPosition + i;
+            int lo = 0, hi = Op.KeyCount;
             if (Terms.Causal)
             {
-                hi = (int)Math.Min(KeyCount, (long)p + 1);
+                hi = (int)Math.Min(Op.KeyCount, (long)p + 1);
                 if (Terms.SlidingWindow > 0) lo = (int)Math.Max(0, (long)p - Terms.SlidingWindow + 1);
             }
 
@@ -76,11 +60,11 @@ namespace StaticAttention.Internal.Cpu.Decoder
                 return;
             }
 
-            float* q = Q + row * QStride + (long)h * d;
+            float* q = Op.Q + row * Op.QStride + (long)h * d;
             int n = hi - lo;
             for (int j = 0; j < n; j++)
             {
-                scores[j] = Dot(q, keys + (lo + j) * KvRowStride, d) * Scale;
+                scores[j] = Dot(q, keys + (lo + j) * Op.KvRowStride, d) * Op.Scale;
             }
 
             if (Terms.Softcap != 0)
@@ -91,7 +75,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
 
             if (Terms.Alibi)
             {
-                float slope = Slopes[h];
+                float slope = Op.Slopes[h];
                 for (int j = 0; j < n; j++) scores[j] -= slope * (p - (lo + j));
             }
 
@@ -107,7 +91,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
             new Span<float>(acc, d).Clear();
             for (int j = 0; j < n; j++)
             {
-                Axpy(scores[j], values + (lo + j) * KvRowStride, acc, d);
+                Axpy(scores[j], values + (lo + j) * Op.KvRowStride, acc, d);
             }
 
             float inv = 1 / sum;

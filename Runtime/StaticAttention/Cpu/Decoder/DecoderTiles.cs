@@ -21,23 +21,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
         private const int Rows = 4;
 
         public TTerms Terms;
-        public float* Q;
-        public int QStride;
-        public float* K;
-        public float* V;
-        public nint KvItemStride;
-        public nint KvHeadStride;
-        public nint KvRowStride;
-        public int Batch;
-        public int Heads;
-        public int KvHeads;
-        public int HeadDim;
-        public int QueryTokens;
-        public int FirstPosition;
-        public int KeyCount;
-        public float Scale;
-        public float* Slopes;
-        public float* Context;
+        public DecoderOperands Op;
         public int RowsPerJob;
         public int Chunks;
 
@@ -53,11 +37,11 @@ namespace StaticAttention.Internal.Cpu.Decoder
 
         public void Execute(int index)
         {
-            int items = Batch * KvHeads;
+            int items = Op.Batch * Op.KvHeads;
             int chunk = Chunks - 1 - index / items;
-            int b = index % items / KvHeads, g = index % KvHeads;
-            int first = chunk * RowsPerJob, last = Math.Min(QueryTokens, first + RowsPerJob);
-            int group = Heads / KvHeads, d = HeadDim;
+            int b = index % items / Op.KvHeads, g = index % Op.KvHeads;
+            int first = chunk * RowsPerJob, last = Math.Min(Op.QueryTokens, first + RowsPerJob);
+            int group = Op.Heads / Op.KvHeads, d = Op.HeadDim;
 
             // The keys any row of the job sees: bounds grow with the position.
             (int jobLo, _) = Visible(first);
@@ -67,8 +51,8 @@ namespace StaticAttention.Internal.Cpu.Decoder
             float* kt = Attention.ThreadBuffer.Kernel(BufferLength(n, d)); // the calling thread's kernel buffer, shared with the encoder kernels
             int stride = padded + 16; // rows a line apart beyond a power of two, so that a column of them spreads over cache sets
             float* scores = kt + (nint)stride * d;
-            float* keys = K + b * KvItemStride + g * KvHeadStride + jobLo * KvRowStride;
-            float* values = V + b * KvItemStride + g * KvHeadStride + jobLo * KvRowStride;
+            float* keys = Op.K + b * Op.KvItemStride + g * Op.KvHeadStride + jobLo * Op.KvRowStride;
+            float* values = Op.V + b * Op.KvItemStride + g * Op.KvHeadStride + jobLo * Op.KvRowStride;
             int tileRows = (last - first) * group;
             bool direct = tileRows <= Rows; // one tile (a decode step): reading each key once beats transposing it
             if (!direct) Transpose(keys, kt, n, padded, stride, d);
@@ -83,10 +67,10 @@ namespace StaticAttention.Internal.Cpu.Decoder
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private (int Lo, int Hi) Visible(int i)
         {
-            if (!Terms.Causal) return (0, KeyCount);
-            long p = (long)FirstPosition + i;
-            int hi = (int)Math.Min(KeyCount, p + 1);
-            int lo = Terms.SlidingWindow > 0 ? (int)Math.Clamp(p - Terms.SlidingWindow + 1, 0, KeyCount) : 0;
+            if (!Terms.Causal) return (0, Op.KeyCount);
+            long p = (long)Op.FirstPosition + i;
+            int hi = (int)Math.Min(Op.KeyCount, p + 1);
+            int lo = Terms.SlidingWindow > 0 ? (int)Math.Clamp(p - Terms.SlidingWindow + 1, 0, Op.KeyCount) : 0;
             return (lo, Math.Max(lo, hi));
         }
 
@@ -95,7 +79,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
         {
             for (int j = 0; j < n; j++)
             {
-                float* row = keys + j * KvRowStride;
+                float* row = keys + j * Op.KvRowStride;
                 for (int c = 0; c < d; c++) kt[(nint)c * stride + j] = row[c];
             }
 
@@ -111,7 +95,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
         /// </summary>
         private void Tile(int b, int g, int first, int group, int t, int count, int jobLo, int n, int padded, int stride, float* kt, float* keys, float* values, float* scores)
         {
-            int d = HeadDim;
+            int d = Op.HeadDim;
             Span<nint> q = stackalloc nint[Rows];
             Span<int> lo = stackalloc int[Rows], hi = stackalloc int[Rows], head = stackalloc int[Rows], position = stackalloc int[Rows];
             int tileLo = int.MaxValue, tileHi = 0;
@@ -120,8 +104,8 @@ namespace StaticAttention.Internal.Cpu.Decoder
                 int tr = t + Math.Min(r, count - 1); // short tiles repeat their last row, whose results are not stored
                 int i = first + tr / group;
                 head[r] = g * group + tr % group;
-                position[r] = FirstPosition + i;
-                q[r] = (nint)(Q + ((long)b * QueryTokens + i) * QStride + (long)head[r] * d);
+                position[r] = Op.FirstPosition + i;
+                q[r] = (nint)(Op.Q + ((long)b * Op.QueryTokens + i) * Op.QStride + (long)head[r] * d);
                 (int l, int h) = Visible(i);
                 lo[r] = l - jobLo;
                 hi[r] = h - jobLo;
@@ -166,13 +150,13 @@ namespace StaticAttention.Internal.Cpu.Decoder
         /// <summary>The context row of tile row <paramref name="tileRow"/>: query row first + tileRow / group, head g·group + tileRow % group.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private float* ContextRow(int b, int g, int first, int group, int tileRow) =>
-            Context + (((long)b * QueryTokens + first + tileRow / group) * Heads + (long)g * group + tileRow % group) * HeadDim;
+            Op.Context + (((long)b * Op.QueryTokens + first + tileRow / group) * Op.Heads + (long)g * group + tileRow % group) * Op.HeadDim;
 
         /// <summary>scores[r·stride + j] = scale · Σ_c q_r[c]·kt[c·stride + j] for j in [lo, hi), two vectors of keys at a time.</summary>
         private void Scores(float* q0, float* q1, float* q2, float* q3, float* kt, int stride, int lo, int hi, float* scores)
         {
-            int d = HeadDim, w = TOps.Count;
-            TV scale = TOps.Create(Scale);
+            int d = Op.HeadDim, w = TOps.Count;
+            TV scale = TOps.Create(Op.Scale);
             for (int j = lo; j < hi; j += 2 * w)
             {
                 TV a0 = TOps.Zero, a1 = TOps.Zero, b0 = TOps.Zero, b1 = TOps.Zero, c0 = TOps.Zero, c1 = TOps.Zero, d0 = TOps.Zero, d1 = TOps.Zero;
@@ -212,10 +196,10 @@ namespace StaticAttention.Internal.Cpu.Decoder
         /// </summary>
         private void DirectScores(float* q0, float* q1, float* q2, float* q3, float* keys, int n, int stride, int lo, int hi, float* scores)
         {
-            int d = HeadDim, end = Math.Min(hi, n);
-            float scale = Scale;
-            float* k = keys + lo * KvRowStride;
-            for (int j = lo; j < end; j++, k += KvRowStride)
+            int d = Op.HeadDim, end = Math.Min(hi, n);
+            float scale = Op.Scale;
+            float* k = keys + lo * Op.KvRowStride;
+            for (int j = lo; j < end; j++, k += Op.KvRowStride)
             {
                 TV a = TOps.Zero, b = TOps.Zero, c = TOps.Zero, e = TOps.Zero;
                 for (int x = 0; x < d; x += TOps.Count)
@@ -250,7 +234,7 @@ namespace StaticAttention.Internal.Cpu.Decoder
             TV negativeInfinity = TOps.Create(float.NegativeInfinity), vlo = TOps.Create(lo), vhi = TOps.Create(hi);
             TV max = negativeInfinity;
             TV softcap = TOps.Create(Terms.Softcap), inverseCap = TOps.Create(Terms.Softcap == 0 ? 0 : 2 / Terms.Softcap);
-            TV slope = TOps.Create(Terms.Alibi ? Slopes[h] : 0);
+            TV slope = TOps.Create(Terms.Alibi ? Op.Slopes[h] : 0);
             bool nan = false;
             for (int j = blockLo; j < blockHi; j += w)
             {
@@ -303,8 +287,8 @@ namespace StaticAttention.Internal.Cpu.Decoder
         {
             int w = TOps.Count;
             TV a0 = TOps.Zero, a1 = TOps.Zero, b0 = TOps.Zero, b1 = TOps.Zero, c0 = TOps.Zero, c1 = TOps.Zero, d0 = TOps.Zero, d1 = TOps.Zero;
-            float* v = values + lo * KvRowStride;
-            for (int j = lo; j < hi; j++, v += KvRowStride)
+            float* v = values + lo * Op.KvRowStride;
+            for (int j = lo; j < hi; j++, v += Op.KvRowStride)
             {
                 TV v0 = TOps.Load(v), v1 = TOps.Load(v + w);
                 TV x = TOps.Create(p[j]);
